@@ -1,0 +1,476 @@
+"""Typed settings for one tradedr environment, loaded from `tradedr.toml`.
+
+Everything the stacks, gates, analyses and operations need comes from here, so a bad
+value is caught once, up front, with a message that names the field.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import tomllib
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from tradedr.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "tradedr.toml"
+
+
+class Posture(StrEnum):
+    """How much of the platform runs in the standby regions before a disaster."""
+
+    BACKUP_RESTORE = "backup-restore"
+    PILOT_LIGHT = "pilot-light"
+    WARM_STANDBY = "warm-standby"
+    HOT_STANDBY = "hot-standby"
+    ACTIVE_ACTIVE = "active-active"
+
+    @property
+    def replicates_data(self) -> bool:
+        """Every posture but backup-restore keeps live data replicas in each standby."""
+        return self is not Posture.BACKUP_RESTORE
+
+    @property
+    def runs_standby_app(self) -> bool:
+        """Backup-restore rebuilds the app tier at failover; the others keep it deployed."""
+        return self is not Posture.BACKUP_RESTORE
+
+    @property
+    def serves_from_standby(self) -> bool:
+        return self is Posture.ACTIVE_ACTIVE
+
+
+POSTURE_ORDER: tuple[Posture, ...] = tuple(Posture)
+
+
+@cache
+def known_regions() -> frozenset[str]:
+    """Commercial AWS regions as botocore's endpoint data knows them (no network needed)."""
+    import boto3
+
+    session = boto3.session.Session()
+    return frozenset(session.get_available_regions("ec2"))
+
+
+# Regions whose AZ letters do not start at "a" for most accounts.
+_AZ_LETTERS: dict[str, tuple[str, ...]] = {
+    "ap-northeast-1": ("a", "c", "d"),
+    "us-west-1": ("b", "c"),
+    "ap-northeast-2": ("a", "b", "c", "d"),
+}
+
+_SUFFIX = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$")
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+_DB_CLASS = re.compile(r"^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$")
+_DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+REQUIRED_TAG_KEYS: tuple[str, ...] = (
+    "Name",
+    "Environment",
+    "Application",
+    "DisasterRecovery",
+    "CostCenter",
+    "ManagedBy",
+    "Owner",
+    "BackupPolicy",
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class RegionSettings(_Model):
+    """Network and compute sizing of one region; ASG numbers are the region's active capacity."""
+
+    cidr: str
+    instance_type: str = "t3.large"
+    asg_min: Annotated[int, Field(ge=0, le=100)] = 2
+    asg_desired: Annotated[int, Field(ge=0, le=100)] = 2
+    asg_max: Annotated[int, Field(ge=1, le=100)] = 6
+    availability_zones: list[str] | None = None
+    nat_gateways: Annotated[int, Field(ge=0, le=3)] | None = None
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        try:
+            network = ipaddress.ip_network(value, strict=True)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a valid CIDR block ({exc})") from None
+        if not isinstance(network, ipaddress.IPv4Network) or not 16 <= network.prefixlen <= 20:
+            raise ValueError(f"{value!r} must be an IPv4 block from /16 to /20")
+        return value
+
+    @field_validator("instance_type")
+    @classmethod
+    def _instance_type(cls, value: str) -> str:
+        if not _INSTANCE_TYPE.match(value):
+            raise ValueError(f"{value!r} is not an EC2 instance type such as 't3.large'")
+        return value
+
+    @model_validator(mode="after")
+    def _capacity_order(self) -> RegionSettings:
+        if not self.asg_min <= self.asg_desired <= self.asg_max:
+            raise ValueError(
+                f"ASG sizes must satisfy asg_min <= asg_desired <= asg_max, "
+                f"got {self.asg_min} / {self.asg_desired} / {self.asg_max}"
+            )
+        return self
+
+
+class DatabaseSettings(_Model):
+    """The orders database: RDS MySQL Multi-AZ in the primary, read replicas in standbys."""
+
+    engine: Literal["mysql"] = "mysql"
+    engine_version: str = "8.0.39"
+    instance_class: str = "db.r6g.large"
+    multi_az: bool = True
+    allocated_storage_gb: Annotated[int, Field(ge=20, le=65536)] = 100
+    backup_retention_days: Annotated[int, Field(ge=1, le=35)] = 7
+    replica_lag_alarm_seconds: Annotated[int, Field(ge=1, le=3600)] = 30
+
+    @field_validator("instance_class")
+    @classmethod
+    def _class(cls, value: str) -> str:
+        if not _DB_CLASS.match(value):
+            raise ValueError(f"{value!r} is not an RDS instance class such as 'db.r6g.large'")
+        return value
+
+    @field_validator("engine_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if not re.fullmatch(r"8\.0\.\d+|8\.4\.\d+", value):
+            raise ValueError(f"{value!r} is not a supported MySQL version (8.0.x or 8.4.x)")
+        return value
+
+
+class SessionsSettings(_Model):
+    """The sessions table: a DynamoDB global table with a replica in every region."""
+
+    billing_mode: Literal["on-demand", "provisioned"] = "on-demand"
+    read_capacity: Annotated[int, Field(ge=1, le=40000)] = 5
+    write_capacity: Annotated[int, Field(ge=1, le=40000)] = 5
+
+
+class RoutingSettings(_Model):
+    """Route 53: the public name, and the health checks that decide failover."""
+
+    domain_name: str = "trading.example.com"
+    record_name: str = "app"
+    health_check_interval_seconds: Literal[10, 30] = 10
+    health_check_failure_threshold: Annotated[int, Field(ge=1, le=10)] = 3
+    health_check_path: str = "/health"
+
+    @field_validator("domain_name")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        if not _DOMAIN.match(value):
+            raise ValueError(f"{value!r} is not a lowercase DNS name such as 'trading.example.com'")
+        return value
+
+    @field_validator("health_check_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError(f"{value!r} must start with '/'")
+        return value
+
+
+class TargetSettings(_Model):
+    """Recovery objectives the analyses and gates measure against."""
+
+    rto_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 300
+    rpo_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 60
+
+
+class TagSettings(_Model):
+    """Values for the required tags that cannot be derived from the rest of the config."""
+
+    cost_center: str = "trading-platform"
+    owner: str = "platform-sre"
+    extra: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("cost_center", "owner")
+    @classmethod
+    def _non_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("extra")
+    @classmethod
+    def _extra(cls, value: dict[str, str]) -> dict[str, str]:
+        clash = sorted(set(value) & set(REQUIRED_TAG_KEYS))
+        if clash:
+            raise ValueError(f"{', '.join(clash)} are set by tradedr and cannot be overridden")
+        return value
+
+
+def _default_regions() -> dict[str, RegionSettings]:
+    return {}
+
+
+class Settings(_Model):
+    """The whole environment: one primary region, one or more standbys, and how DR works."""
+
+    application: str = "trading"
+    environment: str = "prod"
+    posture: Posture = Posture.WARM_STANDBY
+    primary_region: str = "us-east-1"
+    standby_regions: list[str] = Field(default_factory=lambda: ["us-west-2"])
+    alarm_email: str = "oncall@example.com"
+    regions: dict[str, RegionSettings] = Field(default_factory=_default_regions)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    sessions: SessionsSettings = Field(default_factory=SessionsSettings)
+    routing: RoutingSettings = Field(default_factory=RoutingSettings)
+    targets: TargetSettings = Field(default_factory=TargetSettings)
+    tags: TagSettings = Field(default_factory=TagSettings)
+    usage: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("application")
+    @classmethod
+    def _application(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError(
+                f"{value!r} must be 3-20 characters: lowercase letters, digits, hyphens, "
+                "starting with a letter"
+            )
+        return value
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, value: str) -> str:
+        if not _SUFFIX.match(value):
+            raise ValueError(
+                f"{value!r} must be 1-20 characters of lowercase letters, digits and hyphens, "
+                "not starting or ending with a hyphen"
+            )
+        return value
+
+    @field_validator("primary_region")
+    @classmethod
+    def _primary(cls, value: str) -> str:
+        _check_region(value)
+        return value
+
+    @field_validator("standby_regions")
+    @classmethod
+    def _standbys(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("at least one standby region is required")
+        for region in value:
+            _check_region(region)
+        duplicates = sorted({r for r in value if value.count(r) > 1})
+        if duplicates:
+            raise ValueError(f"{', '.join(duplicates)} listed more than once")
+        return value
+
+    @field_validator("alarm_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not _EMAIL.match(value):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_region_defaults(cls, data: Any) -> Any:
+        """Give every configured region a default, non-overlapping CIDR unless one is set."""
+        if not isinstance(data, dict):
+            return data
+        primary = data.get("primary_region", "us-east-1")
+        standbys = data.get("standby_regions", ["us-west-2"])
+        if not isinstance(standbys, list):
+            return data
+        regions = dict(data.get("regions") or {})
+        for index, region in enumerate([primary, *standbys]):
+            if not isinstance(region, str):
+                continue
+            entry = regions.get(region)
+            if entry is None:
+                regions[region] = {"cidr": f"10.{index * 16}.0.0/16"}
+            elif isinstance(entry, dict) and "cidr" not in entry:
+                regions[region] = {**entry, "cidr": f"10.{index * 16}.0.0/16"}
+        data = {**data, "regions": regions}
+        return data
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> Settings:
+        if self.primary_region in self.standby_regions:
+            raise ValueError(
+                f"standby_regions: {self.primary_region} is the primary region and cannot "
+                "also be a standby"
+            )
+        unknown = sorted(set(self.regions) - set(self.all_regions))
+        if unknown:
+            raise ValueError(
+                f"regions: {', '.join(unknown)} configured but neither primary nor standby"
+            )
+        networks = [(r, ipaddress.ip_network(self.regions[r].cidr)) for r in self.all_regions]
+        for i, (region_a, net_a) in enumerate(networks):
+            for region_b, net_b in networks[i + 1 :]:
+                if net_a.overlaps(net_b):
+                    raise ValueError(
+                        f"regions.{region_b}.cidr: {net_b} overlaps {net_a} of {region_a}; "
+                        "peered and replicated regions need distinct CIDRs"
+                    )
+        if self.posture in (Posture.HOT_STANDBY, Posture.ACTIVE_ACTIVE):
+            for region in self.standby_regions:
+                if self.regions[region].asg_desired < 1:
+                    raise ValueError(
+                        f"regions.{region}.asg_desired: {self.posture.value} runs full capacity "
+                        "in every standby, so it must be at least 1"
+                    )
+        if self.regions[self.primary_region].asg_desired < 1:
+            raise ValueError(
+                f"regions.{self.primary_region}.asg_desired: the primary region must run at "
+                "least one instance"
+            )
+        for region in self.all_regions:
+            runs_app = region == self.primary_region or self.posture.runs_standby_app
+            if runs_app and self.regions[region].nat_gateways == 0:
+                raise ValueError(
+                    f"regions.{region}.nat_gateways: app instances in {region} need outbound "
+                    "access (SSM, AWS APIs), so at least one NAT gateway is required"
+                )
+        if self.posture is Posture.BACKUP_RESTORE and self.targets.rpo_seconds < 3600:
+            raise ValueError(
+                f"targets.rpo_seconds: backup-restore copies backups hourly at best, so an RPO "
+                f"of {self.targets.rpo_seconds} s cannot be met; use pilot-light or above"
+            )
+        if self.posture is Posture.ACTIVE_ACTIVE and self.sessions.billing_mode == "provisioned":
+            raise ValueError(
+                "sessions.billing_mode: active-active writes to the table from every region; "
+                "use on-demand so a regional surge cannot throttle the replicas"
+            )
+        if not self.database.multi_az and self.posture is not Posture.BACKUP_RESTORE:
+            raise ValueError(
+                "database.multi_az: every replicated posture keeps the primary database Multi-AZ "
+                "so an AZ loss does not become a regional failover"
+            )
+        return self
+
+    # Derived names ---------------------------------------------------------------
+
+    @property
+    def all_regions(self) -> list[str]:
+        """Deployment order: the primary first, then the standbys as listed."""
+        return [self.primary_region, *self.standby_regions]
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.application}-{self.environment}"
+
+    def region_settings(self, region: str) -> RegionSettings:
+        return self.regions[region]
+
+    def availability_zones(self, region: str) -> list[str]:
+        configured = self.regions[region].availability_zones
+        if configured:
+            return list(configured)
+        letters = _AZ_LETTERS.get(region, ("a", "b", "c"))
+        return [f"{region}{letter}" for letter in letters[:2]]
+
+    def role_of(self, region: str) -> str:
+        return "primary" if region == self.primary_region else "standby"
+
+    def standby_capacity(self, region: str) -> tuple[int, int, int]:
+        """ASG (min, desired, max) a standby runs under the posture before any failover."""
+        sizing = self.regions[region]
+        match self.posture:
+            case Posture.BACKUP_RESTORE | Posture.PILOT_LIGHT:
+                return (0, 0, sizing.asg_max)
+            case Posture.WARM_STANDBY:
+                return (1, 1, sizing.asg_max)
+            case _:
+                return (sizing.asg_min, sizing.asg_desired, sizing.asg_max)
+
+    def capacity(self, region: str) -> tuple[int, int, int]:
+        if region == self.primary_region:
+            sizing = self.regions[region]
+            return (sizing.asg_min, sizing.asg_desired, sizing.asg_max)
+        return self.standby_capacity(region)
+
+    def nat_gateways(self, region: str) -> int:
+        """One NAT per AZ where the region serves traffic; one in a standby that waits."""
+        override = self.regions[region].nat_gateways
+        if override is not None:
+            return override
+        if region != self.primary_region and not self.posture.runs_standby_app:
+            return 0
+        serving = region == self.primary_region or self.posture in (
+            Posture.HOT_STANDBY,
+            Posture.ACTIVE_ACTIVE,
+        )
+        return len(self.availability_zones(region)) if serving else 1
+
+    def required_tags(self, region: str) -> dict[str, str]:
+        """Tags every taggable resource carries (Name is added per component)."""
+        return {
+            "Environment": self.environment,
+            "Application": self.application,
+            "DisasterRecovery": f"{self.posture.value}:{self.role_of(region)}",
+            "CostCenter": self.tags.cost_center,
+            "ManagedBy": "tradedr",
+            "Owner": self.tags.owner,
+            "BackupPolicy": f"daily-{self.database.backup_retention_days}d",
+            **self.tags.extra,
+        }
+
+
+def _check_region(value: str) -> None:
+    if value not in known_regions():
+        raise ValueError(f"{value!r} is not a known AWS region (e.g. us-east-1, eu-west-1)")
+
+
+def _format_error(error: ValidationError) -> str:
+    """One line, naming the field: the first problem pydantic found."""
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown setting (check the spelling against `tradedr init`)"
+    elif first["type"] in ("literal_error", "enum"):
+        message = f"{message} (got {first.get('input')!r})"
+    return f"{location}: {message}" if location else message
+
+
+def load_settings(data: dict[str, Any]) -> Settings:
+    """Validate a parsed config mapping, raising ConfigError with a single line."""
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"config error: {_format_error(exc)}") from None
+
+
+def load_config(path: Path | None) -> Settings:
+    """Load `path`, else ./tradedr.toml when present, else the built-in defaults."""
+    if path is None:
+        candidate = Path(DEFAULT_CONFIG_NAME)
+        if not candidate.is_file():
+            return Settings()
+        path = candidate
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"config error: cannot read {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config error: {path} is not valid TOML: {exc}") from None
+    return load_settings(data)

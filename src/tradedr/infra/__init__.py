@@ -1,0 +1,1 @@
+"""CDK side of tradedr: what gets deployed."""

@@ -1,0 +1,68 @@
+"""Build the CDK app for a config: `python -m tradedr.infra.app` is what cdk.json runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import aws_cdk as cdk
+
+from tradedr.config import Settings, load_config
+from tradedr.infra.stacks import AppStack, DataStack, GlobalStack, ReplicaStack, add_dependency
+
+# CDK context that keeps synth offline and templates lean.
+_CONTEXT = {
+    "aws:cdk:version-reporting": False,
+    "aws:cdk:enable-path-metadata": False,
+    "@aws-cdk/core:checkSecretUsage": True,
+}
+
+
+def build_app(settings: Settings, *, outdir: str | Path | None = None) -> cdk.App:
+    """Compose every stack for `settings`. Order of construction is deployment order."""
+    app = cdk.App(
+        outdir=str(outdir) if outdir else None,
+        context=dict(_CONTEXT),
+        analytics_reporting=False,
+        # cfn-lint runs as our own gate; CDK's built-in pass would double the synth time.
+        builtin_cloud_formation_validation=os.environ.get("CDK_VALIDATION", "false") == "true",
+    )
+    posture = settings.posture
+    data = {r: DataStack(app, settings=settings, region=r) for r in settings.all_regions}
+    primary = settings.primary_region
+    for standby in settings.standby_regions:
+        # The primary's table replicas, bucket replication and backup copies need the
+        # standby's key, bucket and vault to exist first.
+        add_dependency(data[primary], data[standby])
+
+    db_endpoints: dict[str, str] = {
+        primary: data[primary].database.instance.db_instance_endpoint_address
+    }
+    if posture.replicates_data:
+        for standby in settings.standby_regions:
+            replica = ReplicaStack(app, settings=settings, region=standby, data=data[standby])
+            add_dependency(replica, data[primary])
+            db_endpoints[standby] = replica.replica.instance.attr_endpoint_address
+
+    app_regions = [r for r in settings.all_regions if r == primary or posture.runs_standby_app]
+    apps = {}
+    for region in app_regions:
+        apps[region] = AppStack(
+            app, settings=settings, region=region, data=data[region], db_endpoint=db_endpoints[region]
+        )
+        if region != primary:
+            add_dependency(apps[region], data[primary])
+    global_stack = GlobalStack(app, settings=settings, app_regions=app_regions)
+    for stack in apps.values():
+        add_dependency(global_stack, stack)
+    return app
+
+
+def main() -> None:
+    config = os.environ.get("TRADEDR_CONFIG")
+    settings = load_config(Path(config) if config else None)
+    build_app(settings).synth()
+
+
+if __name__ == "__main__":
+    main()

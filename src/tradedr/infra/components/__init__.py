@@ -1,0 +1,1 @@
+"""One construct per logical component; stacks compose and wire them."""

@@ -1,0 +1,114 @@
+"""Global routing: hosted zone, a fast health check per region, failover or latency records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import aws_route53 as route53
+from constructs import Construct
+
+
+@dataclass(frozen=True)
+class RegionEndpoint:
+    """A region's ALB as the global stack sees it: deploy-time parameter values."""
+
+    region: str
+    alb_dns_name: str
+    alb_hosted_zone_id: str
+
+
+class GlobalRouting(Construct):
+    """Health checks on each region's deep health endpoint, and the records that follow them.
+
+    Failover itself needs no call to the Route 53 control plane: the health checks and
+    record sets are data-plane decisions once deployed.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        domain_name: str,
+        record_name: str,
+        primary: RegionEndpoint,
+        standbys: list[RegionEndpoint],
+        health_check_path: str,
+        interval_seconds: int,
+        failure_threshold: int,
+        active_active: bool,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.zone = route53.PublicHostedZone(self, "Zone", zone_name=domain_name)
+        self.fqdn = f"{record_name}.{domain_name}"
+        self.health_checks: dict[str, route53.CfnHealthCheck] = {}
+        for endpoint in [primary, *standbys]:
+            self.health_checks[endpoint.region] = route53.CfnHealthCheck(
+                self,
+                f"Health-{endpoint.region}",
+                health_check_config=route53.CfnHealthCheck.HealthCheckConfigProperty(
+                    type="HTTP",
+                    fully_qualified_domain_name=endpoint.alb_dns_name,
+                    port=80,
+                    resource_path=health_check_path,
+                    request_interval=interval_seconds,
+                    failure_threshold=failure_threshold,
+                    measure_latency=True,
+                ),
+            )
+        self.records: list[route53.CfnRecordSet] = []
+        if active_active:
+            for endpoint in [primary, *standbys]:
+                self._record(endpoint, self.fqdn, region=endpoint.region)
+        else:
+            self._record(primary, self.fqdn, failover="PRIMARY")
+            if len(standbys) == 1:
+                self._record(standbys[0], self.fqdn, failover="SECONDARY")
+            elif standbys:
+                standby_name = f"standby.{self.fqdn}"
+                for endpoint in standbys:
+                    self._record(endpoint, standby_name, region=endpoint.region)
+                self.records.append(
+                    route53.CfnRecordSet(
+                        self,
+                        "Record-secondary",
+                        hosted_zone_id=self.zone.hosted_zone_id,
+                        name=self.fqdn,
+                        type="A",
+                        set_identifier="secondary",
+                        failover="SECONDARY",
+                        alias_target=route53.CfnRecordSet.AliasTargetProperty(
+                            dns_name=standby_name,
+                            hosted_zone_id=self.zone.hosted_zone_id,
+                            evaluate_target_health=True,
+                        ),
+                    )
+                )
+
+    def _record(
+        self,
+        endpoint: RegionEndpoint,
+        name: str,
+        *,
+        failover: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        suffix = failover.lower() if failover else f"{name.split('.')[0]}-{endpoint.region}"
+        self.records.append(
+            route53.CfnRecordSet(
+                self,
+                f"Record-{suffix}",
+                hosted_zone_id=self.zone.hosted_zone_id,
+                name=name,
+                type="A",
+                set_identifier=f"{endpoint.region}",
+                failover=failover,
+                region=region,
+                health_check_id=self.health_checks[endpoint.region].ref,
+                alias_target=route53.CfnRecordSet.AliasTargetProperty(
+                    dns_name=endpoint.alb_dns_name,
+                    hosted_zone_id=endpoint.alb_hosted_zone_id,
+                    evaluate_target_health=True,
+                ),
+            )
+        )

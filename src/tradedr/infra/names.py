@@ -1,0 +1,114 @@
+"""Stable physical names shared by the stacks and the operations side.
+
+Stacks never reference each other across regions; instead both sides derive the same
+name (or ARN) from the config, so a standby can find the primary's resources without
+the primary's control plane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tradedr.config import Settings
+
+REGION_CODES = {
+    "us-east-1": "use1",
+    "us-east-2": "use2",
+    "us-west-1": "usw1",
+    "us-west-2": "usw2",
+}
+
+
+def region_code(region: str) -> str:
+    """Short region code for names with length limits (e.g. eu-west-1 -> euw1)."""
+    if region in REGION_CODES:
+        return REGION_CODES[region]
+    parts = region.split("-")
+    return "".join(p[0] for p in parts[:-1]) + parts[-1] if len(parts) >= 3 else region
+
+
+@dataclass(frozen=True)
+class Names:
+    """Every stable name of one environment, derived from the config alone."""
+
+    settings: Settings
+
+    @property
+    def prefix(self) -> str:
+        return self.settings.prefix
+
+    # Stacks
+    def data_stack(self, region: str) -> str:
+        return f"{self.prefix}-data-{region}"
+
+    def replica_stack(self, region: str) -> str:
+        return f"{self.prefix}-replica-{region}"
+
+    def app_stack(self, region: str) -> str:
+        return f"{self.prefix}-app-{region}"
+
+    @property
+    def global_stack(self) -> str:
+        return f"{self.prefix}-global"
+
+    # Resources
+    def db_identifier(self, region: str) -> str:
+        role = "primary" if region == self.settings.primary_region else "replica"
+        return f"{self.prefix}-orders-{role}-{region_code(region)}"
+
+    def db_arn(self, region: str) -> str:
+        return (
+            f"arn:${{AWS::Partition}}:rds:{region}:${{AWS::AccountId}}:db:"
+            f"{self.db_identifier(region)}"
+        )
+
+    def db_secret(self, region: str) -> str:
+        return f"{self.prefix}/orders-db/{region}"
+
+    @property
+    def sessions_table(self) -> str:
+        return f"{self.prefix}-sessions"
+
+    def bucket(self, region: str) -> str:
+        return f"{self.prefix}-objects-{region}"
+
+    def bucket_arn(self, region: str) -> str:
+        return f"arn:${{AWS::Partition}}:s3:::{self.bucket(region)}"
+
+    def kms_alias(self, region: str) -> str:
+        return f"alias/{self.prefix}-data-{region_code(region)}"
+
+    def kms_alias_arn(self, region: str) -> str:
+        return f"arn:${{AWS::Partition}}:kms:{region}:${{AWS::AccountId}}:{self.kms_alias(region)}"
+
+    def backup_vault(self, region: str) -> str:
+        return f"{self.prefix}-vault-{region}"
+
+    def backup_vault_arn(self, region: str) -> str:
+        return (
+            f"arn:${{AWS::Partition}}:backup:{region}:${{AWS::AccountId}}:backup-vault:"
+            f"{self.backup_vault(region)}"
+        )
+
+    def asg(self, region: str) -> str:
+        return f"{self.prefix}-app-{region_code(region)}"
+
+    def alb(self, region: str) -> str:
+        return f"{self.prefix}-{region_code(region)}"[:32]
+
+    def target_group(self, region: str) -> str:
+        return f"{self.prefix}-tg-{region_code(region)}"[:32]
+
+    def alarm_topic(self, region: str) -> str:
+        return f"{self.prefix}-alarms-{region}"
+
+    def dashboard(self, region: str) -> str:
+        return f"{self.prefix}-{region}"
+
+    def alarm(self, region: str, what: str) -> str:
+        return f"{self.prefix}-{region}-{what}"
+
+    @property
+    def record_fqdn(self) -> str:
+        routing = self.settings.routing
+        return f"{routing.record_name}.{routing.domain_name}"

@@ -1,0 +1,384 @@
+"""Deployment units: per region a data stack, a replica stack (standbys) and an app stack,
+plus one global routing stack.
+
+Failover never updates a stack: it acts through service APIs in the standby region. Stacks
+hold no cross-region references; cross-region names come from `Names`, and the global
+stack takes each region's ALB as deploy-time parameters.
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from tradedr.config import Posture, Settings
+from tradedr.infra.components.backup import BackupPlan, BackupVault
+from tradedr.infra.components.compute import AppTier
+from tradedr.infra.components.database import OrdersDatabase, OrdersReplica
+from tradedr.infra.components.monitoring import AlarmSpec, RegionMonitoring, metric
+from tradedr.infra.components.network import Network
+from tradedr.infra.components.routing import GlobalRouting, RegionEndpoint
+from tradedr.infra.components.security import DataKey
+from tradedr.infra.components.sessions import SessionsTable
+from tradedr.infra.components.storage import ObjectsBucket
+from tradedr.infra.components.tagging import apply_required_tags, name_component
+from tradedr.infra.names import Names, region_code
+
+GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+LT = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
+
+
+def _output(stack: cdk.Stack, key: str, value: str, description: str) -> None:
+    cdk.CfnOutput(stack, key, value=value, description=description)
+
+
+class _RegionalStack(cdk.Stack):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, settings: Settings, region: str, kind: str
+    ) -> None:
+        names = Names(settings)
+        super().__init__(
+            scope,
+            construct_id,
+            stack_name=construct_id,
+            env=cdk.Environment(region=region),
+            synthesizer=cdk.BootstraplessSynthesizer(),
+            description=f"tradedr {kind} stack for {settings.prefix} in {region} "
+            f"({settings.role_of(region)}, {settings.posture.value})",
+            termination_protection=kind == "data",
+        )
+        self.settings = settings
+        self.names = names
+        self.role = settings.role_of(region)
+        apply_required_tags(
+            self, tags=settings.required_tags(region), name=f"{settings.prefix}-{kind}-{region}"
+        )
+
+
+class DataStack(_RegionalStack):
+    """Network, key, objects bucket and vault; in the primary also the DB, table and plan."""
+
+    def __init__(self, scope: Construct, *, settings: Settings, region: str) -> None:
+        names = Names(settings)
+        super().__init__(
+            scope, names.data_stack(region), settings=settings, region=region, kind="data"
+        )
+        is_primary = self.role == "primary"
+        replicate = settings.posture.replicates_data
+
+        self.key = DataKey(self, "DataKey", alias=names.kms_alias(region)).key
+        self.network = Network(
+            self,
+            "Network",
+            cidr=settings.regions[region].cidr,
+            availability_zones=settings.availability_zones(region),
+            nat_gateways=settings.nat_gateways(region),
+            key=self.key,
+        )
+        name_component(self.network, name=f"{settings.prefix}-vpc-{region}")
+        self.vpc: ec2.IVpc = self.network.vpc
+
+        replicate_to = (
+            {r: (names.bucket_arn(r), names.kms_alias_arn(r)) for r in settings.standby_regions}
+            if is_primary and replicate
+            else None
+        )
+        self.objects = ObjectsBucket(
+            self, "Objects", bucket_name=names.bucket(region), key=self.key, replicate_to=replicate_to
+        )
+        self.vault = BackupVault(
+            self, "Backup", vault_name=names.backup_vault(region), key=self.key
+        ).vault
+
+        _output(self, "VpcId", self.vpc.vpc_id, "VPC of this region")
+        _output(self, "KmsKeyArn", self.key.key_arn, "Customer-managed data key")
+        _output(self, "BucketName", self.objects.bucket.bucket_name, "Objects bucket")
+        _output(self, "BackupVaultName", self.vault.backup_vault_name, "Backup vault")
+
+        if is_primary:
+            self._primary_data(region)
+
+    def _primary_data(self, region: str) -> None:
+        settings, names = self.settings, self.names
+        db = settings.database
+        self.database = OrdersDatabase(
+            self,
+            "Orders",
+            vpc=self.vpc,
+            key=self.key,
+            identifier=names.db_identifier(region),
+            secret_name=names.db_secret(region),
+            engine_version=db.engine_version,
+            instance_class=db.instance_class,
+            multi_az=db.multi_az,
+            allocated_storage_gb=db.allocated_storage_gb,
+            backup_retention_days=db.backup_retention_days,
+        )
+        replica_regions = settings.standby_regions if settings.posture.replicates_data else []
+        self.sessions = SessionsTable(
+            self,
+            "Sessions",
+            table_name=names.sessions_table,
+            key=self.key,
+            replica_regions=replica_regions,
+            replica_key_arns={r: names.kms_alias_arn(r) for r in replica_regions},
+            on_demand=settings.sessions.billing_mode == "on-demand",
+            read_capacity=settings.sessions.read_capacity,
+            write_capacity=settings.sessions.write_capacity,
+        )
+        BackupPlan(
+            self,
+            "BackupPlan",
+            plan_name=f"{settings.prefix}-plan",
+            vault=self.vault,
+            copy_vault_arns=[names.backup_vault_arn(r) for r in settings.standby_regions],
+            resource_arns=[
+                self.database.instance.instance_arn,
+                self.sessions.table.table_arn,
+            ],
+            retention_days=max(db.backup_retention_days, 7),
+            hourly=settings.posture is Posture.BACKUP_RESTORE,
+        )
+        instance = self.database.instance
+        _output(self, "DbIdentifier", instance.instance_identifier, "Orders DB instance id")
+        _output(self, "DbEndpoint", instance.db_instance_endpoint_address, "Orders DB endpoint")
+        _output(self, "DbArn", instance.instance_arn, "Orders DB ARN")
+        assert self.database.secret is not None
+        _output(self, "DbSecretArn", self.database.secret.secret_arn, "Generated DB credentials")
+        _output(self, "TableName", self.sessions.table.table_name, "Sessions global table")
+        _output(self, "TableArn", self.sessions.table.table_arn, "Sessions global table ARN")
+
+
+class ReplicaStack(_RegionalStack):
+    """The orders DB read replica of one standby; promoting it is the failover."""
+
+    def __init__(self, scope: Construct, *, settings: Settings, region: str, data: DataStack) -> None:
+        names = Names(settings)
+        super().__init__(
+            scope, names.replica_stack(region), settings=settings, region=region, kind="replica"
+        )
+        full_capacity = settings.posture in (Posture.HOT_STANDBY, Posture.ACTIVE_ACTIVE)
+        self.replica = OrdersReplica(
+            self,
+            "OrdersReplica",
+            vpc=data.vpc,
+            key=data.key,
+            identifier=names.db_identifier(region),
+            source_arn=names.db_arn(settings.primary_region),
+            instance_class=settings.database.instance_class,
+            multi_az=full_capacity,
+        )
+        _output(self, "DbIdentifier", names.db_identifier(region), "Orders DB replica id")
+        _output(self, "DbEndpoint", self.replica.instance.attr_endpoint_address, "Replica endpoint")
+        _output(self, "DbArn", cdk.Fn.sub(names.db_arn(region)), "Replica ARN")
+
+
+class AppStack(_RegionalStack):
+    """ALB, ASG sized by posture, alarms and dashboard: stateless, safe to replace."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        settings: Settings,
+        region: str,
+        data: DataStack,
+        db_endpoint: str,
+    ) -> None:
+        names = Names(settings)
+        super().__init__(
+            scope, names.app_stack(region), settings=settings, region=region, kind="app"
+        )
+        prefix = settings.prefix
+        table_arn = (
+            f"arn:${{AWS::Partition}}:dynamodb:{region}:${{AWS::AccountId}}:table/"
+            f"{names.sessions_table}"
+        )
+        secret_pattern = (
+            f"arn:${{AWS::Partition}}:secretsmanager:*:${{AWS::AccountId}}:secret:"
+            f"{prefix}/orders-db/*"
+        )
+        self.tier = AppTier(
+            self,
+            "App",
+            vpc=data.vpc,
+            instance_type=settings.regions[region].instance_type,
+            capacity=settings.capacity(region),
+            asg_name=names.asg(region),
+            alb_name=names.alb(region),
+            target_group_name=names.target_group(region),
+            health_check_path=settings.routing.health_check_path,
+            table_name=names.sessions_table,
+            table_arn=table_arn,
+            db_endpoint=db_endpoint,
+            db_endpoint_parameter=f"/{prefix}/orders-db/endpoint",
+            secret_arn_pattern=secret_pattern,
+            allowed_regions=settings.all_regions,
+        )
+        name_component(self.tier, name=f"{prefix}-app-{region}")
+        self.monitoring = RegionMonitoring(
+            self,
+            "Monitoring",
+            topic_name=names.alarm_topic(region),
+            alarm_email=settings.alarm_email,
+            key=data.key,
+            alarms=self._alarm_specs(region),
+            alarm_name_prefix=f"{prefix}-{region}",
+            dashboard_name=names.dashboard(region),
+        )
+        tier = self.tier
+        _output(self, "AlbDnsName", tier.alb.load_balancer_dns_name, "ALB DNS name")
+        _output(self, "AlbArn", tier.alb.load_balancer_arn, "ALB ARN")
+        _output(self, "AlbHostedZoneId", tier.alb.load_balancer_canonical_hosted_zone_id,
+                "ALB canonical hosted zone")
+        _output(self, "TargetGroupArn", tier.target_group.target_group_arn, "Target group ARN")
+        _output(self, "AsgName", tier.asg.auto_scaling_group_name, "Auto Scaling group")
+        _output(self, "DbEndpointParameter", tier.db_endpoint_parameter.parameter_name,
+                "SSM parameter holding the DB endpoint the app uses")
+        _output(self, "AlarmTopicArn", self.monitoring.topic.topic_arn, "Alarm topic")
+        _output(self, "DashboardName", names.dashboard(region), "CloudWatch dashboard")
+
+    def _alarm_specs(self, region: str) -> list[AlarmSpec]:
+        settings, names = self.settings, self.names
+        tier = self.tier
+        db_id = names.db_identifier(region)
+        alb_dims = {"LoadBalancer": tier.alb.load_balancer_full_name}
+        tg_dims = {**alb_dims, "TargetGroup": tier.target_group.target_group_full_name}
+        capacity_min = settings.capacity(region)[0]
+        specs = [
+            AlarmSpec(
+                "alb-5xx",
+                metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", alb_dims),
+                10,
+                GT,
+                description="ALB returns 5xx: the app tier is failing requests",
+            ),
+            AlarmSpec(
+                "rds-cpu",
+                metric("AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": db_id}, "Average", 300),
+                80,
+                GT,
+                description="Orders DB CPU above 80%",
+            ),
+            AlarmSpec(
+                "rds-free-storage",
+                metric("AWS/RDS", "FreeStorageSpace", {"DBInstanceIdentifier": db_id}, "Minimum",
+                       300),
+                settings.database.allocated_storage_gb * 1024**3 * 0.1,
+                LT,
+                description="Orders DB has under 10% of its storage free",
+            ),
+            AlarmSpec(
+                "dynamodb-throttles",
+                metric("AWS/DynamoDB", "ThrottledRequests", {"TableName": names.sessions_table}),
+                0,
+                GT,
+                description="Sessions table throttled requests",
+            ),
+        ]
+        if capacity_min > 0:
+            specs.insert(
+                0,
+                AlarmSpec(
+                    "alb-unhealthy-hosts",
+                    metric("AWS/ApplicationELB", "UnHealthyHostCount", tg_dims, "Maximum"),
+                    0,
+                    GT,
+                    description="Targets failing the deep /health check",
+                ),
+            )
+        if self.role == "standby":
+            specs.append(
+                AlarmSpec(
+                    "rds-replica-lag",
+                    metric("AWS/RDS", "ReplicaLag", {"DBInstanceIdentifier": db_id}, "Maximum"),
+                    settings.database.replica_lag_alarm_seconds,
+                    GT,
+                    evaluation_periods=2,
+                    description="Replica lag above the alarm threshold: failover would lose data",
+                )
+            )
+            specs.append(
+                AlarmSpec(
+                    "dynamodb-replication-latency",
+                    metric("AWS/DynamoDB", "ReplicationLatency",
+                           {"TableName": names.sessions_table,
+                            "ReceivingRegion": region}, "Average"),
+                    settings.targets.rpo_seconds * 1000,
+                    GT,
+                    description="Sessions replication into this region is slower than the RPO",
+                )
+            )
+        else:
+            for standby in settings.standby_regions:
+                specs.append(
+                    AlarmSpec(
+                        f"s3-replication-latency-{region_code(standby)}",
+                        metric("AWS/S3", "ReplicationLatency",
+                               {"SourceBucket": names.bucket(region),
+                                "DestinationBucket": names.bucket(standby),
+                                "RuleId": f"to-{standby}"}, "Maximum", 300),
+                        900,
+                        GT,
+                        description=f"S3 replication to {standby} slower than RTC's 15 minutes",
+                    )
+                )
+        return specs
+
+
+class GlobalStack(cdk.Stack):
+    """Route 53 zone, health checks and records; ALBs arrive as parameters, not references."""
+
+    def __init__(self, scope: Construct, *, settings: Settings, app_regions: list[str]) -> None:
+        names = Names(settings)
+        super().__init__(
+            scope,
+            names.global_stack,
+            stack_name=names.global_stack,
+            env=cdk.Environment(region=settings.primary_region),
+            synthesizer=cdk.BootstraplessSynthesizer(),
+            description=f"tradedr global routing for {settings.prefix}",
+        )
+        apply_required_tags(
+            self,
+            tags={**settings.required_tags(settings.primary_region),
+                  "DisasterRecovery": f"{settings.posture.value}:global"},
+            name=f"{settings.prefix}-global",
+        )
+        endpoints: dict[str, RegionEndpoint] = {}
+        for region in app_regions:
+            code = region_code(region).upper()
+            dns = cdk.CfnParameter(self, f"AlbDns{code}", type="String",
+                                   description=f"ALB DNS name in {region}")
+            zone = cdk.CfnParameter(self, f"AlbZone{code}", type="String",
+                                    description=f"ALB canonical hosted zone id in {region}")
+            endpoints[region] = RegionEndpoint(region, dns.value_as_string, zone.value_as_string)
+        routing = settings.routing
+        self.routing = GlobalRouting(
+            self,
+            "Routing",
+            domain_name=routing.domain_name,
+            record_name=routing.record_name,
+            primary=endpoints[settings.primary_region],
+            standbys=[endpoints[r] for r in app_regions if r != settings.primary_region],
+            health_check_path=routing.health_check_path,
+            interval_seconds=routing.health_check_interval_seconds,
+            failure_threshold=routing.health_check_failure_threshold,
+            active_active=settings.posture is Posture.ACTIVE_ACTIVE,
+        )
+        _output(self, "HostedZoneId", self.routing.zone.hosted_zone_id, "Public hosted zone")
+        _output(self, "RecordName", self.routing.fqdn, "Name clients resolve")
+        for region, check in self.routing.health_checks.items():
+            _output(self, f"HealthCheck{region_code(region).upper()}", check.ref,
+                    f"Health check of {region}")
+
+
+def add_dependency(dependent: cdk.Stack, dependency: cdk.Stack) -> None:
+    """Order-only dependency (allowed across regions): no values flow."""
+    dependent.add_stack_dependency(dependency, "deployment order")
+
+
+__all__ = ["AppStack", "DataStack", "GlobalStack", "ReplicaStack", "add_dependency", "kms"]
