@@ -1,0 +1,1 @@
+"""boto3 side of tradedr: deploy, validate, plans and their execution, backups, drill."""
