@@ -277,6 +277,156 @@ def deploy(
         raise AwsOperationError(f"deploy failed: {failure.name}: {where}: {failure.reason}")
 
 
+@app.command()
+@handles_errors
+def validate(
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the deployment with boto3: VPC, ALB and targets, ASG capacity, RDS and its
+    replicas, DynamoDB, S3 replication, Route 53, alarms, secret. Exit 1 if any fails."""
+    from tradedr.ops.validate import run_validate
+
+    settings = settings_from(config)
+    report = run_validate(settings, target=target, profile=profile)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        table = Table(title=f"validate {settings.prefix} on {target}")
+        table.add_column("check", no_wrap=True)
+        table.add_column("region", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("detail")
+        colour = {"ok": "green", "fail": "red", "not-emulated": "yellow"}
+        for c in report.checks:
+            table.add_row(c.name, c.region, f"[{colour[c.status]}]{c.status}[/]", c.detail)
+        console.print(table)
+        failed = sum(1 for c in report.checks if c.status == "fail")
+        console.print("passed" if report.passed else f"[red]{failed} checks failed[/]")
+    if not report.passed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def destroy(
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    delete_data: Annotated[
+        bool,
+        typer.Option(
+            "--delete-data",
+            help="Also delete the data and replica stacks, after final RDS snapshots and a "
+            "DynamoDB backup. Retained resources (backup vault, bucket, key, table) stay.",
+        ),
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Delete the stacks in reverse order. Stateful stacks stay unless --delete-data."""
+    from tradedr.ops.destroy import run_destroy
+
+    settings = settings_from(config)
+    if not yes and not as_json:
+        scope = "ALL stacks including data" if delete_data else "the global and app stacks"
+        typer.confirm(f"Delete {scope} of {settings.prefix} on {target}?", abort=True)
+    result = run_destroy(
+        settings,
+        target=target,
+        profile=profile,
+        delete_data=delete_data,
+        progress=_progress(as_json),
+    )
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        for label, items in (
+            ("deleted", result.deleted),
+            ("kept (stateful; --delete-data to remove)", result.kept),
+            ("final backups", result.final_backups),
+            ("retained by DeletionPolicy", result.retained),
+            ("failed", result.failed),
+        ):
+            if items:
+                console.print(f"[bold]{label}:[/]")
+                for item in items:
+                    console.print(f"  {item}", highlight=False)
+    if not result.ok:
+        raise typer.Exit(3)
+
+
+def _render_backup(result: Any, title: str) -> None:
+    table = Table(title=title)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("region", no_wrap=True)
+    table.add_column("identifier")
+    table.add_column("status", no_wrap=True)
+    table.add_column("seconds", justify="right")
+    table.add_column("detail")
+    for item in result.items:
+        table.add_row(
+            item.kind,
+            item.region,
+            item.identifier,
+            item.status,
+            f"{item.seconds:.1f}",
+            item.detail,
+        )
+    console.print(table)
+
+
+@backup_app.command("now")
+@handles_errors
+def backup_now_command(
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """RDS snapshot copied to every standby, DynamoDB backup and export to S3, and an AWS
+    Backup job (not emulated locally). Exit 1 if any of them failed."""
+    from tradedr.ops.backup import run_backup_now
+
+    settings = settings_from(config)
+    result = run_backup_now(settings, target=target, profile=profile, progress=_progress(as_json))
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        _render_backup(result, f"backup now: {settings.prefix} on {target}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@backup_app.command("restore-test")
+@handles_errors
+def backup_restore_test(
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    region: Annotated[
+        str | None, typer.Option(help="Region to restore into (default: the first standby).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Restore the latest snapshot and table backup into scratch resources, read them,
+    delete them, and report how long each restore took. Exit 1 if a restore failed."""
+    from tradedr.ops.backup import run_restore_test
+
+    settings = settings_from(config)
+    result = run_restore_test(
+        settings, target=target, profile=profile, region=region, progress=_progress(as_json)
+    )
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        _render_backup(result, f"restore test: {settings.prefix} on {target}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 def _render_deploy(result: Any, ephemeral: bool) -> None:
     table = Table(title=f"deploy to {result.target}: {result.seconds:.1f} s")
     table.add_column("stack", no_wrap=True)
