@@ -17,6 +17,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tradedr.config import Settings
+from tradedr.emulator.compat import public_outputs
 from tradedr.errors import AwsOperationError
 from tradedr.infra.names import Names
 from tradedr.ops.clients import ClientProvider
@@ -70,9 +71,9 @@ def stack_outputs(settings: Settings, provider: ClientProvider) -> dict[str, dic
             stack = cf.describe_stacks(StackName=stack_name)["Stacks"][0]
         except ClientError:
             continue
-        outputs[stack_name] = {
-            o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])
-        }
+        outputs[stack_name] = public_outputs(
+            {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
+        )
     return outputs
 
 
