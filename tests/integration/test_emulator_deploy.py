@@ -103,7 +103,8 @@ def test_validate_passes(
     assert status[("alarms", "us-east-1")] == NOT_EMULATED
     assert status[("dynamodb-replica", "us-west-2")] == NOT_EMULATED
     faked = [c for c in report.checks if c.name.startswith("route53-health")]
-    assert faked and all("moto reports" in c.detail for c in faked)
+    assert faked
+    assert all("moto reports" in c.detail for c in faked)
 
 
 def test_validate_reads_outputs_from_cloudformation(
@@ -257,4 +258,5 @@ def test_destroy_without_delete_data_keeps_data(
     assert not elb.describe_load_balancers()["LoadBalancers"]
     # Destroying again finds nothing stateless left and still keeps the data.
     again = destroy_all(settings, provider, target="local", delete_data=False)
-    assert again.deleted == [] and set(again.absent) == set(result.deleted)
+    assert again.deleted == []
+    assert set(again.absent) == set(result.deleted)
