@@ -1,3 +1,4 @@
+# ruff: noqa: N803 - the fake keeps boto3's CamelCase keyword names
 """Deploy service: ordering, parameters, change sets, no-op, failure and resume.
 
 The AWS path (change sets, termination protection, staging bucket) runs against a small
@@ -56,7 +57,7 @@ class FakeCloudFormation:
     def _record(self, name: str, kwargs: dict[str, Any]) -> None:
         self.calls.append((name, kwargs))
 
-    def describe_stacks(self, StackName: str) -> dict[str, Any]:  # noqa: N803
+    def describe_stacks(self, StackName: str) -> dict[str, Any]:
         if StackName not in self.stacks:
             raise ClientError(
                 {
@@ -85,7 +86,7 @@ class FakeCloudFormation:
             ]
         }
 
-    def get_template(self, StackName: str, TemplateStage: str) -> dict[str, Any]:  # noqa: N803
+    def get_template(self, StackName: str, TemplateStage: str) -> dict[str, Any]:
         return {"TemplateBody": json.dumps(self.stacks[StackName]["template"])}
 
     def create_change_set(self, **kwargs: Any) -> dict[str, Any]:
@@ -109,13 +110,13 @@ class FakeCloudFormation:
 
     staged: dict[str, str] = {}
 
-    def describe_change_set(self, StackName: str, ChangeSetName: str) -> dict[str, Any]:  # noqa: N803
+    def describe_change_set(self, StackName: str, ChangeSetName: str) -> dict[str, Any]:
         return {"Status": "CREATE_COMPLETE", "Changes": [{}]}
 
-    def delete_change_set(self, StackName: str, ChangeSetName: str) -> None:  # noqa: N803
+    def delete_change_set(self, StackName: str, ChangeSetName: str) -> None:
         self.change_sets.pop(ChangeSetName, None)
 
-    def execute_change_set(self, StackName: str, ChangeSetName: str) -> None:  # noqa: N803
+    def execute_change_set(self, StackName: str, ChangeSetName: str) -> None:
         self._record("execute_change_set", {"StackName": StackName})
         cs = self.change_sets.pop(ChangeSetName)
         stack = self.stacks[StackName]
@@ -155,10 +156,10 @@ class FakeCloudFormation:
             ],
         )
 
-    def describe_stack_events(self, StackName: str) -> dict[str, Any]:  # noqa: N803
+    def describe_stack_events(self, StackName: str) -> dict[str, Any]:
         return {"StackEvents": self.stacks[StackName]["events"]}
 
-    def delete_stack(self, StackName: str) -> None:  # noqa: N803
+    def delete_stack(self, StackName: str) -> None:
         self._record("delete_stack", {"StackName": StackName})
         del self.stacks[StackName]
 
@@ -172,7 +173,7 @@ class FakeCloudFormation:
         fake = self
 
         class Paginator:
-            def paginate(self, StackName: str) -> list[dict[str, Any]]:  # noqa: N803
+            def paginate(self, StackName: str) -> list[dict[str, Any]]:
                 resources = fake.stacks[StackName]["template"].get("Resources", {})
                 return [
                     {
@@ -191,14 +192,14 @@ class FakeS3:
         self.cf = cf
         self.buckets: set[str] = set()
 
-    def head_bucket(self, Bucket: str) -> None:  # noqa: N803
+    def head_bucket(self, Bucket: str) -> None:
         if Bucket not in self.buckets:
             raise ClientError({"Error": {"Code": "404", "Message": "Not Found"}}, "HeadBucket")
 
-    def create_bucket(self, Bucket: str, **_: Any) -> None:  # noqa: N803
+    def create_bucket(self, Bucket: str, **_: Any) -> None:
         self.buckets.add(Bucket)
 
-    def put_object(self, Bucket: str, Key: str, Body: bytes) -> None:  # noqa: N803
+    def put_object(self, Bucket: str, Key: str, Body: bytes) -> None:
         host = "s3.amazonaws.com"
         self.cf.staged[f"https://{Bucket}.{host}/{Key}"] = Body.decode()
 
