@@ -6,7 +6,9 @@ value is caught once, up front, with a message that names the field.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
+import json
 import re
 import tomllib
 from enum import StrEnum
@@ -57,11 +59,22 @@ POSTURE_ORDER: tuple[Posture, ...] = tuple(Posture)
 
 @cache
 def known_regions() -> frozenset[str]:
-    """Commercial AWS regions as botocore's endpoint data knows them (no network needed)."""
-    import boto3
+    """Commercial AWS regions with EC2, from botocore's bundled endpoint data (no network).
 
-    session = boto3.session.Session()
-    return frozenset(session.get_available_regions("ec2"))
+    Reads `botocore/data/endpoints.json` directly: the same answer as boto3's
+    `Session().get_available_regions("ec2")` without importing boto3 (~0.2 s), which
+    every command would otherwise pay just to validate its config.
+    """
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("config error: botocore is not installed; cannot validate regions")
+    endpoints = Path(next(iter(spec.submodule_search_locations))) / "data" / "endpoints.json"
+    data = json.loads(endpoints.read_text(encoding="utf-8"))
+    for partition in data["partitions"]:
+        if partition["partition"] == "aws":
+            ec2_endpoints = partition["services"]["ec2"]["endpoints"]
+            return frozenset(name for name in ec2_endpoints if name in partition["regions"])
+    return frozenset()
 
 
 # Regions whose AZ letters do not start at "a" for most accounts.
