@@ -81,7 +81,7 @@ class ObjectsBucket(Construct):
                     resources=[cdk.Fn.sub(f"arn:${{AWS::Partition}}:kms:{region}:${{AWS::AccountId}}:key/*")],
                     conditions={
                         "ForAnyValue:StringEquals": {
-                            "kms:ResourceAliases": key_alias_arn.split(":", 5)[-1]
+                            "kms:ResourceAliases": key_alias_arn[key_alias_arn.index("alias/") :]
                         }
                     },
                 )
