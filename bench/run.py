@@ -171,7 +171,9 @@ def run(benchmarks: list[Benchmark], runs: int) -> list[Result]:
     for bench in benchmarks:
         result = Result(
             bench.name,
-            " ".join(Path(a).name if a == TRADEDR else a.replace("{out}", "DIR") for a in bench.argv),
+            " ".join(
+                Path(a).name if a == TRADEDR else a.replace("{out}", "DIR") for a in bench.argv
+            ),
             target_seconds=bench.target_seconds,
             target_mb=bench.target_mb,
         )
@@ -182,7 +184,10 @@ def run(benchmarks: list[Benchmark], runs: int) -> list[Result]:
 
 
 def render(results: list[Result]) -> str:
-    header = f"{'command':<28} {'wall s (median)':>16} {'target':>7} {'':>8}  {'peak MB':>8} {'target':>7} {'':>8}"
+    header = (
+        f"{'command':<28} {'wall s (median)':>16} {'target':>7} {'':>8}  "
+        f"{'peak MB':>8} {'target':>7} {'':>8}"
+    )
     lines = [header, "-" * len(header)]
     for r in results:
         time_flag = "met" if r.wall_seconds <= r.target_seconds else "NOT MET"

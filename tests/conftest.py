@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from pathlib import Path
@@ -16,8 +17,8 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
-from tradedr.config import Posture, Settings, load_settings  # noqa: E402
-from tradedr.infra.synth import StackTemplate, synthesize  # noqa: E402
+from tradedr.config import Posture, Settings, load_settings
+from tradedr.infra.synth import StackTemplate, synthesize
 
 
 class Synthesized:
@@ -158,3 +159,17 @@ CUSTOM_CONFIG: dict[str, Any] = {
 @pytest.fixture(scope="session")
 def custom_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return synth_config(tmp_path_factory, CUSTOM_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def cli_synth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One `tradedr synth --json` through the CLI for the default config, parsed."""
+    from typer.testing import CliRunner
+
+    from tradedr.cli import app
+
+    workdir = tmp_path_factory.mktemp("cli-synth")
+    result = CliRunner().invoke(app, ["synth", "--json", "--out", str(workdir / "cdk.out")])
+    assert result.exit_code == 0, result.output
+    parsed: dict[str, Any] = json.loads(result.stdout)
+    return parsed

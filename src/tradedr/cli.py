@@ -4,6 +4,7 @@ function each, and render. Exit codes: 0 ok, 1 a gate/check/target failed,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tradedr.config import DEFAULT_CONFIG_NAME, Settings, load_config
@@ -59,7 +61,9 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except TradedrError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper
@@ -199,10 +203,8 @@ def _exit_now(code: int) -> None:
 
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):
-            pass
     os._exit(code)
 
 

@@ -104,7 +104,8 @@ REQUIRED_TAG_KEYS: tuple[str, ...] = (
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    # Strict: TOML has real integers and booleans, so "yes" or "6" is a typo, not a value.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, strict=True)
 
 
 class RegionSettings(_Model):
@@ -138,10 +139,16 @@ class RegionSettings(_Model):
 
     @model_validator(mode="after")
     def _capacity_order(self) -> RegionSettings:
-        if not self.asg_min <= self.asg_desired <= self.asg_max:
+        # Messages start with the offending field; _format_error appends it to the location.
+        if self.asg_min > self.asg_desired:
             raise ValueError(
-                f"ASG sizes must satisfy asg_min <= asg_desired <= asg_max, "
-                f"got {self.asg_min} / {self.asg_desired} / {self.asg_max}"
+                f"asg_min: {self.asg_min} is above asg_desired {self.asg_desired} "
+                "(need asg_min <= asg_desired <= asg_max)"
+            )
+        if self.asg_desired > self.asg_max:
+            raise ValueError(
+                f"asg_desired: {self.asg_desired} is above asg_max {self.asg_max} "
+                "(need asg_min <= asg_desired <= asg_max)"
             )
         return self
 
@@ -230,7 +237,8 @@ class TagSettings(_Model):
     def _extra(cls, value: dict[str, str]) -> dict[str, str]:
         clash = sorted(set(value) & set(REQUIRED_TAG_KEYS))
         if clash:
-            raise ValueError(f"{', '.join(clash)} are set by tradedr and cannot be overridden")
+            what = "is a required tag" if len(clash) == 1 else "are required tags"
+            raise ValueError(f"{', '.join(clash)} {what} set by tradedr and cannot be overridden")
         return value
 
 
@@ -243,7 +251,7 @@ class Settings(_Model):
 
     application: str = "trading"
     environment: str = "prod"
-    posture: Posture = Posture.WARM_STANDBY
+    posture: Annotated[Posture, Field(strict=False)] = Posture.WARM_STANDBY
     primary_region: str = "us-east-1"
     standby_regions: list[str] = Field(default_factory=lambda: ["us-west-2"])
     alarm_email: str = "oncall@example.com"
@@ -308,9 +316,10 @@ class Settings(_Model):
             return data
         primary = data.get("primary_region", "us-east-1")
         standbys = data.get("standby_regions", ["us-west-2"])
-        if not isinstance(standbys, list):
-            return data
-        regions = dict(data.get("regions") or {})
+        regions = data.get("regions") or {}
+        if not isinstance(standbys, list) or not isinstance(regions, dict):
+            return data  # the field validators report the wrong type
+        regions = dict(regions)
         for index, region in enumerate([primary, *standbys]):
             if not isinstance(region, str):
                 continue
@@ -319,8 +328,7 @@ class Settings(_Model):
                 regions[region] = {"cidr": f"10.{index * 16}.0.0/16"}
             elif isinstance(entry, dict) and "cidr" not in entry:
                 regions[region] = {**entry, "cidr": f"10.{index * 16}.0.0/16"}
-        data = {**data, "regions": regions}
-        return data
+        return {**data, "regions": regions}
 
     @model_validator(mode="after")
     def _cross_field(self) -> Settings:
@@ -451,15 +459,25 @@ def _check_region(value: str) -> None:
         raise ValueError(f"{value!r} is not a known AWS region (e.g. us-east-1, eu-west-1)")
 
 
+_FIELD_PREFIX = re.compile(r"^([a-z_]+): (.*)$", re.DOTALL)
+
+
 def _format_error(error: ValidationError) -> str:
     """One line, naming the field: the first problem pydantic found."""
     first = error.errors()[0]
     location = ".".join(str(part) for part in first["loc"])
     message = str(first["msg"]).removeprefix("Value error, ")
+    value = first.get("input")
     if first["type"] == "extra_forbidden":
         message = "unknown setting (check the spelling against `tradedr init`)"
-    elif first["type"] in ("literal_error", "enum"):
-        message = f"{message} (got {first.get('input')!r})"
+    elif first["type"] == "value_error":
+        # A model validator names the field it objects to: "asg_min: ..." -> loc.asg_min
+        field = _FIELD_PREFIX.match(message)
+        if field and location:
+            location, message = f"{location}.{field.group(1)}", field.group(2)
+    elif isinstance(value, str | int | float | bool) and len(repr(value)) <= 60:
+        message = f"{message} (got {value!r})"
+    message = " ".join(message.split())
     return f"{location}: {message}" if location else message
 
 

@@ -48,7 +48,10 @@ def test_launch_template_has_security_group_and_instance_profile(
 def test_instance_type_per_region_from_config(
     custom_synth: Synthesized, region: str, instance_type: str
 ) -> None:
-    assert _launch_data(custom_synth, custom_synth.name("app", region))["InstanceType"] == instance_type
+    assert (
+        _launch_data(custom_synth, custom_synth.name("app", region))["InstanceType"]
+        == instance_type
+    )
 
 
 def test_default_instance_type_is_t3_large(default_synth: Synthesized) -> None:
@@ -103,7 +106,10 @@ def test_asg_scales_on_cpu(default_synth: Synthesized, stack: str) -> None:
     policy = default_synth.one(stack, "AWS::AutoScaling::ScalingPolicy")
     assert policy["PolicyType"] == "TargetTrackingScaling"
     config = policy["TargetTrackingConfiguration"]
-    assert config["PredefinedMetricSpecification"]["PredefinedMetricType"] == "ASGAverageCPUUtilization"
+    assert (
+        config["PredefinedMetricSpecification"]["PredefinedMetricType"]
+        == "ASGAverageCPUUtilization"
+    )
 
 
 @pytest.mark.parametrize("stack", APP_STACKS)

@@ -15,7 +15,11 @@ def test_reference_baseline_sizes(baseline_synth: Synthesized) -> None:
     launch = baseline_synth.one("trading-baseline-app-us-east-1", "AWS::EC2::LaunchTemplate")
     assert launch["LaunchTemplateData"]["InstanceType"] == "t3.large"
     db = baseline_synth.one("trading-baseline-data-us-east-1", "AWS::RDS::DBInstance")
-    assert (db["DBInstanceClass"], db["MultiAZ"], db["AllocatedStorage"]) == ("db.r6g.large", True, "100")
+    assert (db["DBInstanceClass"], db["MultiAZ"], db["AllocatedStorage"]) == (
+        "db.r6g.large",
+        True,
+        "100",
+    )
     table = baseline_synth.one("trading-baseline-data-us-east-1", "AWS::DynamoDB::GlobalTable")
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     for region in ("us-east-1", "us-west-2"):

@@ -127,4 +127,6 @@ def test_standby_data_stack_holds_no_database(default_synth: Synthesized) -> Non
 
 def test_database_logs_exported(default_synth: Synthesized) -> None:
     for stack in (PRIMARY, REPLICA):
-        assert {"error", "slowquery"} <= set(_db(default_synth, stack)["Properties"]["EnableCloudwatchLogsExports"])
+        assert {"error", "slowquery"} <= set(
+            _db(default_synth, stack)["Properties"]["EnableCloudwatchLogsExports"]
+        )

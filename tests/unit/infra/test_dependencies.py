@@ -102,7 +102,9 @@ def test_no_cross_region_reference_helpers(request: pytest.FixtureRequest) -> No
 
 
 @pytest.mark.parametrize("posture", list(Posture))
-def test_stack_depends_only_on_stacks_that_exist(posture_synths: dict[Posture, Synthesized], posture: Posture) -> None:
+def test_stack_depends_only_on_stacks_that_exist(
+    posture_synths: dict[Posture, Synthesized], posture: Posture
+) -> None:
     synth = posture_synths[posture]
     names = set(synth.templates)
     for stack in synth.stacks:

@@ -30,7 +30,9 @@ def test_three_azs_when_configured(custom_synth: Synthesized) -> None:
 
 
 def test_primary_database_is_multi_az(default_synth: Synthesized) -> None:
-    assert default_synth.one("trading-prod-data-us-east-1", "AWS::RDS::DBInstance")["MultiAZ"] is True
+    assert (
+        default_synth.one("trading-prod-data-us-east-1", "AWS::RDS::DBInstance")["MultiAZ"] is True
+    )
 
 
 def test_primary_has_a_nat_gateway_per_az(default_synth: Synthesized) -> None:
@@ -56,6 +58,8 @@ def test_primary_runs_at_least_two_instances(default_synth: Synthesized) -> None
 
 def test_asg_replaces_instances_failing_the_deep_check(default_synth: Synthesized) -> None:
     for region in REGIONS:
-        asg = default_synth.one(default_synth.name("app", region), "AWS::AutoScaling::AutoScalingGroup")
+        asg = default_synth.one(
+            default_synth.name("app", region), "AWS::AutoScaling::AutoScalingGroup"
+        )
         assert asg["HealthCheckType"] == "ELB"
         assert asg["HealthCheckGracePeriod"] <= 300

@@ -14,7 +14,9 @@ def test_no_statement_allows_every_action(default_synth: Synthesized) -> None:
             assert "*" not in as_list(statement["Action"]), f"{stack}/{logical}"
 
 
-def test_no_allow_of_all_actions_on_all_resources_in_key_policies(default_synth: Synthesized) -> None:
+def test_no_allow_of_all_actions_on_all_resources_in_key_policies(
+    default_synth: Synthesized,
+) -> None:
     """Only the account root may administer a key; services get scoped actions."""
     for stack, logical, res in default_synth.all_resources("AWS::KMS::Key"):
         for statement in res["Properties"]["KeyPolicy"]["Statement"]:
@@ -58,7 +60,9 @@ def test_instance_policy_is_scoped_to_named_resources_and_regions(
     assert "dynamodb:DeleteTable" not in actions
 
 
-def test_instance_secret_access_is_limited_to_the_orders_db_secrets(default_synth: Synthesized) -> None:
+def test_instance_secret_access_is_limited_to_the_orders_db_secrets(
+    default_synth: Synthesized,
+) -> None:
     for stack, _, statement in statements(default_synth):
         if "secretsmanager:GetSecretValue" in as_list(statement["Action"]):
             assert "trading-prod/orders-db/" in str(statement["Resource"]), stack
@@ -72,6 +76,8 @@ def test_replication_role_writes_only_to_the_standby_bucket(default_synth: Synth
 
 def test_cross_region_kms_use_is_conditioned_on_the_alias(default_synth: Synthesized) -> None:
     for _, _, statement in statements(default_synth):
-        if "kms:Encrypt" in as_list(statement["Action"]) and "us-west-2" in str(statement["Resource"]):
+        if "kms:Encrypt" in as_list(statement["Action"]) and "us-west-2" in str(
+            statement["Resource"]
+        ):
             aliases = statement["Condition"]["ForAnyValue:StringEquals"]["kms:ResourceAliases"]
             assert aliases == "alias/trading-prod-data-usw2"

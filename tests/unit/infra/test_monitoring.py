@@ -20,7 +20,9 @@ def _alarms(synth: Synthesized, stack: str) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("stack", APP_STACKS)
-def test_alarm_topic_encrypted_with_email_subscription(default_synth: Synthesized, stack: str) -> None:
+def test_alarm_topic_encrypted_with_email_subscription(
+    default_synth: Synthesized, stack: str
+) -> None:
     topic = default_synth.one(stack, "AWS::SNS::Topic")
     assert "KmsMasterKeyId" in topic
     subscription = default_synth.one(stack, "AWS::SNS::Subscription")
@@ -50,7 +52,9 @@ def test_alarm_email_from_config(custom_synth: Synthesized) -> None:
     ],
 )
 def test_required_alarms_exist(default_synth: Synthesized, region: str, metric: str) -> None:
-    metrics = {a["MetricName"] for a in _alarms(default_synth, f"trading-prod-app-{region}").values()}
+    metrics = {
+        a["MetricName"] for a in _alarms(default_synth, f"trading-prod-app-{region}").values()
+    }
     assert metric in metrics
 
 
@@ -67,7 +71,9 @@ def test_replica_lag_threshold_from_config(custom_synth: Synthesized) -> None:
     alarms = _alarms(custom_synth, custom_synth.name("app", "eu-central-1"))
     (lag,) = [a for a in alarms.values() if a["MetricName"] == "ReplicaLag"]
     assert lag["Threshold"] == 45
-    assert lag["Dimensions"] == [{"Name": "DBInstanceIdentifier", "Value": "orders-qa-2-orders-replica-euc1"}]
+    assert lag["Dimensions"] == [
+        {"Name": "DBInstanceIdentifier", "Value": "orders-qa-2-orders-replica-euc1"}
+    ]
 
 
 def test_s3_replication_alarm_per_standby(three_region_synth: Synthesized) -> None:

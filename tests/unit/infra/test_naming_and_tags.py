@@ -37,7 +37,9 @@ def test_stack_names_carry_application_and_environment(custom_synth: Synthesized
 
 
 @pytest.mark.parametrize(("type_", "prop"), NAMED)
-def test_physical_names_carry_the_environment(custom_synth: Synthesized, type_: str, prop: str) -> None:
+def test_physical_names_carry_the_environment(
+    custom_synth: Synthesized, type_: str, prop: str
+) -> None:
     found = custom_synth.all_resources(type_)
     assert found, type_
     for stack, logical, res in found:
@@ -45,7 +47,9 @@ def test_physical_names_carry_the_environment(custom_synth: Synthesized, type_: 
 
 
 @pytest.mark.parametrize(("type_", "prop"), NAMED)
-def test_physical_names_are_unique_per_region(default_synth: Synthesized, type_: str, prop: str) -> None:
+def test_physical_names_are_unique_per_region(
+    default_synth: Synthesized, type_: str, prop: str
+) -> None:
     seen: set[tuple[str, str]] = set()
     regions = {s.name: s.region for s in default_synth.stacks}
     for stack, _, res in default_synth.all_resources(type_):
@@ -54,9 +58,15 @@ def test_physical_names_are_unique_per_region(default_synth: Synthesized, type_:
         seen.add(key)
 
 
-def test_two_environments_share_no_physical_name(default_synth: Synthesized, custom_synth: Synthesized) -> None:
+def test_two_environments_share_no_physical_name(
+    default_synth: Synthesized, custom_synth: Synthesized
+) -> None:
     def names(synth: Synthesized) -> set[str]:
-        return {str(res["Properties"][prop]) for type_, prop in NAMED for _, _, res in synth.all_resources(type_)}
+        return {
+            str(res["Properties"][prop])
+            for type_, prop in NAMED
+            for _, _, res in synth.all_resources(type_)
+        }
 
     assert not names(default_synth) & names(custom_synth)
 
@@ -75,7 +85,10 @@ def test_names_module_matches_the_templates(default_synth: Synthesized) -> None:
 
 
 def test_alb_and_target_group_names_fit_32_characters(custom_synth: Synthesized) -> None:
-    for type_ in ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup"):
+    for type_ in (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+    ):
         for _, _, res in custom_synth.all_resources(type_):
             assert len(res["Properties"]["Name"]) <= 32
 

@@ -12,7 +12,9 @@ from tradedr.config import Posture
 REGIONS = ["us-east-1", "us-west-2"]
 
 
-@pytest.mark.parametrize(("region", "cidr"), [("us-east-1", "10.0.0.0/16"), ("us-west-2", "10.16.0.0/16")])
+@pytest.mark.parametrize(
+    ("region", "cidr"), [("us-east-1", "10.0.0.0/16"), ("us-west-2", "10.16.0.0/16")]
+)
 def test_vpc_cidr_comes_from_config(default_synth: Synthesized, region: str, cidr: str) -> None:
     vpc = default_synth.one(default_synth.name("data", region), "AWS::EC2::VPC")
     assert vpc["CidrBlock"] == cidr
@@ -49,7 +51,9 @@ def test_three_subnet_tiers_in_each_az(default_synth: Synthesized, region: str) 
 
 
 @pytest.mark.parametrize("region", REGIONS)
-def test_subnets_lie_inside_the_vpc_and_do_not_overlap(default_synth: Synthesized, region: str) -> None:
+def test_subnets_lie_inside_the_vpc_and_do_not_overlap(
+    default_synth: Synthesized, region: str
+) -> None:
     stack = default_synth.name("data", region)
     vpc = ipaddress.ip_network(default_synth.one(stack, "AWS::EC2::VPC")["CidrBlock"])
     blocks = [
@@ -64,7 +68,10 @@ def test_subnets_lie_inside_the_vpc_and_do_not_overlap(default_synth: Synthesize
 
 def test_availability_zones_are_explicit_from_config(custom_synth: Synthesized) -> None:
     stack = custom_synth.name("data", "eu-west-1")
-    azs = {r["Properties"]["AvailabilityZone"] for r in custom_synth.resources(stack, "AWS::EC2::Subnet").values()}
+    azs = {
+        r["Properties"]["AvailabilityZone"]
+        for r in custom_synth.resources(stack, "AWS::EC2::Subnet").values()
+    }
     assert azs == {"eu-west-1a", "eu-west-1b", "eu-west-1c"}
 
 
@@ -79,16 +86,32 @@ def test_availability_zones_are_explicit_from_config(custom_synth: Synthesized) 
     ],
 )
 def test_nat_gateway_count_follows_posture(
-    posture_synths: dict[Posture, Synthesized], posture: Posture, primary_nats: int, standby_nats: int
+    posture_synths: dict[Posture, Synthesized],
+    posture: Posture,
+    primary_nats: int,
+    standby_nats: int,
 ) -> None:
     synth = posture_synths[posture]
-    assert len(synth.resources(synth.name("data", "us-east-1"), "AWS::EC2::NatGateway")) == primary_nats
-    assert len(synth.resources(synth.name("data", "us-west-2"), "AWS::EC2::NatGateway")) == standby_nats
+    assert (
+        len(synth.resources(synth.name("data", "us-east-1"), "AWS::EC2::NatGateway"))
+        == primary_nats
+    )
+    assert (
+        len(synth.resources(synth.name("data", "us-west-2"), "AWS::EC2::NatGateway"))
+        == standby_nats
+    )
 
 
 def test_baseline_has_a_single_nat_gateway_per_region(baseline_synth: Synthesized) -> None:
     for region in REGIONS:
-        assert len(baseline_synth.resources(baseline_synth.name("data", region), "AWS::EC2::NatGateway")) == 1
+        assert (
+            len(
+                baseline_synth.resources(
+                    baseline_synth.name("data", region), "AWS::EC2::NatGateway"
+                )
+            )
+            == 1
+        )
 
 
 def test_backup_restore_standby_private_tier_has_no_default_route(
@@ -97,7 +120,10 @@ def test_backup_restore_standby_private_tier_has_no_default_route(
     """Without a NAT the standby's private tier is isolated: no route to the internet at all
     except from the public tier through the internet gateway."""
     synth = posture_synths[Posture.BACKUP_RESTORE]
-    routes = [r["Properties"] for r in synth.resources(synth.name("data", "us-west-2"), "AWS::EC2::Route").values()]
+    routes = [
+        r["Properties"]
+        for r in synth.resources(synth.name("data", "us-west-2"), "AWS::EC2::Route").values()
+    ]
     assert routes, "public subnets still route through the internet gateway"
     assert all("GatewayId" in r for r in routes)
     assert not any("NatGatewayId" in r for r in routes)

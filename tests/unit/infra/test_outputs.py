@@ -8,18 +8,38 @@ from tests.conftest import Synthesized
 
 EXPECTED = {
     "trading-prod-data-us-east-1": [
-        "VpcId", "KmsKeyArn", "BucketName", "BackupVaultName", "DbIdentifier", "DbEndpoint",
-        "DbArn", "DbSecretArn", "TableName", "TableArn",
+        "VpcId",
+        "KmsKeyArn",
+        "BucketName",
+        "BackupVaultName",
+        "DbIdentifier",
+        "DbEndpoint",
+        "DbArn",
+        "DbSecretArn",
+        "TableName",
+        "TableArn",
     ],
     "trading-prod-data-us-west-2": ["VpcId", "KmsKeyArn", "BucketName", "BackupVaultName"],
     "trading-prod-replica-us-west-2": ["DbIdentifier", "DbEndpoint", "DbArn"],
     "trading-prod-app-us-east-1": [
-        "AlbDnsName", "AlbArn", "AlbHostedZoneId", "TargetGroupArn", "AsgName",
-        "DbEndpointParameter", "AlarmTopicArn", "DashboardName",
+        "AlbDnsName",
+        "AlbArn",
+        "AlbHostedZoneId",
+        "TargetGroupArn",
+        "AsgName",
+        "DbEndpointParameter",
+        "AlarmTopicArn",
+        "DashboardName",
     ],
     "trading-prod-app-us-west-2": [
-        "AlbDnsName", "AlbArn", "AlbHostedZoneId", "TargetGroupArn", "AsgName",
-        "DbEndpointParameter", "AlarmTopicArn", "DashboardName",
+        "AlbDnsName",
+        "AlbArn",
+        "AlbHostedZoneId",
+        "TargetGroupArn",
+        "AsgName",
+        "DbEndpointParameter",
+        "AlarmTopicArn",
+        "DashboardName",
     ],
     "trading-prod-global": ["HostedZoneId", "RecordName", "HealthCheckUSE1", "HealthCheckUSW2"],
 }
@@ -28,7 +48,9 @@ EXPECTED = {
 @pytest.mark.parametrize(
     ("stack", "key"), [(stack, key) for stack, keys in EXPECTED.items() for key in keys]
 )
-def test_output_present_with_value_and_description(default_synth: Synthesized, stack: str, key: str) -> None:
+def test_output_present_with_value_and_description(
+    default_synth: Synthesized, stack: str, key: str
+) -> None:
     output = default_synth.outputs(stack)[key]
     assert output["Value"] not in ("", None, [])
     assert output.get("Description")

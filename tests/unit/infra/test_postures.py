@@ -45,7 +45,9 @@ def test_three_regions_have_a_replica_in_each_standby(three_region_synth: Synthe
     for standby in ("us-west-2", "eu-west-1"):
         stack = three_region_synth.name("replica", standby)
         (db,) = three_region_synth.resources(stack, "AWS::RDS::DBInstance").values()
-        assert "trading-tri-orders-primary-use1" in str(db["Properties"]["SourceDBInstanceIdentifier"])
+        assert "trading-tri-orders-primary-use1" in str(
+            db["Properties"]["SourceDBInstanceIdentifier"]
+        )
         assert three_region_synth.has_stack("app", standby)
     assert len(three_region_synth.stacks) == 9  # data, replica and app per standby
 

@@ -30,7 +30,9 @@ MINIMUM = [
 
 
 @pytest.mark.parametrize(("stack", "type_", "minimum"), MINIMUM)
-def test_minimum_resources(default_synth: Synthesized, stack: str, type_: str, minimum: int) -> None:
+def test_minimum_resources(
+    default_synth: Synthesized, stack: str, type_: str, minimum: int
+) -> None:
     assert len(default_synth.resources(stack, type_)) >= minimum
 
 
@@ -43,7 +45,9 @@ def test_minimum_resources(default_synth: Synthesized, stack: str, type_: str, m
         ("AWS::EC2::VPC", 2),
     ],
 )
-def test_singletons_are_not_duplicated(default_synth: Synthesized, type_: str, exactly: int) -> None:
+def test_singletons_are_not_duplicated(
+    default_synth: Synthesized, type_: str, exactly: int
+) -> None:
     """One writer DB plus one replica, one global table, one zone, one VPC per region."""
     assert len(default_synth.all_resources(type_)) == exactly
 

@@ -12,16 +12,30 @@ from tradedr.config import Posture
 
 
 def _checks(synth: Synthesized) -> list[dict[str, Any]]:
-    return [r["Properties"]["HealthCheckConfig"] for r in synth.resources(synth.name("global"), "AWS::Route53::HealthCheck").values()]
+    return [
+        r["Properties"]["HealthCheckConfig"]
+        for r in synth.resources(synth.name("global"), "AWS::Route53::HealthCheck").values()
+    ]
 
 
 def _records(synth: Synthesized) -> list[dict[str, Any]]:
-    return [r["Properties"] for r in synth.resources(synth.name("global"), "AWS::Route53::RecordSet").values()]
+    return [
+        r["Properties"]
+        for r in synth.resources(synth.name("global"), "AWS::Route53::RecordSet").values()
+    ]
 
 
-def test_hosted_zone_for_the_configured_domain(default_synth: Synthesized, custom_synth: Synthesized) -> None:
-    assert default_synth.one("trading-prod-global", "AWS::Route53::HostedZone")["Name"] == "trading.example.com."
-    assert custom_synth.one(custom_synth.name("global"), "AWS::Route53::HostedZone")["Name"] == "dr.example.net."
+def test_hosted_zone_for_the_configured_domain(
+    default_synth: Synthesized, custom_synth: Synthesized
+) -> None:
+    assert (
+        default_synth.one("trading-prod-global", "AWS::Route53::HostedZone")["Name"]
+        == "trading.example.com."
+    )
+    assert (
+        custom_synth.one(custom_synth.name("global"), "AWS::Route53::HostedZone")["Name"]
+        == "dr.example.net."
+    )
 
 
 def test_one_health_check_per_app_region_on_the_deep_endpoint(default_synth: Synthesized) -> None:
@@ -72,7 +86,9 @@ def test_active_active_uses_latency_records(posture_synths: dict[Posture, Synthe
     assert all("HealthCheckId" in r for r in records)
 
 
-def test_backup_restore_routes_only_to_the_primary(posture_synths: dict[Posture, Synthesized]) -> None:
+def test_backup_restore_routes_only_to_the_primary(
+    posture_synths: dict[Posture, Synthesized],
+) -> None:
     """No standby app tier exists to route to until it is rebuilt at failover."""
     synth = posture_synths[Posture.BACKUP_RESTORE]
     assert len(_checks(synth)) == 1
@@ -80,12 +96,15 @@ def test_backup_restore_routes_only_to_the_primary(posture_synths: dict[Posture,
     assert set(synth.template("trading-prod-global")["Parameters"]) == {"AlbDnsUSE1", "AlbZoneUSE1"}
 
 
-def test_three_regions_fail_over_to_latency_routed_standbys(three_region_synth: Synthesized) -> None:
+def test_three_regions_fail_over_to_latency_routed_standbys(
+    three_region_synth: Synthesized,
+) -> None:
     records = _records(three_region_synth)
     primary = [r for r in records if r.get("Failover") == "PRIMARY"]
     secondary = [r for r in records if r.get("Failover") == "SECONDARY"]
     latency = [r for r in records if "Region" in r]
-    assert len(primary) == 1 and len(secondary) == 1
+    assert len(primary) == 1
+    assert len(secondary) == 1
     assert {r["Region"] for r in latency} == {"us-west-2", "eu-west-1"}
     assert secondary[0]["AliasTarget"]["DNSName"] == "standby.app.trading.example.com"
     assert all(r["Name"] == "standby.app.trading.example.com" for r in latency)

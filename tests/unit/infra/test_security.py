@@ -59,7 +59,10 @@ def test_kms_keys_rotate(default_synth: Synthesized) -> None:
 
 
 def test_every_data_stack_has_its_own_key_with_a_stable_alias(default_synth: Synthesized) -> None:
-    aliases = [res["Properties"]["AliasName"] for _, _, res in default_synth.all_resources("AWS::KMS::Alias")]
+    aliases = [
+        res["Properties"]["AliasName"]
+        for _, _, res in default_synth.all_resources("AWS::KMS::Alias")
+    ]
     assert sorted(aliases) == ["alias/trading-prod-data-use1", "alias/trading-prod-data-usw2"]
 
 

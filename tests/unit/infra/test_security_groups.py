@@ -19,7 +19,9 @@ def _groups(synth: Synthesized, stack: str) -> dict[str, dict[str, Any]]:
 
 
 def _by_description(synth: Synthesized, stack: str, prefix: str) -> tuple[str, dict[str, Any]]:
-    (found,) = [(k, g) for k, g in _groups(synth, stack).items() if g["GroupDescription"].startswith(prefix)]
+    (found,) = [
+        (k, g) for k, g in _groups(synth, stack).items() if g["GroupDescription"].startswith(prefix)
+    ]
     return found
 
 
@@ -45,9 +47,7 @@ def test_instances_accept_traffic_only_from_the_alb(default_synth: Synthesized, 
     assert (ingress[0]["FromPort"], ingress[0]["ToPort"]) == (80, 80)
 
 
-@pytest.mark.parametrize(
-    "stack", ["trading-prod-data-us-east-1", "trading-prod-replica-us-west-2"]
-)
+@pytest.mark.parametrize("stack", ["trading-prod-data-us-east-1", "trading-prod-replica-us-west-2"])
 def test_database_accepts_mysql_from_its_vpc_only(default_synth: Synthesized, stack: str) -> None:
     _, group = _by_description(default_synth, stack, "Orders DB")
     (rule,) = group["SecurityGroupIngress"]
@@ -74,7 +74,10 @@ def test_no_ssh_or_rdp_ingress(default_synth: Synthesized) -> None:
         rule
         for _, _, res in default_synth.all_resources("AWS::EC2::SecurityGroup")
         for rule in res["Properties"].get("SecurityGroupIngress", [])
-    ] + [res["Properties"] for _, _, res in default_synth.all_resources("AWS::EC2::SecurityGroupIngress")]
+    ] + [
+        res["Properties"]
+        for _, _, res in default_synth.all_resources("AWS::EC2::SecurityGroupIngress")
+    ]
     for rule in rules:
         if rule.get("IpProtocol") == "-1":
             raise AssertionError(f"all-protocol ingress: {rule}")

@@ -19,15 +19,24 @@ def _bucket(synth: Synthesized, region: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("region", REGIONS)
-def test_bucket_versioned_encrypted_private_and_retained(default_synth: Synthesized, region: str) -> None:
+def test_bucket_versioned_encrypted_private_and_retained(
+    default_synth: Synthesized, region: str
+) -> None:
     res = _bucket(default_synth, region)
     props = res["Properties"]
     assert props["BucketName"] == f"trading-prod-objects-{region}"
     assert props["VersioningConfiguration"]["Status"] == "Enabled"
     (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
-    assert all(props["PublicAccessBlockConfiguration"][k] is True for k in (
-        "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"))
+    assert all(
+        props["PublicAccessBlockConfiguration"][k] is True
+        for k in (
+            "BlockPublicAcls",
+            "BlockPublicPolicy",
+            "IgnorePublicAcls",
+            "RestrictPublicBuckets",
+        )
+    )
     assert res["DeletionPolicy"] == "Retain"
     assert res["UpdateReplacePolicy"] == "Retain"
 
@@ -45,7 +54,9 @@ def test_primary_replicates_to_the_standby_with_rtc(default_synth: Synthesized) 
     assert rule["Status"] == "Enabled"
     assert rule["Id"] == "to-us-west-2"
     destination = rule["Destination"]
-    assert destination["Bucket"] == {"Fn::Sub": "arn:${AWS::Partition}:s3:::trading-prod-objects-us-west-2"}
+    assert destination["Bucket"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:s3:::trading-prod-objects-us-west-2"
+    }
     assert destination["ReplicationTime"] == {"Status": "Enabled", "Time": {"Minutes": 15}}
     assert destination["Metrics"]["Status"] == "Enabled"
     assert "ReplicaKmsKeyID" in destination["EncryptionConfiguration"]
@@ -72,13 +83,17 @@ def test_three_regions_replicate_to_each_standby(three_region_synth: Synthesized
     assert all(r["Destination"]["ReplicationTime"]["Status"] == "Enabled" for r in config["Rules"])
 
 
-def test_backup_restore_does_not_replicate_objects(posture_synths: dict[Posture, Synthesized]) -> None:
+def test_backup_restore_does_not_replicate_objects(
+    posture_synths: dict[Posture, Synthesized],
+) -> None:
     synth = posture_synths[Posture.BACKUP_RESTORE]
     assert "ReplicationConfiguration" not in _bucket(synth, "us-east-1")["Properties"]
 
 
 def _table(synth: Synthesized) -> dict[str, Any]:
-    (res,) = synth.resources(synth.name("data", synth.settings.primary_region), "AWS::DynamoDB::GlobalTable").values()
+    (res,) = synth.resources(
+        synth.name("data", synth.settings.primary_region), "AWS::DynamoDB::GlobalTable"
+    ).values()
     return res
 
 
@@ -111,17 +126,26 @@ def test_replica_keys_are_named_by_alias_in_each_region(three_region_synth: Synt
     replicas = {r["Region"]: r for r in _table(three_region_synth)["Properties"]["Replicas"]}
     for region, code in [("us-west-2", "usw2"), ("eu-west-1", "euw1")]:
         key = replicas[region]["SSESpecification"]["KMSMasterKeyId"]
-        assert key == {"Fn::Sub": f"arn:${{AWS::Partition}}:kms:{region}:${{AWS::AccountId}}:alias/trading-tri-data-{code}"}
+        alias = f"alias/trading-tri-data-{code}"
+        assert key == {
+            "Fn::Sub": f"arn:${{AWS::Partition}}:kms:{region}:${{AWS::AccountId}}:{alias}"
+        }
 
 
-def test_backup_restore_table_has_only_the_primary_replica(posture_synths: dict[Posture, Synthesized]) -> None:
+def test_backup_restore_table_has_only_the_primary_replica(
+    posture_synths: dict[Posture, Synthesized],
+) -> None:
     props = _table(posture_synths[Posture.BACKUP_RESTORE])["Properties"]
     assert [r["Region"] for r in props["Replicas"]] == ["us-east-1"]
 
 
 @pytest.mark.parametrize("region", REGIONS)
-def test_backup_vault_per_region_encrypted_and_retained(default_synth: Synthesized, region: str) -> None:
-    (vault,) = default_synth.resources(default_synth.name("data", region), "AWS::Backup::BackupVault").values()
+def test_backup_vault_per_region_encrypted_and_retained(
+    default_synth: Synthesized, region: str
+) -> None:
+    (vault,) = default_synth.resources(
+        default_synth.name("data", region), "AWS::Backup::BackupVault"
+    ).values()
     assert vault["Properties"]["BackupVaultName"] == f"trading-prod-vault-{region}"
     assert "EncryptionKeyArn" in vault["Properties"]
     assert vault["DeletionPolicy"] == "Retain"
@@ -145,7 +169,11 @@ def test_backup_selection_covers_database_and_table(default_synth: Synthesized) 
 
 @pytest.mark.parametrize(
     ("posture", "rule_name"),
-    [(Posture.BACKUP_RESTORE, "hourly"), (Posture.PILOT_LIGHT, "daily"), (Posture.WARM_STANDBY, "daily")],
+    [
+        (Posture.BACKUP_RESTORE, "hourly"),
+        (Posture.PILOT_LIGHT, "daily"),
+        (Posture.WARM_STANDBY, "daily"),
+    ],
 )
 def test_backup_schedule_follows_posture(
     posture_synths: dict[Posture, Synthesized], posture: Posture, rule_name: str

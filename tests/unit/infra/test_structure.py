@@ -37,7 +37,9 @@ def test_at_least_five_stacks(default_synth: Synthesized) -> None:
         ("trading-prod-global", "us-east-1", "global"),
     ],
 )
-def test_stack_region_and_kind(default_synth: Synthesized, name: str, region: str, kind: str) -> None:
+def test_stack_region_and_kind(
+    default_synth: Synthesized, name: str, region: str, kind: str
+) -> None:
     stack = next(s for s in default_synth.stacks if s.name == name)
     assert (stack.region, stack.kind) == (region, kind)
 
@@ -52,7 +54,9 @@ def test_stack_region_and_kind(default_synth: Synthesized, name: str, region: st
         ("trading-prod-global", "AWS::Route53::HealthCheck", 2),
     ],
 )
-def test_key_resources_present(default_synth: Synthesized, stack: str, type_: str, count: int) -> None:
+def test_key_resources_present(
+    default_synth: Synthesized, stack: str, type_: str, count: int
+) -> None:
     assert len(default_synth.resources(stack, type_)) == count
 
 
