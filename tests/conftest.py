@@ -68,3 +68,23 @@ def three_region_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
         tmp_path_factory,
         {"standby_regions": ["us-west-2", "eu-west-1"], "environment": "tri"},
     )
+
+
+FAST_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "hot-standby-fast.toml"
+
+
+@pytest.fixture(scope="session")
+def fast_arc_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    import tomllib
+
+    return synth_config(tmp_path_factory, tomllib.loads(FAST_EXAMPLE.read_text()))
+
+
+@pytest.fixture(scope="session")
+def fast_ga_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    import tomllib
+
+    data = tomllib.loads(FAST_EXAMPLE.read_text())
+    data["environment"] = "fastga"
+    data["routing"] = {**data["routing"], "traffic": "global-accelerator"}
+    return synth_config(tmp_path_factory, data)

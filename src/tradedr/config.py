@@ -133,10 +133,15 @@ class RegionSettings(_Model):
         return self
 
 
-class DatabaseSettings(_Model):
-    """The orders database: RDS MySQL Multi-AZ in the primary, read replicas in standbys."""
+AURORA_DEFAULT_VERSION = "8.0.mysql_aurora.3.08.0"
 
-    engine: Literal["mysql"] = "mysql"
+
+class DatabaseSettings(_Model):
+    """The orders database: RDS MySQL Multi-AZ in the primary with cross-region read
+    replicas, or an Aurora MySQL global database (secondary cluster per standby) for
+    sub-second replication and about a minute of managed failover."""
+
+    engine: Literal["mysql", "aurora-mysql-global"] = "mysql"
     engine_version: str = "8.0.39"
     instance_class: str = "db.r6g.large"
     multi_az: bool = True
@@ -151,12 +156,36 @@ class DatabaseSettings(_Model):
             raise ValueError(f"{value!r} is not an RDS instance class such as 'db.r6g.large'")
         return value
 
-    @field_validator("engine_version")
+    @model_validator(mode="before")
     @classmethod
-    def _version(cls, value: str) -> str:
-        if not re.fullmatch(r"8\.0\.\d+|8\.4\.\d+", value):
-            raise ValueError(f"{value!r} is not a supported MySQL version (8.0.x or 8.4.x)")
-        return value
+    def _aurora_default_version(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("engine") == "aurora-mysql-global":
+            data = {"engine_version": AURORA_DEFAULT_VERSION, **data}
+        return data
+
+    @model_validator(mode="after")
+    def _version_for_engine(self) -> DatabaseSettings:
+        if self.engine == "mysql" and not re.fullmatch(r"8\.0\.\d+|8\.4\.\d+", self.engine_version):
+            raise ValueError(
+                f"database.engine_version: {self.engine_version!r} is not a supported MySQL "
+                "version (8.0.x or 8.4.x)"
+            )
+        if self.engine == "aurora-mysql-global":
+            if not re.fullmatch(r"8\.0\.mysql_aurora\.3\.\d+\.\d+", self.engine_version):
+                raise ValueError(
+                    f"database.engine_version: {self.engine_version!r} is not an Aurora MySQL 3 "
+                    f"version such as {AURORA_DEFAULT_VERSION!r}"
+                )
+            if not self.instance_class.startswith(("db.r", "db.x")):
+                raise ValueError(
+                    f"database.instance_class: Aurora global databases need a memory-optimized "
+                    f"class (db.r*), got {self.instance_class!r}"
+                )
+        return self
+
+    @property
+    def is_aurora_global(self) -> bool:
+        return self.engine == "aurora-mysql-global"
 
 
 class SessionsSettings(_Model):
@@ -172,6 +201,9 @@ class RoutingSettings(_Model):
 
     domain_name: str = "trading.example.com"
     record_name: str = "app"
+    # How traffic moves at failover: Route 53 health-check failover records ("dns-failover"),
+    # Route 53 ARC routing controls ("arc"), or Global Accelerator's traffic dial.
+    traffic: Literal["dns-failover", "arc", "global-accelerator"] = "dns-failover"
     health_check_interval_seconds: Literal[10, 30] = 10
     health_check_failure_threshold: Annotated[int, Field(ge=1, le=10)] = 3
     health_check_path: str = "/health"
