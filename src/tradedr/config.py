@@ -240,7 +240,6 @@ class UsageSettings(_Model):
     dynamodb_writes_millions: Annotated[float, Field(ge=0)] = 50
     dynamodb_reads_millions: Annotated[float, Field(ge=0)] = 200
     dynamodb_storage_gb: Annotated[float, Field(ge=0)] = 2
-    dynamodb_read_capacity_utilization: Annotated[float, Field(ge=0, le=1)] = 0.5
     s3_storage_gb: Annotated[float, Field(ge=0)] = 500
     s3_put_thousands: Annotated[float, Field(ge=0)] = 1000
     s3_get_thousands: Annotated[float, Field(ge=0)] = 10000
