@@ -15,8 +15,8 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
-from tradedr.config import Posture, Settings, load_settings  # noqa: E402
-from tradedr.infra.synth import StackTemplate, synthesize  # noqa: E402
+from tradedr.config import Posture, Settings, load_settings
+from tradedr.infra.synth import StackTemplate, synthesize
 
 
 class Synthesized:

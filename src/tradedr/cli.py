@@ -44,7 +44,8 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         "-c",
-        help=f"Config file (TOML). Default: ./{DEFAULT_CONFIG_NAME} if present, else built-in defaults.",
+        help=f"Config file (TOML). Default: ./{DEFAULT_CONFIG_NAME} if present, "
+        "else the built-in defaults.",
         dir_okay=False,
     ),
 ]

@@ -342,8 +342,7 @@ class Settings(_Model):
                 regions[region] = {"cidr": f"10.{index * 16}.0.0/16"}
             elif isinstance(entry, dict) and "cidr" not in entry:
                 regions[region] = {**entry, "cidr": f"10.{index * 16}.0.0/16"}
-        data = {**data, "regions": regions}
-        return data
+        return {**data, "regions": regions}
 
     @model_validator(mode="after")
     def _cross_field(self) -> Settings:

@@ -48,7 +48,11 @@ def build_app(settings: Settings, *, outdir: str | Path | None = None) -> cdk.Ap
     apps = {}
     for region in app_regions:
         apps[region] = AppStack(
-            app, settings=settings, region=region, data=data[region], db_endpoint=db_endpoints[region]
+            app,
+            settings=settings,
+            region=region,
+            data=data[region],
+            db_endpoint=db_endpoints[region],
         )
         if region != primary:
             add_dependency(apps[region], data[primary])

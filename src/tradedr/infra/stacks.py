@@ -87,7 +87,11 @@ class DataStack(_RegionalStack):
             else None
         )
         self.objects = ObjectsBucket(
-            self, "Objects", bucket_name=names.bucket(region), key=self.key, replicate_to=replicate_to
+            self,
+            "Objects",
+            bucket_name=names.bucket(region),
+            key=self.key,
+            replicate_to=replicate_to,
         )
         self.vault = BackupVault(
             self, "Backup", vault_name=names.backup_vault(region), key=self.key
@@ -155,7 +159,9 @@ class DataStack(_RegionalStack):
 class ReplicaStack(_RegionalStack):
     """The orders DB read replica of one standby; promoting it is the failover."""
 
-    def __init__(self, scope: Construct, *, settings: Settings, region: str, data: DataStack) -> None:
+    def __init__(
+        self, scope: Construct, *, settings: Settings, region: str, data: DataStack
+    ) -> None:
         names = Names(settings)
         super().__init__(
             scope, names.replica_stack(region), settings=settings, region=region, kind="replica"
@@ -232,12 +238,20 @@ class AppStack(_RegionalStack):
         tier = self.tier
         _output(self, "AlbDnsName", tier.alb.load_balancer_dns_name, "ALB DNS name")
         _output(self, "AlbArn", tier.alb.load_balancer_arn, "ALB ARN")
-        _output(self, "AlbHostedZoneId", tier.alb.load_balancer_canonical_hosted_zone_id,
-                "ALB canonical hosted zone")
+        _output(
+            self,
+            "AlbHostedZoneId",
+            tier.alb.load_balancer_canonical_hosted_zone_id,
+            "ALB canonical hosted zone",
+        )
         _output(self, "TargetGroupArn", tier.target_group.target_group_arn, "Target group ARN")
         _output(self, "AsgName", tier.asg.auto_scaling_group_name, "Auto Scaling group")
-        _output(self, "DbEndpointParameter", tier.db_endpoint_parameter.parameter_name,
-                "SSM parameter holding the DB endpoint the app uses")
+        _output(
+            self,
+            "DbEndpointParameter",
+            tier.db_endpoint_parameter.parameter_name,
+            "SSM parameter holding the DB endpoint the app uses",
+        )
         _output(self, "AlarmTopicArn", self.monitoring.topic.topic_arn, "Alarm topic")
         _output(self, "DashboardName", names.dashboard(region), "CloudWatch dashboard")
 
@@ -258,15 +272,18 @@ class AppStack(_RegionalStack):
             ),
             AlarmSpec(
                 "rds-cpu",
-                metric("AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": db_id}, "Average", 300),
+                metric(
+                    "AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": db_id}, "Average", 300
+                ),
                 80,
                 GT,
                 description="Orders DB CPU above 80%",
             ),
             AlarmSpec(
                 "rds-free-storage",
-                metric("AWS/RDS", "FreeStorageSpace", {"DBInstanceIdentifier": db_id}, "Minimum",
-                       300),
+                metric(
+                    "AWS/RDS", "FreeStorageSpace", {"DBInstanceIdentifier": db_id}, "Minimum", 300
+                ),
                 settings.database.allocated_storage_gb * 1024**3 * 0.1,
                 LT,
                 description="Orders DB has under 10% of its storage free",
@@ -304,9 +321,12 @@ class AppStack(_RegionalStack):
             specs.append(
                 AlarmSpec(
                     "dynamodb-replication-latency",
-                    metric("AWS/DynamoDB", "ReplicationLatency",
-                           {"TableName": names.sessions_table,
-                            "ReceivingRegion": region}, "Average"),
+                    metric(
+                        "AWS/DynamoDB",
+                        "ReplicationLatency",
+                        {"TableName": names.sessions_table, "ReceivingRegion": region},
+                        "Average",
+                    ),
                     settings.targets.rpo_seconds * 1000,
                     GT,
                     description="Sessions replication into this region is slower than the RPO",
@@ -317,10 +337,17 @@ class AppStack(_RegionalStack):
                 specs.append(
                     AlarmSpec(
                         f"s3-replication-latency-{region_code(standby)}",
-                        metric("AWS/S3", "ReplicationLatency",
-                               {"SourceBucket": names.bucket(region),
+                        metric(
+                            "AWS/S3",
+                            "ReplicationLatency",
+                            {
+                                "SourceBucket": names.bucket(region),
                                 "DestinationBucket": names.bucket(standby),
-                                "RuleId": f"to-{standby}"}, "Maximum", 300),
+                                "RuleId": f"to-{standby}",
+                            },
+                            "Maximum",
+                            300,
+                        ),
                         900,
                         GT,
                         description=f"S3 replication to {standby} slower than RTC's 15 minutes",
@@ -344,17 +371,24 @@ class GlobalStack(cdk.Stack):
         )
         apply_required_tags(
             self,
-            tags={**settings.required_tags(settings.primary_region),
-                  "DisasterRecovery": f"{settings.posture.value}:global"},
+            tags={
+                **settings.required_tags(settings.primary_region),
+                "DisasterRecovery": f"{settings.posture.value}:global",
+            },
             name=f"{settings.prefix}-global",
         )
         endpoints: dict[str, RegionEndpoint] = {}
         for region in app_regions:
             code = region_code(region).upper()
-            dns = cdk.CfnParameter(self, f"AlbDns{code}", type="String",
-                                   description=f"ALB DNS name in {region}")
-            zone = cdk.CfnParameter(self, f"AlbZone{code}", type="String",
-                                    description=f"ALB canonical hosted zone id in {region}")
+            dns = cdk.CfnParameter(
+                self, f"AlbDns{code}", type="String", description=f"ALB DNS name in {region}"
+            )
+            zone = cdk.CfnParameter(
+                self,
+                f"AlbZone{code}",
+                type="String",
+                description=f"ALB canonical hosted zone id in {region}",
+            )
             endpoints[region] = RegionEndpoint(region, dns.value_as_string, zone.value_as_string)
         routing = settings.routing
         self.routing = GlobalRouting(
@@ -372,8 +406,12 @@ class GlobalStack(cdk.Stack):
         _output(self, "HostedZoneId", self.routing.zone.hosted_zone_id, "Public hosted zone")
         _output(self, "RecordName", self.routing.fqdn, "Name clients resolve")
         for region, check in self.routing.health_checks.items():
-            _output(self, f"HealthCheck{region_code(region).upper()}", check.ref,
-                    f"Health check of {region}")
+            _output(
+                self,
+                f"HealthCheck{region_code(region).upper()}",
+                check.ref,
+                f"Health check of {region}",
+            )
 
 
 def add_dependency(dependent: cdk.Stack, dependency: cdk.Stack) -> None:
