@@ -92,8 +92,13 @@ class FakeFinding:
         self.severity, self.message = severity, message
 
     def to_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "rule": "FAKE-1", "stack": "fake-stack",
-                "resource": "FakeResource", "message": self.message}
+        return {
+            "severity": self.severity,
+            "rule": "FAKE-1",
+            "stack": "fake-stack",
+            "resource": "FakeResource",
+            "message": self.message,
+        }
 
 
 class FakeCheckReport:

@@ -208,8 +208,12 @@ def rto(
     from tradedr.report.console import render_rto
 
     settings = settings_from(config)
-    report = run_rto(settings, templates_dir=templates, synth_dir=synth_dir,
-                     progress=None if as_json else _progress)
+    report = run_rto(
+        settings,
+        templates_dir=templates,
+        synth_dir=synth_dir,
+        progress=None if as_json else _progress,
+    )
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -242,9 +246,16 @@ def cost(
     from tradedr.report.console import render_cost
 
     settings = settings_from(config)
-    result = run_cost(settings, templates_dir=templates, synth_dir=synth_dir, live=live,
-                      profile=profile, fallback_region=fallback_region,
-                      compare=compare_postures, progress=None if as_json else _progress)
+    result = run_cost(
+        settings,
+        templates_dir=templates,
+        synth_dir=synth_dir,
+        live=live,
+        profile=profile,
+        fallback_region=fallback_region,
+        compare=compare_postures,
+        progress=None if as_json else _progress,
+    )
     if as_json:
         emit_json(result.to_dict())
         return
@@ -270,8 +281,13 @@ def plan(
     from tradedr.report.plan import run_plan
 
     settings = settings_from(config)
-    result = run_plan(settings, out, live=live, fallback_region=fallback_region,
-                      progress=None if as_json else _progress)
+    result = run_plan(
+        settings,
+        out,
+        live=live,
+        fallback_region=fallback_region,
+        progress=None if as_json else _progress,
+    )
     if as_json:
         emit_json(result.to_dict())
     else:
@@ -279,7 +295,6 @@ def plan(
         console.print(f"report: {result.html_path}\nsummary: {result.markdown_path}")
     if not result.passed:
         raise typer.Exit(1)
-
 
 
 # --- operations (emulator, deploy, validate, failover, backup, drill) ----------------

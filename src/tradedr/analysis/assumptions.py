@@ -29,15 +29,21 @@ class Assumption:
 
 R53_HEALTH = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html"
 R53_ALIAS = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html"
-RDS_MULTI_AZ = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html"
+RDS_MULTI_AZ = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html"
+)
 RDS_PROMOTE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html"
 RDS_RESTORE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_RestoreFromSnapshot.html"
 EC2_LAUNCH = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html"
 ELB_TG_HEALTH = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
 DDB_GLOBAL = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html"
 S3_RTC = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html"
-CFN_APP = "tradedr measurement: the app stack (ALB, ASG, alarms) creates in 4-8 min on CloudFormation"
-REFERENCE = "reference design estimate: DNS 60-300 s, standby warm-up 0-300 s (docs/architecture.md)"
+CFN_APP = (
+    "tradedr measurement: the app stack (ALB, ASG, alarms) creates in 4-8 min on CloudFormation"
+)
+REFERENCE = (
+    "reference design estimate: DNS 60-300 s, standby warm-up 0-300 s (docs/architecture.md)"
+)
 
 ASSUMPTIONS: dict[str, Assumption] = {
     a.key: a

@@ -18,32 +18,71 @@ from tradedr.analysis.templates import Resource, StackDoc, TemplateSet
 from tradedr.config import Posture, Settings
 
 # Resource types that cost nothing by themselves (their cost shows up elsewhere).
-FREE_TYPES = frozenset({
-    "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::Route",
-    "AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::InternetGateway",
-    "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress",
-    "AWS::EC2::SecurityGroupEgress", "AWS::IAM::Role", "AWS::IAM::Policy",
-    "AWS::IAM::ManagedPolicy", "AWS::IAM::InstanceProfile", "AWS::KMS::Alias",
-    "AWS::EC2::LaunchTemplate", "AWS::AutoScaling::ScalingPolicy",
-    "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::TargetGroup",
-    "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy",
-    "AWS::SNS::Subscription", "AWS::S3::BucketPolicy", "AWS::RDS::DBSubnetGroup",
-    "AWS::RDS::DBParameterGroup", "AWS::SecretsManager::SecretTargetAttachment",
-    "AWS::SecretsManager::RotationSchedule", "AWS::Backup::BackupVault",
-    "AWS::Backup::BackupSelection", "AWS::SSM::Parameter", "AWS::EC2::FlowLog",
-    "AWS::Route53::RecordSet", "AWS::WAFv2::WebACLAssociation", "AWS::Lambda::Permission",
-    "AWS::CDK::Metadata", "AWS::CloudFormation::WaitConditionHandle",
-    "AWS::EC2::NetworkAcl", "AWS::EC2::NetworkAclEntry", "AWS::EC2::SubnetNetworkAclAssociation",
-    "AWS::Logs::LogGroup",  # priced by ingestion/storage usage per region, not per group
-    "AWS::Events::Rule", "AWS::IAM::ServiceLinkedRole",
-})
+FREE_TYPES = frozenset(
+    {
+        "AWS::EC2::VPC",
+        "AWS::EC2::Subnet",
+        "AWS::EC2::RouteTable",
+        "AWS::EC2::Route",
+        "AWS::EC2::SubnetRouteTableAssociation",
+        "AWS::EC2::InternetGateway",
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::EC2::SecurityGroupEgress",
+        "AWS::IAM::Role",
+        "AWS::IAM::Policy",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::IAM::InstanceProfile",
+        "AWS::KMS::Alias",
+        "AWS::EC2::LaunchTemplate",
+        "AWS::AutoScaling::ScalingPolicy",
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "AWS::SNS::Topic",
+        "AWS::SNS::TopicPolicy",
+        "AWS::SNS::Subscription",
+        "AWS::S3::BucketPolicy",
+        "AWS::RDS::DBSubnetGroup",
+        "AWS::RDS::DBParameterGroup",
+        "AWS::SecretsManager::SecretTargetAttachment",
+        "AWS::SecretsManager::RotationSchedule",
+        "AWS::Backup::BackupVault",
+        "AWS::Backup::BackupSelection",
+        "AWS::SSM::Parameter",
+        "AWS::EC2::FlowLog",
+        "AWS::Route53::RecordSet",
+        "AWS::WAFv2::WebACLAssociation",
+        "AWS::Lambda::Permission",
+        "AWS::CDK::Metadata",
+        "AWS::CloudFormation::WaitConditionHandle",
+        "AWS::EC2::NetworkAcl",
+        "AWS::EC2::NetworkAclEntry",
+        "AWS::EC2::SubnetNetworkAclAssociation",
+        "AWS::Logs::LogGroup",  # priced by ingestion/storage usage per region, not per group
+        "AWS::Events::Rule",
+        "AWS::IAM::ServiceLinkedRole",
+    }
+)
 
 SERVICE = {
-    "ec2": "Amazon EC2", "ebs": "Amazon EBS", "elb": "Elastic Load Balancing",
-    "vpc": "Amazon VPC", "rds": "Amazon RDS", "dynamodb": "Amazon DynamoDB", "s3": "Amazon S3",
-    "transfer": "Data transfer", "route53": "Amazon Route 53", "cloudwatch": "Amazon CloudWatch",
-    "logs": "CloudWatch Logs", "kms": "AWS KMS", "secretsmanager": "AWS Secrets Manager",
-    "cloudtrail": "AWS CloudTrail", "backup": "AWS Backup", "waf": "AWS WAF",
+    "ec2": "Amazon EC2",
+    "ebs": "Amazon EBS",
+    "elb": "Elastic Load Balancing",
+    "vpc": "Amazon VPC",
+    "rds": "Amazon RDS",
+    "dynamodb": "Amazon DynamoDB",
+    "s3": "Amazon S3",
+    "transfer": "Data transfer",
+    "route53": "Amazon Route 53",
+    "cloudwatch": "Amazon CloudWatch",
+    "logs": "CloudWatch Logs",
+    "kms": "AWS KMS",
+    "secretsmanager": "AWS Secrets Manager",
+    "cloudtrail": "AWS CloudTrail",
+    "backup": "AWS Backup",
+    "waf": "AWS WAF",
     "config": "AWS Config",
 }
 
@@ -85,8 +124,9 @@ class LineItem:
             "price_basis": self.price.basis,
             "price_source": self.price.source,
             "price_date": self.price.source_date,
-            "status": "price unavailable" if not self.priced else (
-                "fallback price" if self.price.basis.startswith("fallback") else "priced"),
+            "status": "price unavailable"
+            if not self.priced
+            else ("fallback price" if self.price.basis.startswith("fallback") else "priced"),
         }
 
 
@@ -130,8 +170,9 @@ class CostReport:
 
     @property
     def standby_monthly(self) -> float:
-        return round(sum(r.monthly for r in self.regions
-                         if r.region in self.settings.standby_regions), 2)
+        return round(
+            sum(r.monthly for r in self.regions if r.region in self.settings.standby_regions), 2
+        )
 
     def region(self, name: str) -> RegionCost:
         return next(r for r in self.regions if r.region == name)
@@ -150,8 +191,10 @@ class CostReport:
                 )
             fallback = [i for i in region.items if i.price.basis.startswith("fallback")]
             if fallback:
-                notes.append(f"{region.region}: {len(fallback)} line(s) priced with another "
-                             "region's price (labelled 'fallback price')")
+                notes.append(
+                    f"{region.region}: {len(fallback)} line(s) priced with another "
+                    "region's price (labelled 'fallback price')"
+                )
         if self.not_modelled:
             notes.append("resource types not priced by tradedr: " + ", ".join(self.not_modelled))
         return notes
@@ -193,13 +236,22 @@ class _Pricer:
 
     # helpers -------------------------------------------------------------------------
 
-    def add(self, region: str, component: str, res: Resource | str, charge: str, quantity: float,
-            unit: str, key: str) -> None:
+    def add(
+        self,
+        region: str,
+        component: str,
+        res: Resource | str,
+        charge: str,
+        quantity: float,
+        unit: str,
+        key: str,
+    ) -> None:
         service = SERVICE.get(key.split(".")[0], key.split(".")[0])
         resource = res if isinstance(res, str) else f"{res.stack}/{res.logical_id}"
         price_region = "all" if region == "global" else region
-        price = self.prices.price(key, self.settings.primary_region
-                                  if price_region == "all" else price_region)
+        price = self.prices.price(
+            key, self.settings.primary_region if price_region == "all" else price_region
+        )
         self.regions.setdefault(region, RegionCost(region)).items.append(
             LineItem(region, service, component, resource, charge, quantity, unit, price)
         )
@@ -218,21 +270,43 @@ class _Pricer:
         region = stack.region
         desired = int(asg.prop("DesiredCapacity", 0) or 0)
         lt_ref = asg.prop("LaunchTemplate.LaunchTemplateId.Ref")
-        lt = next((r for r in stack.resources("AWS::EC2::LaunchTemplate")
-                   if r.logical_id == lt_ref), None)
+        lt = next(
+            (r for r in stack.resources("AWS::EC2::LaunchTemplate") if r.logical_id == lt_ref), None
+        )
         data = lt.prop("LaunchTemplateData", {}) if lt else {}
         instance_type = data.get("InstanceType", "unknown")
-        self.add(region, "ec2", asg, f"EC2 {instance_type} x {desired} (DesiredCapacity)",
-                 desired * self.hours, "instance-hours", f"ec2.instance.{instance_type}")
+        self.add(
+            region,
+            "ec2",
+            asg,
+            f"EC2 {instance_type} x {desired} (DesiredCapacity)",
+            desired * self.hours,
+            "instance-hours",
+            f"ec2.instance.{instance_type}",
+        )
         for mapping in data.get("BlockDeviceMappings", []):
             ebs = mapping.get("Ebs", {})
             volume_type = ebs.get("VolumeType", "gp3")
             size = float(ebs.get("VolumeSize", 8))
-            self.add(region, "ebs", asg, f"EBS {volume_type} {size:g} GB x {desired}",
-                     size * desired, "GB-month", f"ebs.{volume_type}.storage")
+            self.add(
+                region,
+                "ebs",
+                asg,
+                f"EBS {volume_type} {size:g} GB x {desired}",
+                size * desired,
+                "GB-month",
+                f"ebs.{volume_type}.storage",
+            )
         if data.get("Monitoring", {}).get("Enabled"):
-            self.add(region, "cloudwatch", asg, f"EC2 detailed monitoring (7 metrics x {desired})",
-                     7 * desired, "metric-month", "cloudwatch.metric")
+            self.add(
+                region,
+                "cloudwatch",
+                asg,
+                f"EC2 detailed monitoring (7 metrics x {desired})",
+                7 * desired,
+                "metric-month",
+                "cloudwatch.metric",
+            )
 
     def alb(self, region: str, alb: Resource) -> None:
         if alb.prop("Type", "application") != "application":
@@ -240,20 +314,48 @@ class _Pricer:
             return
         share = self.traffic_share(region)
         self.add(region, "alb", alb, "ALB hours", self.hours, "ALB-hours", "elb.alb.hour")
-        self.add(region, "alb", alb, f"ALB LCU ({self.usage.alb_lcu_average:g} avg x {share:g})",
-                 self.usage.alb_lcu_average * share * self.hours, "LCU-hours", "elb.alb.lcu")
-        self.add(region, "transfer", alb, "Data transfer out to the internet",
-                 self.usage.internet_egress_gb * share, "GB", "transfer.internet")
+        self.add(
+            region,
+            "alb",
+            alb,
+            f"ALB LCU ({self.usage.alb_lcu_average:g} avg x {share:g})",
+            self.usage.alb_lcu_average * share * self.hours,
+            "LCU-hours",
+            "elb.alb.lcu",
+        )
+        self.add(
+            region,
+            "transfer",
+            alb,
+            "Data transfer out to the internet",
+            self.usage.internet_egress_gb * share,
+            "GB",
+            "transfer.internet",
+        )
 
     def nat(self, region: str, nat: Resource, count: int) -> None:
         share = self.traffic_share(region)
         self.add(region, "nat", nat, "NAT gateway hours", self.hours, "hours", "vpc.nat.hour")
-        self.add(region, "nat", nat, "NAT gateway data processed",
-                 self.usage.nat_processed_gb * share / max(count, 1), "GB", "vpc.nat.gb")
+        self.add(
+            region,
+            "nat",
+            nat,
+            "NAT gateway data processed",
+            self.usage.nat_processed_gb * share / max(count, 1),
+            "GB",
+            "vpc.nat.gb",
+        )
 
     def eip(self, region: str, eip: Resource) -> None:
-        self.add(region, "vpc", eip, "Public IPv4 address (Elastic IP)", self.hours, "hours",
-                 "vpc.public-ipv4")
+        self.add(
+            region,
+            "vpc",
+            eip,
+            "Public IPv4 address (Elastic IP)",
+            self.hours,
+            "hours",
+            "vpc.public-ipv4",
+        )
 
     def rds(self, region: str, db: Resource) -> None:
         primary = self.primary_db()
@@ -264,27 +366,60 @@ class _Pricer:
         family = "rds.mysql" if engine == "mysql" else f"rds.{engine}"
         is_replica = bool(db.prop("SourceDBInstanceIdentifier"))
         role = "read replica" if is_replica else "primary"
-        self.add(region, "rds-instance", db,
-                 f"RDS {engine} {db_class} {'Multi-AZ' if multi_az else 'Single-AZ'} ({role})",
-                 self.hours, "instance-hours", f"{family}.{db_class}.{az}")
+        self.add(
+            region,
+            "rds-instance",
+            db,
+            f"RDS {engine} {db_class} {'Multi-AZ' if multi_az else 'Single-AZ'} ({role})",
+            self.hours,
+            "instance-hours",
+            f"{family}.{db_class}.{az}",
+        )
         storage_source = db if db.prop("AllocatedStorage") else primary
         storage = float((storage_source.prop("AllocatedStorage") if storage_source else 0) or 0)
         storage_type = str((storage_source.prop("StorageType") if storage_source else "") or "gp3")
-        self.add(region, "rds-storage", db, f"RDS {storage_type} storage {storage:g} GB ({az})",
-                 storage, "GB-month", f"rds.{storage_type}.{az}")
+        self.add(
+            region,
+            "rds-storage",
+            db,
+            f"RDS {storage_type} storage {storage:g} GB ({az})",
+            storage,
+            "GB-month",
+            f"rds.{storage_type}.{az}",
+        )
         if not is_replica and int(db.prop("BackupRetentionPeriod", 1) or 0) > 0:
             billable = max(self.usage.rds_backup_storage_gb - storage, 0.0)
-            self.add(region, "rds-backup", db, "RDS backup storage beyond the free allowance",
-                     billable, "GB-month", "rds.backup.storage")
+            self.add(
+                region,
+                "rds-backup",
+                db,
+                "RDS backup storage beyond the free allowance",
+                billable,
+                "GB-month",
+                "rds.backup.storage",
+            )
         if is_replica:
             source_region = self.settings.primary_region
-            self.add(source_region, "transfer", db,
-                     f"RDS replication to {region} (inter-region transfer)",
-                     self.usage.rds_replication_gb, "GB", "transfer.inter-region")
+            self.add(
+                source_region,
+                "transfer",
+                db,
+                f"RDS replication to {region} (inter-region transfer)",
+                self.usage.rds_replication_gb,
+                "GB",
+                "transfer.inter-region",
+            )
         if db.prop("EnableCloudwatchLogsExports"):
             share = self.traffic_share(region) if is_replica else 1.0
-            self.add(region, "logs", db, "RDS and app logs ingested",
-                     self.usage.app_logs_gb * share, "GB", "logs.ingestion")
+            self.add(
+                region,
+                "logs",
+                db,
+                "RDS and app logs ingested",
+                self.usage.app_logs_gb * share,
+                "GB",
+                "logs.ingestion",
+            )
 
     def dynamodb(self, table: Resource) -> None:
         replicas = [str(r.get("Region")) for r in table.prop("Replicas", [])] or [table.region]
@@ -294,39 +429,110 @@ class _Pricer:
         for region in ordered:
             if on_demand:
                 if global_table:
-                    self.add(region, "dynamodb", table,
-                             "DynamoDB replicated writes (every write lands in every replica)",
-                             self.usage.dynamodb_writes_millions, "million rWRU", "dynamodb.rwru")
+                    self.add(
+                        region,
+                        "dynamodb",
+                        table,
+                        "DynamoDB replicated writes (every write lands in every replica)",
+                        self.usage.dynamodb_writes_millions,
+                        "million rWRU",
+                        "dynamodb.rwru",
+                    )
                 else:
-                    self.add(region, "dynamodb", table, "DynamoDB on-demand writes",
-                             self.usage.dynamodb_writes_millions, "million WRU", "dynamodb.wru")
-                self.add(region, "dynamodb", table, "DynamoDB on-demand reads",
-                         self.usage.dynamodb_reads_millions * self.traffic_share(region),
-                         "million RRU", "dynamodb.rru")
+                    self.add(
+                        region,
+                        "dynamodb",
+                        table,
+                        "DynamoDB on-demand writes",
+                        self.usage.dynamodb_writes_millions,
+                        "million WRU",
+                        "dynamodb.wru",
+                    )
+                self.add(
+                    region,
+                    "dynamodb",
+                    table,
+                    "DynamoDB on-demand reads",
+                    self.usage.dynamodb_reads_millions * self.traffic_share(region),
+                    "million RRU",
+                    "dynamodb.rru",
+                )
             else:
-                self.add(region, "dynamodb", table, "DynamoDB provisioned capacity",
-                         1, "table-month", "dynamodb.provisioned")
-            self.add(region, "dynamodb", table, "DynamoDB storage",
-                     self.usage.dynamodb_storage_gb, "GB-month", "dynamodb.storage")
-            self.add(region, "dynamodb", table, "DynamoDB point-in-time recovery",
-                     self.usage.dynamodb_storage_gb, "GB-month", "dynamodb.pitr")
+                self.add(
+                    region,
+                    "dynamodb",
+                    table,
+                    "DynamoDB provisioned capacity",
+                    1,
+                    "table-month",
+                    "dynamodb.provisioned",
+                )
+            self.add(
+                region,
+                "dynamodb",
+                table,
+                "DynamoDB storage",
+                self.usage.dynamodb_storage_gb,
+                "GB-month",
+                "dynamodb.storage",
+            )
+            self.add(
+                region,
+                "dynamodb",
+                table,
+                "DynamoDB point-in-time recovery",
+                self.usage.dynamodb_storage_gb,
+                "GB-month",
+                "dynamodb.pitr",
+            )
 
     def bucket(self, region: str, bucket: Resource, replicated_into: bool) -> None:
         share = self.traffic_share(region)
-        stored = self.usage.s3_storage_gb if (share >= 1 or replicated_into) else (
-            self.usage.s3_storage_gb * share)
+        stored = (
+            self.usage.s3_storage_gb
+            if (share >= 1 or replicated_into)
+            else (self.usage.s3_storage_gb * share)
+        )
         self.add(region, "s3", bucket, "S3 Standard storage", stored, "GB-month", "s3.storage")
-        self.add(region, "s3", bucket, "S3 PUT/COPY/POST/LIST requests",
-                 self.usage.s3_put_thousands * share, "1,000 requests", "s3.put")
-        self.add(region, "s3", bucket, "S3 GET and other requests",
-                 self.usage.s3_get_thousands * share, "1,000 requests", "s3.get")
+        self.add(
+            region,
+            "s3",
+            bucket,
+            "S3 PUT/COPY/POST/LIST requests",
+            self.usage.s3_put_thousands * share,
+            "1,000 requests",
+            "s3.put",
+        )
+        self.add(
+            region,
+            "s3",
+            bucket,
+            "S3 GET and other requests",
+            self.usage.s3_get_thousands * share,
+            "1,000 requests",
+            "s3.get",
+        )
         for rule in bucket.prop("ReplicationConfiguration.Rules", []) or []:
             target = str(rule.get("Id", "replica"))
-            self.add(region, "transfer", bucket, f"S3 replication {target} (inter-region transfer)",
-                     self.usage.s3_replicated_gb, "GB", "transfer.inter-region")
+            self.add(
+                region,
+                "transfer",
+                bucket,
+                f"S3 replication {target} (inter-region transfer)",
+                self.usage.s3_replicated_gb,
+                "GB",
+                "transfer.inter-region",
+            )
             if rule.get("Destination", {}).get("ReplicationTime", {}).get("Status") == "Enabled":
-                self.add(region, "s3", bucket, f"S3 Replication Time Control {target}",
-                         self.usage.s3_replicated_gb, "GB", "s3.rtc")
+                self.add(
+                    region,
+                    "s3",
+                    bucket,
+                    f"S3 Replication Time Control {target}",
+                    self.usage.s3_replicated_gb,
+                    "GB",
+                    "s3.rtc",
+                )
 
     def backup_plan(self, region: str, plan: Resource) -> None:
         rule = plan.prop("BackupPlan.BackupPlanRule.0", {}) or {}
@@ -336,29 +542,70 @@ class _Pricer:
         kept = min(runs, retention * 24 * 3600 / interval)
         ddb_gb = self.usage.dynamodb_storage_gb * kept
         rds_gb = self.usage.rds_backup_storage_gb
-        self.add(region, "backup", plan, f"AWS Backup RDS snapshots ({kept:g} kept)",
-                 rds_gb, "GB-month", "backup.rds")
-        self.add(region, "backup", plan, f"AWS Backup DynamoDB backups ({kept:g} kept, full)",
-                 ddb_gb, "GB-month", "backup.dynamodb")
+        self.add(
+            region,
+            "backup",
+            plan,
+            f"AWS Backup RDS snapshots ({kept:g} kept)",
+            rds_gb,
+            "GB-month",
+            "backup.rds",
+        )
+        self.add(
+            region,
+            "backup",
+            plan,
+            f"AWS Backup DynamoDB backups ({kept:g} kept, full)",
+            ddb_gb,
+            "GB-month",
+            "backup.dynamodb",
+        )
         for action in rule.get("CopyActions", []):
             arn = str(action.get("DestinationBackupVaultArn", ""))
             dest = next((r for r in self.settings.all_regions if f":{r}:" in arn), None)
             if dest is None:
                 continue
-            self.add(region, "transfer", plan, f"AWS Backup copies to {dest} (transfer)",
-                     self.usage.dynamodb_storage_gb * runs + self.usage.rds_replication_gb,
-                     "GB", "backup.copy-transfer")
-            self.add(dest, "backup", plan, f"AWS Backup RDS snapshot copies from {region}",
-                     rds_gb, "GB-month", "backup.rds")
-            self.add(dest, "backup", plan, f"AWS Backup DynamoDB copies from {region}",
-                     ddb_gb, "GB-month", "backup.dynamodb")
+            self.add(
+                region,
+                "transfer",
+                plan,
+                f"AWS Backup copies to {dest} (transfer)",
+                self.usage.dynamodb_storage_gb * runs + self.usage.rds_replication_gb,
+                "GB",
+                "backup.copy-transfer",
+            )
+            self.add(
+                dest,
+                "backup",
+                plan,
+                f"AWS Backup RDS snapshot copies from {region}",
+                rds_gb,
+                "GB-month",
+                "backup.rds",
+            )
+            self.add(
+                dest,
+                "backup",
+                plan,
+                f"AWS Backup DynamoDB copies from {region}",
+                ddb_gb,
+                "GB-month",
+                "backup.dynamodb",
+            )
 
     def health_check(self, check: Resource) -> None:
         config = check.prop("HealthCheckConfig", {}) or {}
         kind = str(config.get("Type", "HTTP"))
         label = check.logical_id
-        self.add("global", "route53", check, f"Route 53 health check {label}", 1,
-                 "health check-month", "route53.health-check.aws")
+        self.add(
+            "global",
+            "route53",
+            check,
+            f"Route 53 health check {label}",
+            1,
+            "health check-month",
+            "route53.health-check.aws",
+        )
         extras = []
         if int(config.get("RequestInterval", 30)) == 10:
             extras.append(("fast interval (10 s)", "route53.health-check.fast"))
@@ -369,12 +616,20 @@ class _Pricer:
         if config.get("MeasureLatency"):
             extras.append(("latency measurement", "route53.health-check.latency"))
         for name, key in extras:
-            self.add("global", "route53", check, f"Route 53 health check {name} surcharge", 1,
-                     "feature-month", key)
+            self.add(
+                "global",
+                "route53",
+                check,
+                f"Route 53 health check {name} surcharge",
+                1,
+                "feature-month",
+                key,
+            )
 
     def primary_db(self) -> Resource | None:
-        for db in self.templates.resources("AWS::RDS::DBInstance",
-                                           region=self.settings.primary_region):
+        for db in self.templates.resources(
+            "AWS::RDS::DBInstance", region=self.settings.primary_region
+        ):
             if not db.prop("SourceDBInstanceIdentifier"):
                 return db
         return None
@@ -383,7 +638,7 @@ class _Pricer:
 
     def run(self) -> tuple[list[RegionCost], list[str]]:
         settings = self.settings
-        replicated_into = set()
+        replicated_into: set[str] = set()
         for bucket in self.templates.resources("AWS::S3::Bucket"):
             for rule in bucket.prop("ReplicationConfiguration.Rules", []) or []:
                 arn = str(rule.get("Destination", {}).get("Bucket", ""))
@@ -401,25 +656,45 @@ class _Pricer:
             "AWS::Backup::BackupPlan": lambda s, r: self.backup_plan(s.region, r),
             "AWS::Route53::HealthCheck": lambda s, r: self.health_check(r),
             "AWS::Route53::HostedZone": lambda s, r: self.add(
-                "global", "route53", r, "Route 53 hosted zone", 1, "zone-month", "route53.zone"),
+                "global", "route53", r, "Route 53 hosted zone", 1, "zone-month", "route53.zone"
+            ),
             "AWS::CloudWatch::Alarm": lambda s, r: self.add(
-                s.region, "cloudwatch", r, "CloudWatch alarm" + (
-                    " (high resolution)" if int(r.prop("Period", 60) or 60) < 60 else ""), 1,
-                "alarm-month", "cloudwatch.alarm" if int(r.prop("Period", 60) or 60) >= 60
-                else "cloudwatch.alarm.high-resolution"),
+                s.region,
+                "cloudwatch",
+                r,
+                "CloudWatch alarm"
+                + (" (high resolution)" if int(r.prop("Period", 60) or 60) < 60 else ""),
+                1,
+                "alarm-month",
+                "cloudwatch.alarm"
+                if int(r.prop("Period", 60) or 60) >= 60
+                else "cloudwatch.alarm.high-resolution",
+            ),
             "AWS::CloudWatch::Dashboard": lambda s, r: self.add(
-                s.region, "cloudwatch", r, "CloudWatch dashboard", 1, "dashboard-month",
-                "cloudwatch.dashboard"),
+                s.region,
+                "cloudwatch",
+                r,
+                "CloudWatch dashboard",
+                1,
+                "dashboard-month",
+                "cloudwatch.dashboard",
+            ),
             "AWS::KMS::Key": lambda s, r: self._kms(s.region, r),
             "AWS::SecretsManager::Secret": lambda s, r: self._secret(s.region, r),
             "AWS::CloudTrail::Trail": lambda s, r: self._trail(s.region, r),
             "AWS::WAFv2::WebACL": lambda s, r: self._waf(s.region, r),
             "AWS::EC2::NatGateway": lambda s, r: self.nat(
-                s.region, r, len(list(s.resources("AWS::EC2::NatGateway")))),
+                s.region, r, len(list(s.resources("AWS::EC2::NatGateway")))
+            ),
             "AWS::EC2::FlowLog": lambda s, r: self.add(
-                s.region, "logs", r, "VPC flow logs delivered to CloudWatch Logs",
-                self.usage.flow_logs_gb * max(self.traffic_share(s.region), 0.2), "GB",
-                "logs.vended"),
+                s.region,
+                "logs",
+                r,
+                "VPC flow logs delivered to CloudWatch Logs",
+                self.usage.flow_logs_gb * max(self.traffic_share(s.region), 0.2),
+                "GB",
+                "logs.vended",
+            ),
         }
         for stack in self.templates.stacks:
             for res in stack.resources():
@@ -434,43 +709,95 @@ class _Pricer:
                 for db in self.templates.resources("AWS::RDS::DBInstance", region=region)
             ):
                 share = 1.0 if region == settings.primary_region else 0.25
-                self.add(region, "logs", f"{region} log groups", "CloudWatch Logs storage",
-                         self.usage.log_storage_gb * share, "GB-month", "logs.storage")
+                self.add(
+                    region,
+                    "logs",
+                    f"{region} log groups",
+                    "CloudWatch Logs storage",
+                    self.usage.log_storage_gb * share,
+                    "GB-month",
+                    "logs.storage",
+                )
         if any(s.kind == "global" for s in self.templates.stacks):
-            self.add("global", "route53", "queries", "Route 53 alias queries to the ALBs",
-                     self.usage.route53_queries_millions, "million queries",
-                     "route53.alias-queries")
+            self.add(
+                "global",
+                "route53",
+                "queries",
+                "Route 53 alias queries to the ALBs",
+                self.usage.route53_queries_millions,
+                "million queries",
+                "route53.alias-queries",
+            )
         order = [*settings.all_regions, "global"]
         regions = [self.regions[r] for r in order if r in self.regions]
         return regions, sorted(self.not_modelled)
 
     def _kms(self, region: str, key: Resource) -> None:
         self.add(region, "kms", key, "KMS customer managed key", 1, "key-month", "kms.key")
-        self.add(region, "kms", key, "KMS requests",
-                 self.usage.kms_requests_10k * max(self.traffic_share(region), 0.1),
-                 "10,000 requests", "kms.requests")
+        self.add(
+            region,
+            "kms",
+            key,
+            "KMS requests",
+            self.usage.kms_requests_10k * max(self.traffic_share(region), 0.1),
+            "10,000 requests",
+            "kms.requests",
+        )
 
     def _secret(self, region: str, secret: Resource) -> None:
-        self.add(region, "secretsmanager", secret, "Secrets Manager secret", 1, "secret-month",
-                 "secretsmanager.secret")
-        self.add(region, "secretsmanager", secret, "Secrets Manager API calls",
-                 self.usage.secrets_api_calls_10k, "10,000 calls", "secretsmanager.api")
+        self.add(
+            region,
+            "secretsmanager",
+            secret,
+            "Secrets Manager secret",
+            1,
+            "secret-month",
+            "secretsmanager.secret",
+        )
+        self.add(
+            region,
+            "secretsmanager",
+            secret,
+            "Secrets Manager API calls",
+            self.usage.secrets_api_calls_10k,
+            "10,000 calls",
+            "secretsmanager.api",
+        )
 
     def _trail(self, region: str, trail: Resource) -> None:
-        self.add(region, "cloudtrail", trail, "CloudTrail management events (first copy, free)",
-                 1, "trail-month", "cloudtrail.management-first")
+        self.add(
+            region,
+            "cloudtrail",
+            trail,
+            "CloudTrail management events (first copy, free)",
+            1,
+            "trail-month",
+            "cloudtrail.management-first",
+        )
         if trail.prop("EventSelectors") or trail.prop("AdvancedEventSelectors"):
-            self.add(region, "cloudtrail", trail, "CloudTrail data events",
-                     self.usage.cloudtrail_data_events_100k, "100,000 events",
-                     "cloudtrail.data-events")
+            self.add(
+                region,
+                "cloudtrail",
+                trail,
+                "CloudTrail data events",
+                self.usage.cloudtrail_data_events_100k,
+                "100,000 events",
+                "cloudtrail.data-events",
+            )
 
     def _waf(self, region: str, acl: Resource) -> None:
         rules = len(acl.prop("Rules", []) or [])
         self.add(region, "waf", acl, "WAF web ACL", 1, "web ACL-month", "waf.acl")
         self.add(region, "waf", acl, f"WAF rules ({rules})", rules, "rule-month", "waf.rule")
-        self.add(region, "waf", acl, "WAF requests",
-                 self.usage.waf_requests_millions * self.traffic_share(region),
-                 "million requests", "waf.requests")
+        self.add(
+            region,
+            "waf",
+            acl,
+            "WAF requests",
+            self.usage.waf_requests_millions * self.traffic_share(region),
+            "million requests",
+            "waf.requests",
+        )
 
 
 def analyse_cost(templates: TemplateSet, prices: PriceBook) -> CostReport:

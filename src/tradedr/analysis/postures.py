@@ -81,13 +81,14 @@ def compare_postures(
     rows = []
     for posture in POSTURE_ORDER:
         if current is not None and posture is settings.posture:
-            templates, notes = current, []
+            templates, notes = current, list[str]()
         else:
             variant, notes = posture_settings(settings, posture)
             if progress is not None:
                 progress(f"synthesizing {posture.value} for the comparison ...")
             stacks = synthesize(variant, outdir / posture.value)
             templates = TemplateSet.from_synth(variant, stacks)
-        rows.append(PostureRow(posture, analyse_cost(templates, prices), analyse_rto(templates),
-                               notes))
+        rows.append(
+            PostureRow(posture, analyse_cost(templates, prices), analyse_rto(templates), notes)
+        )
     return rows

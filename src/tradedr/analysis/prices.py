@@ -80,8 +80,16 @@ class SnapshotPrices:
                     comment=f"no {region} price in the snapshot; {self.fallback_region} price used",
                 )
         reason = (row or {}).get("comment") or "no row in the snapshot"
-        return Price(key, region, None, (row or {}).get("unit", ""),
-                     (row or {}).get("source", "not found"), None, "unavailable", str(reason))
+        return Price(
+            key,
+            region,
+            None,
+            (row or {}).get("unit", ""),
+            (row or {}).get("source", "not found"),
+            None,
+            "unavailable",
+            str(reason),
+        )
 
 
 def _price(row: dict[str, Any], region: str, basis: str) -> Price:
@@ -111,23 +119,40 @@ def live_query(key: str, region: str) -> LiveQuery | None:
     """GetProducts filters for the prices that matter most; others stay on the snapshot."""
     parts = key.split(".")
     if key.startswith("ec2.instance."):
-        return LiveQuery("AmazonEC2", {
-            "instanceType": key.removeprefix("ec2.instance."), "regionCode": region,
-            "operatingSystem": "Linux", "tenancy": "Shared", "preInstalledSw": "NA",
-            "capacitystatus": "Used"}, "Hrs")
+        return LiveQuery(
+            "AmazonEC2",
+            {
+                "instanceType": key.removeprefix("ec2.instance."),
+                "regionCode": region,
+                "operatingSystem": "Linux",
+                "tenancy": "Shared",
+                "preInstalledSw": "NA",
+                "capacitystatus": "Used",
+            },
+            "Hrs",
+        )
     if key.startswith("rds.mysql."):
         deployment = "Multi-AZ" if parts[-1] == "multi-az" else "Single-AZ"
-        return LiveQuery("AmazonRDS", {
-            "instanceType": ".".join(parts[2:-1]), "regionCode": region,
-            "databaseEngine": "MySQL", "deploymentOption": deployment}, "Hrs")
+        return LiveQuery(
+            "AmazonRDS",
+            {
+                "instanceType": ".".join(parts[2:-1]),
+                "regionCode": region,
+                "databaseEngine": "MySQL",
+                "deploymentOption": deployment,
+            },
+            "Hrs",
+        )
     simple: dict[str, LiveQuery] = {
         "elb.alb.hour": LiveQuery("AWSELB", {"productFamily": "Load Balancer-Application"}, "Hrs"),
-        "elb.alb.lcu": LiveQuery("AWSELB", {"productFamily": "Load Balancer-Application"},
-                                 "LCU-Hrs"),
+        "elb.alb.lcu": LiveQuery(
+            "AWSELB", {"productFamily": "Load Balancer-Application"}, "LCU-Hrs"
+        ),
         "vpc.nat.hour": LiveQuery("AmazonEC2", {"productFamily": "NAT Gateway"}, "Hrs"),
         "vpc.nat.gb": LiveQuery("AmazonEC2", {"productFamily": "NAT Gateway"}, "GB"),
-        "ebs.gp3.storage": LiveQuery("AmazonEC2", {"productFamily": "Storage",
-                                                   "volumeApiName": "gp3"}, "GB-Mo"),
+        "ebs.gp3.storage": LiveQuery(
+            "AmazonEC2", {"productFamily": "Storage", "volumeApiName": "gp3"}, "GB-Mo"
+        ),
     }
     query = simple.get(key)
     if query is None:
@@ -210,6 +235,14 @@ class LivePrices:
             f"{k}={v}" for k, v in sorted(query.filters.items())
         )
         if usd is None:
-            return Price(key, region, None, query.unit, source, self.price_date, "unavailable",
-                         "the Price List API returned no matching on-demand price")
+            return Price(
+                key,
+                region,
+                None,
+                query.unit,
+                source,
+                self.price_date,
+                "unavailable",
+                "the Price List API returned no matching on-demand price",
+            )
         return Price(key, region, usd, query.unit, source, self.price_date, "live")

@@ -48,22 +48,26 @@ def recommendations(report: CostReport) -> list[dict[str, Any]]:
 
     ec2 = sum(i.monthly or 0 for i in _items(report, "ec2", primary))
     if ec2:
-        recs.append({
-            "kind": "savings-plan",
-            "title": f"Compute Savings Plan for the steady {primary} fleet",
-            "estimated_monthly_savings": round(ec2 * SAVINGS_PLAN_DISCOUNT, 2),
-            "estimate": True,
-            "basis": f"{SAVINGS_PLAN_DISCOUNT:.0%} of ${ec2:,.2f}/month EC2: {SAVINGS_SOURCE}",
-        })
+        recs.append(
+            {
+                "kind": "savings-plan",
+                "title": f"Compute Savings Plan for the steady {primary} fleet",
+                "estimated_monthly_savings": round(ec2 * SAVINGS_PLAN_DISCOUNT, 2),
+                "estimate": True,
+                "basis": f"{SAVINGS_PLAN_DISCOUNT:.0%} of ${ec2:,.2f}/month EC2: {SAVINGS_SOURCE}",
+            }
+        )
     rds = sum(i.monthly or 0 for i in _items(report, "rds-instance"))
     if rds:
-        recs.append({
-            "kind": "reserved-instances",
-            "title": "RDS reserved instances for the primary and replica DB instances",
-            "estimated_monthly_savings": round(rds * RDS_RESERVED_DISCOUNT, 2),
-            "estimate": True,
-            "basis": f"{RDS_RESERVED_DISCOUNT:.0%} of ${rds:,.2f}/month RDS: {SAVINGS_SOURCE}",
-        })
+        recs.append(
+            {
+                "kind": "reserved-instances",
+                "title": "RDS reserved instances for the primary and replica DB instances",
+                "estimated_monthly_savings": round(rds * RDS_RESERVED_DISCOUNT, 2),
+                "estimate": True,
+                "basis": f"{RDS_RESERVED_DISCOUNT:.0%} of ${rds:,.2f}/month RDS: {SAVINGS_SOURCE}",
+            }
+        )
 
     for item in _items(report, "ec2", primary):
         current = item.price.key.removeprefix("ec2.instance.")
@@ -75,14 +79,16 @@ def recommendations(report: CostReport) -> list[dict[str, Any]]:
             continue
         saving = (item.price.usd - price.usd) * item.quantity
         if saving > 0:
-            recs.append({
-                "kind": "right-size",
-                "title": f"Right-size {current} to {smaller} if utilization allows",
-                "estimated_monthly_savings": round(saving, 2),
-                "estimate": True,
-                "basis": "only when CloudWatch shows CPU and memory well below half of "
-                f"{current} at peak; snapshot prices {item.price.usd} vs {price.usd} $/h",
-            })
+            recs.append(
+                {
+                    "kind": "right-size",
+                    "title": f"Right-size {current} to {smaller} if utilization allows",
+                    "estimated_monthly_savings": round(saving, 2),
+                    "estimate": True,
+                    "basis": "only when CloudWatch shows CPU and memory well below half of "
+                    f"{current} at peak; snapshot prices {item.price.usd} vs {price.usd} $/h",
+                }
+            )
 
     standby_ec2 = [i for i in _items(report, "ec2") if i.region in settings.standby_regions]
     if standby_ec2 and settings.posture in (Posture.HOT_STANDBY, Posture.ACTIVE_ACTIVE):
@@ -92,22 +98,26 @@ def recommendations(report: CostReport) -> list[dict[str, Any]]:
             if instances > 1:
                 total += (item.monthly or 0) * (instances - 1) / instances
         if total > 0:
-            recs.append({
-                "kind": "standby-scale-down",
-                "title": "Run the standby as warm-standby (1 instance) instead of full size",
-                "estimated_monthly_savings": round(total, 2),
-                "estimate": True,
-                "basis": "standby serves with one instance after failover while it scales out; "
-                "compare region-loss RTO with `tradedr cost --compare-postures`",
-            })
+            recs.append(
+                {
+                    "kind": "standby-scale-down",
+                    "title": "Run the standby as warm-standby (1 instance) instead of full size",
+                    "estimated_monthly_savings": round(total, 2),
+                    "estimate": True,
+                    "basis": "standby serves with one instance after failover while it scales out; "
+                    "compare region-loss RTO with `tradedr cost --compare-postures`",
+                }
+            )
     elif standby_ec2 and settings.posture is Posture.WARM_STANDBY:
         total = sum(i.monthly or 0 for i in standby_ec2)
-        recs.append({
-            "kind": "standby-scale-down",
-            "title": "Pilot-light (standby ASG at 0) instead of warm-standby",
-            "estimated_monthly_savings": round(total, 2),
-            "estimate": True,
-            "basis": "adds instance launch, boot and a standby health-check pass to region-loss "
-            "RTO; see `tradedr cost --compare-postures`",
-        })
+        recs.append(
+            {
+                "kind": "standby-scale-down",
+                "title": "Pilot-light (standby ASG at 0) instead of warm-standby",
+                "estimated_monthly_savings": round(total, 2),
+                "estimate": True,
+                "basis": "adds instance launch, boot and a standby health-check pass to "
+                "region-loss RTO; see `tradedr cost --compare-postures`",
+            }
+        )
     return recs

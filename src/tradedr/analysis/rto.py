@@ -18,14 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from tradedr.analysis import assumptions as A
+from tradedr.analysis import assumptions
 from tradedr.analysis.templates import Resource, TemplateSet
 from tradedr.config import Settings
 
 Sampler = Callable[[np.random.Generator, int], np.ndarray]
 
 SCENARIOS = ("region-loss", "az-loss", "db-instance-failure", "app-instance-failure")
-ALIAS_TTL_SECONDS = 60  # Route 53 alias records to ELB have a fixed 60 s TTL (A.R53_ALIAS)
+ALIAS_TTL_SECONDS = (
+    60  # Route 53 alias records to ELB have a fixed 60 s TTL (assumptions.R53_ALIAS)
+)
 
 
 def _triangular(best: float, typical: float, worst: float) -> Sampler:
@@ -48,7 +50,7 @@ def _sum(*samplers: Sampler) -> Sampler:
 
 
 def _assumed(key: str) -> Sampler:
-    return _triangular(*A.get(key).range)
+    return _triangular(*assumptions.get(key).range)
 
 
 @dataclass
@@ -168,9 +170,7 @@ class RtoReport:
     @property
     def met(self) -> bool:
         target = self.settings.targets.rto_seconds
-        return all(s.rto["p99"] <= target for s in self.scenarios) and all(
-            r.met for r in self.rpo
-        )
+        return all(s.rto["p99"] <= target for s in self.scenarios) and all(r.met for r in self.rpo)
 
     def scenario(self, name: str) -> Scenario:
         return next(s for s in self.scenarios if s.name == name)
@@ -187,7 +187,10 @@ class RtoReport:
                 "objects_rpo_seconds": targets.objects_rpo_seconds,
                 "backup_rpo_seconds": targets.backup_rpo_seconds,
             },
-            "monte_carlo": {"samples": A.MONTE_CARLO_SAMPLES, "seed": A.MONTE_CARLO_SEED},
+            "monte_carlo": {
+                "samples": assumptions.MONTE_CARLO_SAMPLES,
+                "seed": assumptions.MONTE_CARLO_SEED,
+            },
             "warnings": self.warnings,
             "met": self.met,
         }
@@ -232,7 +235,7 @@ def detection(check: Resource, name: str = "detection") -> Component:
     """
     interval = _int(check.prop("HealthCheckConfig.RequestInterval"), 30)
     threshold = _int(check.prop("HealthCheckConfig.FailureThreshold"), 3)
-    consensus = A.get("health-checker-consensus")
+    consensus = assumptions.get("health-checker-consensus")
     phase_and_consensus = _assumed("health-checker-consensus")
 
     def sample(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -272,7 +275,7 @@ def dns_shift(record: Resource | None, after: list[str]) -> Component:
         else:
             ttl = _int(record.prop("TTL"), ALIAS_TTL_SECONDS)
             source = record.source("TTL")
-    overrun = A.get("resolver-ttl-overrun")
+    overrun = assumptions.get("resolver-ttl-overrun")
 
     def sample(rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(0.0, ttl, n) + _assumed(overrun.key)(rng, n)
@@ -301,7 +304,7 @@ def capacity(
     note: str,
 ) -> Component:
     """Launch, boot, then pass the target group's healthy threshold."""
-    launch, boot = A.get("ec2-launch"), A.get("ec2-boot")
+    launch, boot = assumptions.get("ec2-launch"), assumptions.get("ec2-boot")
     healthy = 0.0
     sources = [asg.source("DesiredCapacity")]
     if target_group is not None:
@@ -330,7 +333,7 @@ def capacity(
 def assumed(
     name: str, key: str, source: str, after: list[str], *, critical: bool = True, note: str = ""
 ) -> Component:
-    a = A.get(key)
+    a = assumptions.get(key)
     return Component(
         name,
         a.best,
@@ -398,17 +401,32 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
             else f"no app stack in {standby}"
         )
         components.append(
-            assumed("app-stack-create", "app-stack-create", f"no app stack in {standby}",
-                    ["detection"], note="deploy the standby app stack from the same templates")
+            assumed(
+                "app-stack-create",
+                "app-stack-create",
+                f"no app stack in {standby}",
+                ["detection"],
+                note="deploy the standby app stack from the same templates",
+            )
         )
         components.append(
-            assumed("db-restore", "rds-snapshot-restore", plan_source, ["detection"],
-                    note="restore the orders DB from the latest copied snapshot")
+            assumed(
+                "db-restore",
+                "rds-snapshot-restore",
+                plan_source,
+                ["detection"],
+                note="restore the orders DB from the latest copied snapshot",
+            )
         )
         components.append(
-            assumed("dns-records", "app-reconnect", "global stack update adds the standby record",
-                    ["app-stack-create"], note="global stack update; changes reach Route 53 "
-                    "authoritative servers within 60 s")
+            assumed(
+                "dns-records",
+                "app-reconnect",
+                "global stack update adds the standby record",
+                ["app-stack-create"],
+                note="global stack update; changes reach Route 53 "
+                "authoritative servers within 60 s",
+            )
         )
         components.append(dns_shift(None, ["dns-records", "db-restore"]))
         components.append(assumed("verification", "verification", "runbook", ["traffic-shift"]))
@@ -422,9 +440,15 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
     shift_after = ["detection"]
     if standby_desired == 0:
         components.append(
-            capacity("standby-capacity", standby_asg, standby_tg, max(to_launch, 1),
-                     ["detection"], critical=True,
-                     note="the standby serves nothing until an instance passes /health")
+            capacity(
+                "standby-capacity",
+                standby_asg,
+                standby_tg,
+                max(to_launch, 1),
+                ["detection"],
+                critical=True,
+                note="the standby serves nothing until an instance passes /health",
+            )
         )
         standby_check = templates.health_check_for(standby)
         if standby_check is not None:
@@ -434,20 +458,35 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
             shift_after = ["standby-capacity"]
     elif to_launch > 0:
         components.append(
-            capacity("standby-scale-out", standby_asg, standby_tg, to_launch, ["detection"],
-                     critical=False, note=f"standby already serves with {standby_desired}")
+            capacity(
+                "standby-scale-out",
+                standby_asg,
+                standby_tg,
+                to_launch,
+                ["detection"],
+                critical=False,
+                note=f"standby already serves with {standby_desired}",
+            )
         )
     components.append(dns_shift(standby_record, shift_after))
     critical_tail = ["traffic-shift"]
     if replica is not None:
         components.append(
-            assumed("db-promotion", "rds-replica-promotion",
-                    replica.source("SourceDBInstanceIdentifier"), ["detection"],
-                    note="promote the cross-region read replica to a standalone writer")
+            assumed(
+                "db-promotion",
+                "rds-replica-promotion",
+                replica.source("SourceDBInstanceIdentifier"),
+                ["detection"],
+                note="promote the cross-region read replica to a standalone writer",
+            )
         )
         components.append(
-            assumed("app-reconnect", "app-reconnect", replica.source("DBInstanceIdentifier"),
-                    ["db-promotion"])
+            assumed(
+                "app-reconnect",
+                "app-reconnect",
+                replica.source("DBInstanceIdentifier"),
+                ["db-promotion"],
+            )
         )
         critical_tail.append("app-reconnect")
     else:
@@ -468,25 +507,41 @@ def _az_loss(templates: TemplateSet) -> Scenario:
         components.append(assumed("detection", "verification", "no target group", []))
     alb = templates.first("AWS::ElasticLoadBalancingV2::LoadBalancer", region=primary)
     alb_source = alb.source("Type", alb.prop("Type", "application")) if alb else "no ALB"
-    overrun = A.get("resolver-ttl-overrun")
+    overrun = assumptions.get("resolver-ttl-overrun")
     components.append(
-        Component("alb-node-dns", 0.0, 60.0, 60.0 + overrun.worst,
-                  _sum(_triangular(0, 60, 60), _assumed(overrun.key)), alb_source,
-                  assumptions=[overrun.key], after=["detection"],
-                  note="clients drop the lost AZ's ALB node as its 60 s DNS answer expires")
+        Component(
+            "alb-node-dns",
+            0.0,
+            60.0,
+            60.0 + overrun.worst,
+            _sum(_triangular(0, 60, 60), _assumed(overrun.key)),
+            alb_source,
+            assumptions=[overrun.key],
+            after=["detection"],
+            note="clients drop the lost AZ's ALB node as its 60 s DNS answer expires",
+        )
     )
     desired = _int(asg.prop("DesiredCapacity")) if asg else 0
     if asg is not None:
         components.append(
-            capacity("replace-capacity", asg, tg, max(desired // 2, 1), ["detection"],
-                     critical=desired < 2,
-                     note="instances in the surviving AZ serve meanwhile" if desired >= 2
-                     else "a single instance: nothing serves until it is replaced")
+            capacity(
+                "replace-capacity",
+                asg,
+                tg,
+                max(desired // 2, 1),
+                ["detection"],
+                critical=desired < 2,
+                note="instances in the surviving AZ serve meanwhile"
+                if desired >= 2
+                else "a single instance: nothing serves until it is replaced",
+            )
         )
     tail = ["alb-node-dns"] + (["replace-capacity"] if asg is not None and desired < 2 else [])
     tail += _db_failover(db, components)
     components.append(assumed("verification", "verification", "runbook", tail))
-    return Scenario("az-loss", f"one AZ of {primary} lost (worst case: the DB writer's)", components)
+    return Scenario(
+        "az-loss", f"one AZ of {primary} lost (worst case: the DB writer's)", components
+    )
 
 
 def _db_failover(db: Resource | None, components: list[Component]) -> list[str]:
@@ -494,17 +549,28 @@ def _db_failover(db: Resource | None, components: list[Component]) -> list[str]:
         return []
     if bool(db.prop("MultiAZ")):
         components.append(
-            assumed("db-failover", "rds-multi-az-failover", db.source("MultiAZ"), [],
-                    note="RDS detects and fails over to the synchronous standby itself")
+            assumed(
+                "db-failover",
+                "rds-multi-az-failover",
+                db.source("MultiAZ"),
+                [],
+                note="RDS detects and fails over to the synchronous standby itself",
+            )
         )
     else:
         components.append(
-            assumed("db-failover", "rds-point-in-time-restore", db.source("MultiAZ", False), [],
-                    note="no Multi-AZ standby: restore to a point in time")
+            assumed(
+                "db-failover",
+                "rds-point-in-time-restore",
+                db.source("MultiAZ", False),
+                [],
+                note="no Multi-AZ standby: restore to a point in time",
+            )
         )
     components.append(
-        assumed("app-reconnect", "app-reconnect", db.source("DBInstanceIdentifier"),
-                ["db-failover"])
+        assumed(
+            "app-reconnect", "app-reconnect", db.source("DBInstanceIdentifier"), ["db-failover"]
+        )
     )
     return ["app-reconnect"]
 
@@ -530,9 +596,17 @@ def _app_instance_failure(templates: TemplateSet) -> Scenario:
     if asg is not None:
         desired = _int(asg.prop("DesiredCapacity"))
         components.append(
-            capacity("replace-instance", asg, tg, 1, ["detection"], critical=desired < 2,
-                     note="the ALB routes around it at once" if desired >= 2
-                     else "the only instance: nothing serves until it is replaced")
+            capacity(
+                "replace-instance",
+                asg,
+                tg,
+                1,
+                ["detection"],
+                critical=desired < 2,
+                note="the ALB routes around it at once"
+                if desired >= 2
+                else "the only instance: nothing serves until it is replaced",
+            )
         )
     return Scenario("app-instance-failure", "one app instance fails its deep /health", components)
 
@@ -575,31 +649,45 @@ def _rpo(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
         alarm = templates.alarm(standby, "ReplicaLag")
         if replica is not None and alarm is not None:
             entries.append(
-                RpoEntry(f"orders-db ({standby} replica)", float(alarm.prop("Threshold")),
-                         "cross-region read replica; failover requires the replica-lag alarm "
-                         "OK, so the lag it loses is at most the alarm threshold",
-                         alarm.source("Threshold"), targets.rpo_seconds, "rpo_seconds")
+                RpoEntry(
+                    f"orders-db ({standby} replica)",
+                    float(alarm.prop("Threshold")),
+                    "cross-region read replica; failover requires the replica-lag alarm "
+                    "OK, so the lag it loses is at most the alarm threshold",
+                    alarm.source("Threshold"),
+                    targets.rpo_seconds,
+                    "rpo_seconds",
+                )
             )
         elif replica is not None:
             warnings.append(f"no ReplicaLag alarm in {standby}: replica lag is unbounded")
             entries.append(
-                RpoEntry(f"orders-db ({standby} replica)", None,
-                         "cross-region read replica without a replica-lag alarm: unbounded",
-                         replica.source("SourceDBInstanceIdentifier"), targets.rpo_seconds,
-                         "rpo_seconds")
+                RpoEntry(
+                    f"orders-db ({standby} replica)",
+                    None,
+                    "cross-region read replica without a replica-lag alarm: unbounded",
+                    replica.source("SourceDBInstanceIdentifier"),
+                    targets.rpo_seconds,
+                    "rpo_seconds",
+                )
             )
         else:
             entries.append(
-                RpoEntry(f"orders-db ({standby} from backups)", backup_rpo,
-                         "no replica: restore from the latest copied snapshot", backup_source,
-                         targets.rpo_seconds, "rpo_seconds")
+                RpoEntry(
+                    f"orders-db ({standby} from backups)",
+                    backup_rpo,
+                    "no replica: restore from the latest copied snapshot",
+                    backup_source,
+                    targets.rpo_seconds,
+                    "rpo_seconds",
+                )
             )
 
     table = templates.first("AWS::DynamoDB::GlobalTable", region=primary)
     if table is not None:
         replicas = [r.get("Region") for r in table.prop("Replicas", [])]
         replicated = len(replicas) > 1
-        ddb = A.get("dynamodb-replication")
+        ddb = assumptions.get("dynamodb-replication")
         entries.append(
             RpoEntry(
                 "sessions (DynamoDB global table)",
@@ -607,7 +695,8 @@ def _rpo(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
                 f"global table replicas in {', '.join(str(r) for r in replicas)}: {ddb.what}"
                 if replicated
                 else "single-region table: restore from the vault copy",
-                table.source("Replicas", [str(r) for r in replicas]) if replicated
+                table.source("Replicas", [str(r) for r in replicas])
+                if replicated
                 else backup_source,
                 targets.rpo_seconds,
                 "rpo_seconds",
@@ -618,28 +707,42 @@ def _rpo(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
         rules = bucket.prop("ReplicationConfiguration.Rules") or []
         if not rules:
             entries.append(
-                RpoEntry("objects (S3)", None,
-                         "not replicated and not in the backup plan: lost with the region",
-                         bucket.source("ReplicationConfiguration", "none"),
-                         targets.objects_rpo_seconds, "objects_rpo_seconds")
+                RpoEntry(
+                    "objects (S3)",
+                    None,
+                    "not replicated and not in the backup plan: lost with the region",
+                    bucket.source("ReplicationConfiguration", "none"),
+                    targets.objects_rpo_seconds,
+                    "objects_rpo_seconds",
+                )
             )
             continue
-        minutes = bucket.prop("ReplicationConfiguration.Rules.0.Destination.ReplicationTime.Time.Minutes")
+        minutes = bucket.prop(
+            "ReplicationConfiguration.Rules.0.Destination.ReplicationTime.Time.Minutes"
+        )
         if minutes:
             entries.append(
-                RpoEntry("objects (S3 replication with RTC)", float(_int(minutes) * 60),
-                         A.get("s3-rtc").what,
-                         bucket.source(
-                             "ReplicationConfiguration.Rules.0.Destination.ReplicationTime.Time.Minutes"
-                         ),
-                         targets.objects_rpo_seconds, "objects_rpo_seconds")
+                RpoEntry(
+                    "objects (S3 replication with RTC)",
+                    float(_int(minutes) * 60),
+                    assumptions.get("s3-rtc").what,
+                    bucket.source(
+                        "ReplicationConfiguration.Rules.0.Destination.ReplicationTime.Time.Minutes"
+                    ),
+                    targets.objects_rpo_seconds,
+                    "objects_rpo_seconds",
+                )
             )
         else:
             entries.append(
-                RpoEntry("objects (S3 replication, no RTC)", A.get("s3-crr-no-rtc").worst,
-                         A.get("s3-crr-no-rtc").what,
-                         bucket.source("ReplicationConfiguration.Rules.0.Status"),
-                         targets.objects_rpo_seconds, "objects_rpo_seconds")
+                RpoEntry(
+                    "objects (S3 replication, no RTC)",
+                    assumptions.get("s3-crr-no-rtc").worst,
+                    assumptions.get("s3-crr-no-rtc").what,
+                    bucket.source("ReplicationConfiguration.Rules.0.Status"),
+                    targets.objects_rpo_seconds,
+                    "objects_rpo_seconds",
+                )
             )
 
     if plan is not None:
@@ -649,7 +752,8 @@ def _rpo(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
                 "backups (AWS Backup vault copies)",
                 backup_rpo if copies else None,
                 f"{len(copies)} cross-region copy action(s); a copy every "
-                f"{(backup_rpo or 0) // 3600} h" if copies
+                f"{(backup_rpo or 0) // 3600} h"
+                if copies
                 else "no cross-region copy: backups are lost with the region",
                 backup_source,
                 targets.backup_rpo_seconds,
@@ -659,8 +763,9 @@ def _rpo(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
     return entries
 
 
-def analyse_rto(templates: TemplateSet, *, samples: int | None = None,
-                seed: int | None = None) -> RtoReport:
+def analyse_rto(
+    templates: TemplateSet, *, samples: int | None = None, seed: int | None = None
+) -> RtoReport:
     """RTO per scenario and RPO per store for the templates of one config."""
     warnings: list[str] = []
     scenarios = [
@@ -669,7 +774,7 @@ def analyse_rto(templates: TemplateSet, *, samples: int | None = None,
         _db_instance_failure(templates),
         _app_instance_failure(templates),
     ]
-    rng = np.random.default_rng(A.MONTE_CARLO_SEED if seed is None else seed)
+    rng = np.random.default_rng(assumptions.MONTE_CARLO_SEED if seed is None else seed)
     for scenario in scenarios:
-        scenario.evaluate(rng, samples or A.MONTE_CARLO_SAMPLES)
+        scenario.evaluate(rng, samples or assumptions.MONTE_CARLO_SAMPLES)
     return RtoReport(templates.settings, scenarios, _rpo(templates, warnings), warnings)

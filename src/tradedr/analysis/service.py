@@ -18,7 +18,10 @@ Progress = Callable[[str], None]
 
 
 def load_templates(
-    settings: Settings, templates_dir: Path | None, synth_dir: Path, progress: Progress | None = None
+    settings: Settings,
+    templates_dir: Path | None,
+    synth_dir: Path,
+    progress: Progress | None = None,
 ) -> TemplateSet:
     """`--templates DIR` when given, else a fresh synth into `synth_dir`."""
     if templates_dir is not None:
@@ -31,7 +34,11 @@ def load_templates(
 
 
 def price_book(
-    *, live: bool, fallback_region: str | None = None, provider: Any = None, profile: str | None = None
+    *,
+    live: bool,
+    fallback_region: str | None = None,
+    provider: Any = None,
+    profile: str | None = None,
 ) -> PriceBook:
     snapshot = SnapshotPrices(fallback_region=fallback_region)
     if not live:
@@ -43,8 +50,13 @@ def price_book(
     return LivePrices(provider, snapshot=snapshot)
 
 
-def run_rto(settings: Settings, *, templates_dir: Path | None, synth_dir: Path,
-            progress: Progress | None = None) -> RtoReport:
+def run_rto(
+    settings: Settings,
+    *,
+    templates_dir: Path | None,
+    synth_dir: Path,
+    progress: Progress | None = None,
+) -> RtoReport:
     return analyse_rto(load_templates(settings, templates_dir, synth_dir, progress))
 
 
@@ -82,14 +94,16 @@ def run_cost(
     otherwise make every posture look alike.
     """
     templates = templates or load_templates(settings, templates_dir, synth_dir, progress)
-    prices = price_book(live=live, fallback_region=fallback_region, provider=provider,
-                        profile=profile)
+    prices = price_book(
+        live=live, fallback_region=fallback_region, provider=provider, profile=profile
+    )
     result = CostResult(analyse_cost(templates, prices))
     if compare:
         comparison = prices
         if not live and fallback_region is None:
             comparison = SnapshotPrices(fallback_region=settings.primary_region)
-        result.postures = compare_postures(settings, comparison, synth_dir / "postures",
-                                           current=templates, progress=progress)
+        result.postures = compare_postures(
+            settings, comparison, synth_dir / "postures", current=templates, progress=progress
+        )
         result.comparison_prices = comparison.description
     return result

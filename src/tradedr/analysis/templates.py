@@ -95,7 +95,9 @@ class TemplateSet:
                 env = str(artifact.get("environment", ""))
                 regions[artifact_id] = env.rsplit("/", 1)[-1]
                 order.append(artifact_id)
-        files = {p.name.removesuffix(".template.json"): p for p in directory.glob("*.template.json")}
+        files = {
+            p.name.removesuffix(".template.json"): p for p in directory.glob("*.template.json")
+        }
         if not files:
             raise TemplateError(f"no *.template.json files in {directory}")
         names = [n for n in order if n in files] + sorted(n for n in files if n not in order)

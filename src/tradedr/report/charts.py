@@ -10,8 +10,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 if TYPE_CHECKING:
     from tradedr.analysis.cost import CostReport
@@ -19,9 +19,25 @@ if TYPE_CHECKING:
 
 CRITICAL = "#c0392b"
 PARALLEL = "#95a5a6"
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39",
-           "#7b4173", "#3182bd", "#e6550d"]
+PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+    "#e6550d",
+]
 
 
 def to_svg(fig: Figure, name: str) -> str:
@@ -31,7 +47,7 @@ def to_svg(fig: Figure, name: str) -> str:
         fig.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(fig)
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     # Ids such as "patch_1" repeat in every matplotlib SVG: prefix them per chart.
     prefix = re.sub(r"[^a-z0-9]", "-", name.lower())
     svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
@@ -52,13 +68,18 @@ def rto_waterfall(scenario: Scenario, target: int) -> str:
         ax.text(start + c.typical + 2, index - 0.3, f"{c.typical:,.0f} s", fontsize=8)
     ax.set_yticks(range(len(comps)), [c.name for c in comps])
     ax.invert_yaxis()
-    for label, value, style in (("p50", scenario.rto["p50"], ":"), ("p99", scenario.rto["p99"], "--")):
+    for label, value, style in (
+        ("p50", scenario.rto["p50"], ":"),
+        ("p99", scenario.rto["p99"], "--"),
+    ):
         ax.axvline(value, color="#2c3e50", ls=style, lw=1, label=f"{label} {value:,.0f} s")
     ax.axvline(target, color="#27ae60", lw=1.5, label=f"target {target:,} s")
     ax.legend(fontsize=7, loc="lower right")
     ax.set_xlabel("seconds after the failure (bars: typical; whiskers: best..worst)")
-    ax.set_title(f"{scenario.name}: typical {scenario.rto['typical']:,.0f} s, "
-                 f"p99 {scenario.rto['p99']:,.0f} s")
+    ax.set_title(
+        f"{scenario.name}: typical {scenario.rto['typical']:,.0f} s, "
+        f"p99 {scenario.rto['p99']:,.0f} s"
+    )
     ax.grid(axis="x", alpha=0.3)
     return to_svg(fig, f"rto-{scenario.name}")
 
@@ -71,8 +92,13 @@ def cost_by_region(report: CostReport) -> str:
     left = [0.0] * len(regions)
     for index, service in enumerate(services):
         values = [r.by_service().get(service, 0.0) for r in regions]
-        ax.barh([r.region for r in regions], values, left=left, label=service,
-                color=PALETTE[index % len(PALETTE)])
+        ax.barh(
+            [r.region for r in regions],
+            values,
+            left=left,
+            label=service,
+            color=PALETTE[index % len(PALETTE)],
+        )
         left = [a + b for a, b in zip(left, values, strict=True)]
     for index, r in enumerate(regions):
         note = f"  ${r.monthly:,.0f}" + (f" (+{len(r.unpriced)} unpriced)" if r.unpriced else "")
@@ -81,7 +107,7 @@ def cost_by_region(report: CostReport) -> str:
     ax.set_xlabel(f"USD per month ({report.prices.price_date})")
     ax.set_title(f"Monthly cost by region and service: ${report.total_monthly:,.0f}")
     ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.25))
-    ax.set_xlim(0, max(left + [1.0]) * 1.3)
+    ax.set_xlim(0, max([*left, 1.0]) * 1.3)
     return to_svg(fig, "cost-by-region")
 
 
@@ -90,11 +116,20 @@ def posture_tradeoff(rows: list[dict[str, Any]], current: str) -> str:
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for row in rows:
         mine = row["posture"] == current
-        ax.scatter(row["monthly"], row["region_loss_rto_p99"], s=90 if mine else 50,
-                   color=CRITICAL if mine else "#2c3e50", zorder=3)
-        ax.annotate(row["posture"] + (" (configured)" if mine else ""),
-                    (row["monthly"], row["region_loss_rto_p99"]), textcoords="offset points",
-                    xytext=(6, 6), fontsize=8)
+        ax.scatter(
+            row["monthly"],
+            row["region_loss_rto_p99"],
+            s=90 if mine else 50,
+            color=CRITICAL if mine else "#2c3e50",
+            zorder=3,
+        )
+        ax.annotate(
+            row["posture"] + (" (configured)" if mine else ""),
+            (row["monthly"], row["region_loss_rto_p99"]),
+            textcoords="offset points",
+            xytext=(6, 6),
+            fontsize=8,
+        )
     ax.set_yscale("log")
     ax.set_xlabel("USD per month (all regions)")
     ax.set_ylabel("region-loss RTO p99, seconds (log)")
@@ -111,6 +146,6 @@ def check_summary(summary: dict[str, int]) -> str:
     for index, value in enumerate(values):
         ax.text(value, index, f" {value}", va="center", fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlim(0, max(values + [1]) * 1.25)
+    ax.set_xlim(0, max([*values, 1]) * 1.25)
     ax.set_title("Static checks")
     return to_svg(fig, "check-summary")

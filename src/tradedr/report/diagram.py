@@ -11,10 +11,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from tradedr.report.charts import to_svg  # noqa: E402
+from tradedr.report.charts import to_svg
 
 if TYPE_CHECKING:
     from tradedr.analysis.templates import StackDoc, TemplateSet
@@ -28,8 +28,9 @@ def stack_lines(stack: StackDoc) -> list[str]:
     lines: list[str] = []
     for r in stack.resources("AWS::RDS::DBInstance"):
         role = "replica" if r.prop("SourceDBInstanceIdentifier") else "primary"
-        lines.append(f"RDS {r.prop('DBInstanceClass')} {role}"
-                     + (" Multi-AZ" if r.prop("MultiAZ") else ""))
+        lines.append(
+            f"RDS {r.prop('DBInstanceClass')} {role}" + (" Multi-AZ" if r.prop("MultiAZ") else "")
+        )
     for r in stack.resources("AWS::DynamoDB::GlobalTable"):
         lines.append(f"DynamoDB global table x{len(r.prop('Replicas', []))} regions")
     for r in stack.resources("AWS::AutoScaling::AutoScalingGroup"):
@@ -43,12 +44,18 @@ def stack_lines(stack: StackDoc) -> list[str]:
         cfg = r.prop("HealthCheckConfig", {})
         lines.append(f"health check {cfg.get('RequestInterval')}s x{cfg.get('FailureThreshold')}")
     labels = {
-        "AWS::EC2::VPC": "VPC", "AWS::EC2::NatGateway": "NAT gateway",
-        "AWS::ElasticLoadBalancingV2::LoadBalancer": "ALB", "AWS::KMS::Key": "KMS key",
-        "AWS::Backup::BackupVault": "backup vault", "AWS::Backup::BackupPlan": "backup plan",
-        "AWS::CloudWatch::Alarm": "alarm", "AWS::Route53::HostedZone": "hosted zone",
-        "AWS::Route53::RecordSet": "record", "AWS::WAFv2::WebACL": "WAF web ACL",
-        "AWS::CloudTrail::Trail": "CloudTrail", "AWS::SecretsManager::Secret": "secret",
+        "AWS::EC2::VPC": "VPC",
+        "AWS::EC2::NatGateway": "NAT gateway",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer": "ALB",
+        "AWS::KMS::Key": "KMS key",
+        "AWS::Backup::BackupVault": "backup vault",
+        "AWS::Backup::BackupPlan": "backup plan",
+        "AWS::CloudWatch::Alarm": "alarm",
+        "AWS::Route53::HostedZone": "hosted zone",
+        "AWS::Route53::RecordSet": "record",
+        "AWS::WAFv2::WebACL": "WAF web ACL",
+        "AWS::CloudTrail::Trail": "CloudTrail",
+        "AWS::SecretsManager::Secret": "secret",
     }
     for type_, label in labels.items():
         if counts.get(type_):
@@ -62,9 +69,7 @@ def architecture_svg(templates: TemplateSet) -> str:
     settings = templates.settings
     kinds = ["data", "replica", "app"]
     col_w, box_w, line_h = 4.2, 3.7, 0.26
-    heights = {
-        (s.region, s.kind): 0.5 + line_h * len(stack_lines(s)) for s in templates.stacks
-    }
+    heights = {(s.region, s.kind): 0.5 + line_h * len(stack_lines(s)) for s in templates.stacks}
     row_h = {k: max([h for (r, kk), h in heights.items() if kk == k] + [0.0]) for k in kinds}
     global_stack = templates.stack("global")
     global_h = heights.get((global_stack.region, "global"), 0.0) if global_stack else 0.0
@@ -77,9 +82,16 @@ def architecture_svg(templates: TemplateSet) -> str:
     headers: dict[str, tuple[float, float]] = {}
 
     def box(x: float, top: float, height: float, stack: StackDoc) -> None:
-        ax.add_patch(FancyBboxPatch((x, top - height), box_w, height,
-                                    boxstyle="round,pad=0.02", fc=KIND_COLOR.get(stack.kind, "#eee"),
-                                    ec="#34495e"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, top - height),
+                box_w,
+                height,
+                boxstyle="round,pad=0.02",
+                fc=KIND_COLOR.get(stack.kind, "#eee"),
+                ec="#34495e",
+            )
+        )
         ax.text(x + 0.1, top - 0.3, stack.name, fontsize=7.5, weight="bold")
         for index, line in enumerate(stack_lines(stack)):
             ax.text(x + 0.15, top - 0.55 - index * line_h, line, fontsize=7)
@@ -109,10 +121,24 @@ def architecture_svg(templates: TemplateSet) -> str:
         ya, yb = (ta + ba) / 2, (tb + bb) / 2
         start = (xa + box_w / 2 * (1 if xb > xa else -1), ya)
         end = (xb - box_w / 2 * (1 if xb > xa else -1), yb)
-        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
-                                     color=color, connectionstyle=f"arc3,rad={bend}"))
-        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.15 + bend, label,
-                fontsize=7, color=color, ha="center")
+        ax.add_patch(
+            FancyArrowPatch(
+                start,
+                end,
+                arrowstyle="-|>",
+                mutation_scale=12,
+                color=color,
+                connectionstyle=f"arc3,rad={bend}",
+            )
+        )
+        ax.text(
+            (start[0] + end[0]) / 2,
+            (start[1] + end[1]) / 2 + 0.15 + bend,
+            label,
+            fontsize=7,
+            color=color,
+            ha="center",
+        )
 
     primary = settings.primary_region
     for standby in settings.standby_regions:
@@ -120,18 +146,36 @@ def architecture_svg(templates: TemplateSet) -> str:
             arrow((primary, "data"), (standby, "replica"), "RDS read replica", "#c0392b", -0.1)
         bucket = templates.first("AWS::S3::Bucket", region=primary)
         if bucket is not None and bucket.prop("ReplicationConfiguration.Rules"):
-            arrow((primary, "data"), (standby, "data"), "S3 CRR + DynamoDB + backups", "#2980b9",
-                  0.0)
+            arrow(
+                (primary, "data"), (standby, "data"), "S3 CRR + DynamoDB + backups", "#2980b9", 0.0
+            )
         elif templates.first("AWS::Backup::BackupPlan", region=primary):
             arrow((primary, "data"), (standby, "data"), "backup copies", "#2980b9", 0.0)
     if global_stack is not None:
         gx, _gt, gb = anchors[(global_stack.region, "global")]
         for region in regions:
             if (region, "app") in anchors:
-                ax.add_patch(FancyArrowPatch((gx, gb), headers[region], arrowstyle="-|>",
-                                             mutation_scale=10, color="#8e44ad", ls="--"))
-        ax.text(gx, gb - 0.25, "Route 53 records + health checks -> each region's ALB", fontsize=7,
-                color="#8e44ad", ha="center")
-    ax.set_title(f"{settings.prefix}: {settings.posture.value}, drawn from "
-                 f"{len(templates.stacks)} synthesized templates", fontsize=10)
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (gx, gb),
+                        headers[region],
+                        arrowstyle="-|>",
+                        mutation_scale=10,
+                        color="#8e44ad",
+                        ls="--",
+                    )
+                )
+        ax.text(
+            gx,
+            gb - 0.25,
+            "Route 53 records + health checks -> each region's ALB",
+            fontsize=7,
+            color="#8e44ad",
+            ha="center",
+        )
+    ax.set_title(
+        f"{settings.prefix}: {settings.posture.value}, drawn from "
+        f"{len(templates.stacks)} synthesized templates",
+        fontsize=10,
+    )
     return to_svg(fig, "architecture")

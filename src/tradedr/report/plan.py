@@ -13,6 +13,7 @@ from tradedr.analysis.rto import RtoReport, analyse_rto
 from tradedr.analysis.service import CostResult, run_cost
 from tradedr.analysis.templates import TemplateSet
 from tradedr.config import Settings
+from tradedr.errors import TradedrError
 
 Progress = Callable[[str], None]
 
@@ -67,8 +68,9 @@ class PlanResult:
         }
 
 
-def _templates_after_checks(settings: Settings, checks: Any, synth_dir: Path,
-                            progress: Progress | None) -> TemplateSet:
+def _templates_after_checks(
+    settings: Settings, checks: Any, synth_dir: Path, progress: Progress | None
+) -> TemplateSet:
     """Reuse what the checks synthesized; synthesize only when they left nothing behind."""
     stacks = getattr(checks, "stacks", None) or getattr(checks, "templates", None)
     if stacks and all(hasattr(s, "load") for s in stacks):
@@ -91,7 +93,10 @@ def run_plan(
     provider: Any = None,
     progress: Progress | None = None,
 ) -> PlanResult:
-    from tradedr.checks.runner import check_config
+    try:
+        from tradedr.checks.runner import check_config
+    except ImportError as exc:  # the checks package ships separately in development trees
+        raise TradedrError(f"static checks are not available: {exc}") from None
     from tradedr.report.html import render_html
     from tradedr.report.markdown import render_markdown
 
@@ -109,9 +114,17 @@ def run_plan(
     rto = analyse_rto(templates)
     timings["rto"] = round(time.perf_counter() - mark, 2)
     mark = time.perf_counter()
-    cost = run_cost(settings, templates_dir=None, synth_dir=out, live=live,
-                    fallback_region=fallback_region, compare=True, provider=provider,
-                    progress=progress, templates=templates)
+    cost = run_cost(
+        settings,
+        templates_dir=None,
+        synth_dir=out,
+        live=live,
+        fallback_region=fallback_region,
+        compare=True,
+        provider=provider,
+        progress=progress,
+        templates=templates,
+    )
     timings["cost_and_postures"] = round(time.perf_counter() - mark, 2)
 
     mark = time.perf_counter()

@@ -24,7 +24,11 @@ def test_rto_json_exit_zero_when_targets_met(default_synth: Any) -> None:
     data = json.loads(result.stdout)
     assert data["met"] is True
     assert {s["name"] for s in data["scenarios"]} == {
-        "region-loss", "az-loss", "db-instance-failure", "app-instance-failure"}
+        "region-loss",
+        "az-loss",
+        "db-instance-failure",
+        "app-instance-failure",
+    }
 
 
 @pytest.mark.parametrize(

@@ -84,13 +84,16 @@ def test_snapshot_keeps_nulls_and_sources() -> None:
     assert all(r["source"] for r in rows)
     assert len({(r["key"], r["region"]) for r in rows}) == len(rows)
     price = SnapshotPrices().price("rds.mysql.db.r6g.large.single-az", "us-west-2")
-    assert price.usd is None and price.basis == "unavailable"
+    assert price.usd is None
+    assert price.basis == "unavailable"
 
 
 def _standby_capacity(extra: int) -> Any:
     def edit(stack: StackDoc, type_: str, props: dict[str, Any]) -> None:
-        if stack.kind == "app" and stack.region != "us-east-1" and (
-            type_ == "AWS::AutoScaling::AutoScalingGroup"
+        if (
+            stack.kind == "app"
+            and stack.region != "us-east-1"
+            and (type_ == "AWS::AutoScaling::AutoScalingGroup")
         ):
             props["DesiredCapacity"] = str(int(props.get("DesiredCapacity", 0)) + extra)
             props["MaxSize"] = str(max(int(props.get("MaxSize", 0)), int(props["DesiredCapacity"])))
@@ -108,7 +111,9 @@ def mutated(base: TemplateSet, edit: Any) -> TemplateSet:
     return TemplateSet(base.settings, stacks)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     posture=st.sampled_from(list(POSTURE_ORDER[1:])),
     before=st.integers(0, 5),
@@ -129,8 +134,9 @@ def test_adding_standby_capacity_never_decreases_cost(
 def test_postures_order_by_cost_and_rto(posture_synths: Any) -> None:
     prices = SnapshotPrices(fallback_region="us-east-1")
     rows = {
-        p: PostureRow(p, analyse_cost(templates_of(s), prices), analyse_rto(templates_of(s),
-                      samples=4000), []).to_dict()
+        p: PostureRow(
+            p, analyse_cost(templates_of(s), prices), analyse_rto(templates_of(s), samples=4000), []
+        ).to_dict()
         for p, s in posture_synths.items()
     }
     cost = {p: r["monthly"] for p, r in rows.items()}
@@ -140,12 +146,15 @@ def test_postures_order_by_cost_and_rto(posture_synths: Any) -> None:
     assert cost[Posture.WARM_STANDBY] < dearest
     assert rto[Posture.BACKUP_RESTORE] == max(rto.values())
     assert max(rto[Posture.HOT_STANDBY], rto[Posture.ACTIVE_ACTIVE]) == min(rto.values())
-    assert rows[Posture.BACKUP_RESTORE]["standby_share"] < rows[Posture.HOT_STANDBY]["standby_share"]
+    assert (
+        rows[Posture.BACKUP_RESTORE]["standby_share"] < rows[Posture.HOT_STANDBY]["standby_share"]
+    )
 
 
 def test_recommendations_are_estimates(default_synth: Any) -> None:
     report = analyse_cost(templates_of(default_synth), SnapshotPrices())
     kinds = {r["kind"] for r in report.recommendations}
     assert {"savings-plan", "reserved-instances", "standby-scale-down"} <= kinds
-    assert all(r["estimate"] is True and r["estimated_monthly_savings"] > 0
-               for r in report.recommendations)
+    assert all(
+        r["estimate"] is True and r["estimated_monthly_savings"] > 0 for r in report.recommendations
+    )

@@ -24,11 +24,20 @@ class StubbedProvider:
 
 
 def product(usd: str, unit: str = "Hrs") -> str:
-    return json.dumps({
-        "product": {"attributes": {"instanceType": "t3.large"}},
-        "terms": {"OnDemand": {"T1": {"priceDimensions": {
-            "D1": {"unit": unit, "beginRange": "0", "pricePerUnit": {"USD": usd}}}}}},
-    })
+    return json.dumps(
+        {
+            "product": {"attributes": {"instanceType": "t3.large"}},
+            "terms": {
+                "OnDemand": {
+                    "T1": {
+                        "priceDimensions": {
+                            "D1": {"unit": unit, "beginRange": "0", "pricePerUnit": {"USD": usd}}
+                        }
+                    }
+                }
+            },
+        }
+    )
 
 
 @pytest.fixture
@@ -50,10 +59,16 @@ def test_live_ec2_price_comes_from_get_products(pricing: Any) -> None:
             "MaxResults": 100,
             "Filters": [
                 {"Type": "TERM_MATCH", "Field": f, "Value": v}
-                for f, v in sorted({
-                    "capacitystatus": "Used", "instanceType": "t3.large",
-                    "operatingSystem": "Linux", "preInstalledSw": "NA",
-                    "regionCode": "us-west-2", "tenancy": "Shared"}.items())
+                for f, v in sorted(
+                    {
+                        "capacitystatus": "Used",
+                        "instanceType": "t3.large",
+                        "operatingSystem": "Linux",
+                        "preInstalledSw": "NA",
+                        "regionCode": "us-west-2",
+                        "tenancy": "Shared",
+                    }.items()
+                )
             ],
         },
     )
@@ -80,7 +95,8 @@ def test_no_matching_product_is_unavailable_not_invented(pricing: Any) -> None:
     client, stubber = pricing
     stubber.add_response("get_products", {"PriceList": [], "FormatVersion": "aws_v1"})
     price = LivePrices(StubbedProvider(client)).price("vpc.nat.hour", "us-west-2")
-    assert price.usd is None and price.basis == "unavailable"
+    assert price.usd is None
+    assert price.basis == "unavailable"
 
 
 @pytest.mark.stubbed

@@ -78,9 +78,9 @@ def test_monte_carlo_is_seeded(default_synth: Any) -> None:
 
 def test_postures_recover_no_slower_as_standby_grows(posture_synths: Any) -> None:
     p99 = {
-        p: analyse_rto(templates_of(posture_synths[p]), samples=4000).scenario("region-loss").rto[
-            "p99"
-        ]
+        p: analyse_rto(templates_of(posture_synths[p]), samples=4000)
+        .scenario("region-loss")
+        .rto["p99"]
         for p in POSTURE_ORDER
     }
     assert p99[Posture.BACKUP_RESTORE] > p99[Posture.PILOT_LIGHT] >= p99[Posture.WARM_STANDBY]
@@ -152,7 +152,9 @@ def _health_checks(interval: int, threshold: int) -> Any:
     return edit
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     interval=st.sampled_from([10, 30]),
     shorter=st.sampled_from([10, 30]),

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import FakeCheckReport
 from typer.testing import CliRunner
 
-from tests.conftest import FakeCheckReport
 from tradedr.cli import app
 from tradedr.report.plan import _templates_after_checks
 
@@ -27,17 +27,26 @@ def test_plan_writes_report_and_summary(plan_result: Any) -> None:
 def test_html_is_self_contained_with_real_charts(plan_result: Any) -> None:
     html = plan_result.html_path.read_text()
     charts = set(re.findall(r'<svg data-chart="([a-z0-9-]+)"', html))
-    assert {"architecture", "cost-by-region", "posture-tradeoff", "check-summary",
-            "rto-region-loss", "rto-az-loss", "rto-db-instance-failure",
-            "rto-app-instance-failure"} <= charts
-    assert "<script" not in html and "<link" not in html and " src=" not in html
+    assert {
+        "architecture",
+        "cost-by-region",
+        "posture-tradeoff",
+        "check-summary",
+        "rto-region-loss",
+        "rto-az-loss",
+        "rto-db-instance-failure",
+        "rto-app-instance-failure",
+    } <= charts
+    assert "<script" not in html
+    assert "<link" not in html
+    assert " src=" not in html
     ids = re.findall(r' id="([^"]+)"', html)
     assert len(ids) == len(set(ids)), "element ids repeat across charts"
 
 
 def test_architecture_names_every_stack(plan_result: Any, default_synth: Any) -> None:
     html = plan_result.html_path.read_text()
-    svg = html[html.index('data-chart="architecture"'):]
+    svg = html[html.index('data-chart="architecture"') :]
     svg = svg[: svg.index("</svg>")]
     for stack in default_synth.stacks:
         assert stack.name in svg
@@ -51,8 +60,9 @@ def test_markdown_summary(plan_result: Any) -> None:
     assert "| region-loss |" in text
 
 
-def test_reuses_templates_from_checks(default_synth: Any, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reuses_templates_from_checks(
+    default_synth: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_synth(*_args: Any, **_kwargs: Any) -> Any:
         raise AssertionError("plan synthesized although the checks had templates")
 
@@ -81,8 +91,9 @@ class FakePlanResult:
 def test_plan_exit_code_follows_gates(
     monkeypatch: pytest.MonkeyPatch, passed: bool, exit_code: int
 ) -> None:
-    monkeypatch.setattr("tradedr.report.plan.run_plan",
-                        lambda *_args, **_kwargs: FakePlanResult(passed))
+    monkeypatch.setattr(
+        "tradedr.report.plan.run_plan", lambda *_args, **_kwargs: FakePlanResult(passed)
+    )
     result = CliRunner().invoke(app, ["plan", "--out", "unused"])
     assert result.exit_code == exit_code, result.output
     assert ("PASS" if passed else "FAIL") in result.stdout
@@ -90,8 +101,14 @@ def test_plan_exit_code_follows_gates(
 
 def test_failed_checks_fail_the_plan(plan_result: Any) -> None:
     failing = FakeCheckReport(passed=False)
-    result = type(plan_result)(plan_result.settings, failing, plan_result.rto, plan_result.cost,
-                               plan_result.html_path, plan_result.markdown_path)
+    result = type(plan_result)(
+        plan_result.settings,
+        failing,
+        plan_result.rto,
+        plan_result.cost,
+        plan_result.html_path,
+        plan_result.markdown_path,
+    )
     assert not result.passed
     assert result.gates == {"checks": False, "recovery_targets": True}
     from tradedr.report.markdown import render_markdown

@@ -24,10 +24,23 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     profile = tmp_path / "profile"
     profile.mkdir(exist_ok=True)
     return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -45,9 +58,15 @@ def test_screenshot_is_not_blank(plan_result: Any, tmp_path: Path) -> None:
     from PIL import Image
 
     shot = tmp_path / "report.png"
-    done = chromium(tmp_path, "--hide-scrollbars", "--window-size=1200,2400",
-                    f"--screenshot={shot}", plan_result.html_path.as_uri())
-    assert done.returncode == 0 and shot.is_file(), done.stderr[-2000:]
+    done = chromium(
+        tmp_path,
+        "--hide-scrollbars",
+        "--window-size=1200,2400",
+        f"--screenshot={shot}",
+        plan_result.html_path.as_uri(),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert shot.is_file()
     image = Image.open(shot).convert("RGB")
     colors = image.getcolors(maxcolors=1 << 20) or []
     non_white = sum(count for count, rgb in colors if rgb != (255, 255, 255))
