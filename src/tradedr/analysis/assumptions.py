@@ -38,6 +38,8 @@ EC2_LAUNCH = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-sca
 ELB_TG_HEALTH = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
 DDB_GLOBAL = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html"
 S3_RTC = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html"
+GA_HEALTH = "https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoint-groups-health-check-options.html"
+ARC_ROUTING = "https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.html"
 CFN_APP = (
     "tradedr measurement: the app stack (ALB, ASG, alarms) creates in 4-8 min on CloudFormation"
 )
@@ -65,6 +67,24 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "Resolvers and clients that keep an answer past its TTL; the reference design "
             "allows DNS 60-300 s in total.",
             REFERENCE,
+        ),
+        Assumption(
+            "accelerator-shift",
+            0,
+            30,
+            60,
+            "Global Accelerator moves traffic to a healthy endpoint group without DNS "
+            "(static anycast IPs); about 30 s after the health change.",
+            GA_HEALTH,
+        ),
+        Assumption(
+            "routing-control-flip",
+            5,
+            15,
+            60,
+            "An operator or automation sets the ARC routing control state through a cluster "
+            "data-plane endpoint; Route 53 then answers with the standby.",
+            ARC_ROUTING,
         ),
         Assumption(
             "ec2-launch",

@@ -44,6 +44,11 @@ FREE_TYPES = frozenset(
         "AWS::SNS::TopicPolicy",
         "AWS::SNS::Subscription",
         "AWS::S3::BucketPolicy",
+        "AWS::GlobalAccelerator::Listener",
+        "AWS::GlobalAccelerator::EndpointGroup",
+        "AWS::Route53RecoveryControl::ControlPanel",
+        "AWS::Route53RecoveryControl::RoutingControl",
+        "AWS::Route53RecoveryControl::SafetyRule",
         "AWS::RDS::DBSubnetGroup",
         "AWS::RDS::DBParameterGroup",
         "AWS::SecretsManager::SecretTargetAttachment",
@@ -84,6 +89,8 @@ SERVICE = {
     "backup": "AWS Backup",
     "waf": "AWS WAF",
     "config": "AWS Config",
+    "globalaccelerator": "AWS Global Accelerator",
+    "arc": "Route 53 ARC",
 }
 
 
@@ -669,6 +676,24 @@ class _Pricer:
                 "cloudwatch.alarm"
                 if int(r.prop("Period", 60) or 60) >= 60
                 else "cloudwatch.alarm.high-resolution",
+            ),
+            "AWS::GlobalAccelerator::Accelerator": lambda s, r: self.add(
+                "global",
+                "globalaccelerator",
+                r,
+                "Global Accelerator fixed fee",
+                self.hours,
+                "accelerator-hours",
+                "globalaccelerator.hour",
+            ),
+            "AWS::Route53RecoveryControl::Cluster": lambda s, r: self.add(
+                "global",
+                "arc",
+                r,
+                "Route 53 ARC cluster",
+                self.hours,
+                "cluster-hours",
+                "arc.cluster",
             ),
             "AWS::CloudWatch::Dashboard": lambda s, r: self.add(
                 s.region,

@@ -293,6 +293,51 @@ def dns_shift(record: Resource | None, after: list[str]) -> Component:
     )
 
 
+def accelerator_detection(group: Resource) -> Component:
+    """Global Accelerator health checks: `ThresholdCount` failures x the interval."""
+    interval = _int(group.prop("HealthCheckIntervalSeconds"), 30)
+    threshold = _int(group.prop("ThresholdCount"), 3)
+
+    def sample(rng: np.random.Generator, n: int) -> np.ndarray:
+        return (threshold - 1 + rng.uniform(0.0, 1.0, n)) * interval
+
+    return Component(
+        "detection",
+        float((threshold - 1) * interval),
+        float(threshold * interval),
+        float(threshold * interval),
+        sample,
+        group.source("HealthCheckIntervalSeconds", interval),
+        [
+            group.source("HealthCheckIntervalSeconds", interval),
+            group.source("ThresholdCount", threshold),
+        ],
+        note=f"{threshold} failed accelerator checks x {interval} s",
+    )
+
+
+def _traffic_shift(
+    templates: TemplateSet, record: Resource | None, after: list[str]
+) -> list[Component]:
+    """Accelerator (no DNS), ARC routing control flip then DNS, or plain DNS failover."""
+    group = templates.first("AWS::GlobalAccelerator::EndpointGroup")
+    if group is not None:
+        return [
+            assumed(
+                "traffic-shift",
+                "accelerator-shift",
+                group.source("EndpointGroupRegion"),
+                after,
+                note="static anycast IPs: no DNS caching",
+            )
+        ]
+    control = templates.first("AWS::Route53RecoveryControl::RoutingControl")
+    if control is None:
+        return [dns_shift(record, after)]
+    flip = assumed("routing-control-flip", "routing-control-flip", control.source("Name"), after)
+    return [flip, dns_shift(record, [flip.name])]
+
+
 def capacity(
     name: str,
     asg: Resource,
@@ -382,7 +427,10 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
     standby = settings.standby_regions[0]
     check = templates.health_check_for(primary)
     components: list[Component] = []
-    if check is None:
+    endpoint_group = templates.first("AWS::GlobalAccelerator::EndpointGroup")
+    if endpoint_group is not None:
+        components.append(accelerator_detection(endpoint_group))
+    elif check is None:
         warnings.append("no Route 53 health check for the primary: detection is assumed manual")
         components.append(assumed("detection", "verification", "no health check in templates", []))
     else:
@@ -468,7 +516,7 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
                 note=f"standby already serves with {standby_desired}",
             )
         )
-    components.append(dns_shift(standby_record, shift_after))
+    components.extend(_traffic_shift(templates, standby_record, shift_after))
     critical_tail = ["traffic-shift"]
     if replica is not None:
         components.append(

@@ -117,7 +117,11 @@ def render_cost(console: Console, result: CostResult) -> None:
             "RPO",
             "unpriced",
         ):
-            table.add_column(column, justify="left" if column == "posture" else "right")
+            table.add_column(
+                column,
+                justify="left" if column == "posture" else "right",
+                no_wrap=column == "posture",
+            )
         for row in result.postures:
             d = row.to_dict()
             table.add_row(

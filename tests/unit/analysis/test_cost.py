@@ -158,3 +158,52 @@ def test_recommendations_are_estimates(default_synth: Any) -> None:
     assert all(
         r["estimate"] is True and r["estimated_monthly_savings"] > 0 for r in report.recommendations
     )
+
+
+def test_three_regions_priced_in_deployment_order(three_region_synth: Any) -> None:
+    data = analyse_cost(templates_of(three_region_synth), SnapshotPrices()).to_dict()
+    assert [r["region"] for r in data["regions"]] == [
+        "us-east-1",
+        "us-west-2",
+        "eu-west-1",
+        "global",
+    ]
+    eu = data["regions"][2]
+    assert eu["unpriced_items"] > 0  # the snapshot has no eu-west-1 rows: nothing invented
+    assert all(i["monthly"] in (None, 0.0) or i["unit_price"] is not None for i in eu["items"])
+
+
+@pytest.mark.parametrize(
+    ("resource", "charge", "priced"),
+    [
+        (
+            {"Type": "AWS::GlobalAccelerator::Accelerator", "Properties": {"Name": "x"}},
+            "Global Accelerator fixed fee",
+            True,
+        ),
+        (
+            {"Type": "AWS::Route53RecoveryControl::Cluster", "Properties": {"Name": "x"}},
+            "Route 53 ARC cluster",
+            False,
+        ),
+        ({"Type": "AWS::Lightsail::Instance", "Properties": {}}, None, False),
+    ],
+    ids=["accelerator", "arc-cluster-price-unknown", "unmodelled-type"],
+)
+def test_optional_global_resources(
+    default_synth: Any, resource: dict[str, Any], charge: str | None, priced: bool
+) -> None:
+    base = templates_of(default_synth)
+    stacks = []
+    for stack in base.stacks:
+        template = copy.deepcopy(stack.template)
+        if stack.kind == "global":
+            template["Resources"]["Extra"] = resource
+        stacks.append(StackDoc(stack.name, stack.region, stack.kind, template))
+    report = analyse_cost(TemplateSet(base.settings, stacks), SnapshotPrices())
+    if charge is None:
+        assert resource["Type"] in report.not_modelled
+        assert any(resource["Type"] in w for w in report.warnings)
+        return
+    item = next(i for i in report.region("global").items if i.charge == charge)
+    assert item.priced is priced

@@ -172,3 +172,66 @@ def test_faster_detection_never_increases_rto(
         slow_rto, fast_rto = slow.scenario(name).rto, fast.scenario(name).rto
         for key in ("best", "typical", "worst", "p50", "p99"):
             assert fast_rto[key] <= slow_rto[key] + 1e-6, (name, key, slow_rto, fast_rto)
+
+
+def _with_global_resource(base: TemplateSet, logical_id: str, resource: dict[str, Any]) -> Any:
+    stacks = []
+    for stack in base.stacks:
+        template = copy.deepcopy(stack.template)
+        if stack.kind == "global":
+            template["Resources"][logical_id] = resource
+        stacks.append(StackDoc(stack.name, stack.region, stack.kind, template))
+    return TemplateSet(base.settings, stacks)
+
+
+@pytest.mark.parametrize(
+    ("logical_id", "resource", "component", "faster"),
+    [
+        (
+            "AcceleratorGroup",
+            {
+                "Type": "AWS::GlobalAccelerator::EndpointGroup",
+                "Properties": {
+                    "EndpointGroupRegion": "us-west-2",
+                    "HealthCheckIntervalSeconds": 10,
+                    "ThresholdCount": 3,
+                },
+            },
+            "traffic-shift",
+            True,
+        ),
+        (
+            "Control",
+            {
+                "Type": "AWS::Route53RecoveryControl::RoutingControl",
+                "Properties": {"Name": "standby"},
+            },
+            "routing-control-flip",
+            False,
+        ),
+    ],
+    ids=["global-accelerator", "arc-routing-control"],
+)
+def test_traffic_shift_follows_the_configured_mechanism(
+    baseline_synth: Any, logical_id: str, resource: dict[str, Any], component: str, faster: bool
+) -> None:
+    base = templates_of(baseline_synth)
+    plain = analyse_rto(base, samples=2000).scenario("region-loss")
+    changed = analyse_rto(_with_global_resource(base, logical_id, resource), samples=2000)
+    scenario = changed.scenario("region-loss")
+    names = [c.name for c in scenario.components]
+    assert component in names
+    shift = next(c for c in scenario.components if c.name == component)
+    assert shift.source.startswith(f"{baseline_synth.stacks[-1].name}/{logical_id}.")
+    if faster:
+        assert scenario.rto["typical"] < plain.rto["typical"]
+    else:
+        assert scenario.rto["typical"] >= plain.rto["typical"]
+
+
+def test_three_regions_fail_over_to_the_first_standby(three_region_synth: Any) -> None:
+    report = analyse_rto(templates_of(three_region_synth), samples=2000)
+    assert "us-west-2" in report.scenario("region-loss").description
+    stores = [r.store for r in report.rpo]
+    assert any("eu-west-1" in s for s in stores)
+    assert any("us-west-2" in s for s in stores)
