@@ -242,11 +242,9 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
     parts.append(_figure(charts.check_summary(summary), "Findings by severity."))
     findings = [f.to_dict() for f in checks.findings]
     if findings:
-        keys = [
-            k
-            for k in ("severity", "rule", "id", "stack", "resource", "message")
-            if any(k in f for f in findings)
-        ]
+        preferred = ("severity", "rule", "id", "stack", "resource", "message")
+        keys = [k for k in preferred if any(k in f for f in findings)]
+        keys = keys or sorted({k for f in findings for k in f})
         parts.append(
             "<details open><summary>findings</summary>"
             + _table(keys, [[escape(str(f.get(k, ""))) for k in keys] for f in findings[:500]])
