@@ -114,7 +114,8 @@ def cost_by_region(report: CostReport) -> str:
 def posture_tradeoff(rows: list[dict[str, Any]], current: str) -> str:
     """Monthly cost against region-loss p99 RTO, one point per posture."""
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    for row in rows:
+    # Neighbours often share an RTO (promotion-bound): alternate labels above and below.
+    for index, row in enumerate(sorted(rows, key=lambda r: r["monthly"])):
         mine = row["posture"] == current
         ax.scatter(
             row["monthly"],
@@ -127,9 +128,12 @@ def posture_tradeoff(rows: list[dict[str, Any]], current: str) -> str:
             row["posture"] + (" (configured)" if mine else ""),
             (row["monthly"], row["region_loss_rto_p99"]),
             textcoords="offset points",
-            xytext=(6, 6),
+            xytext=(-10, 8 if index % 2 == 0 else -14),
             fontsize=8,
         )
+    costs = [r["monthly"] for r in rows]
+    spread = max(costs) - min(costs) or 1.0
+    ax.set_xlim(min(costs) - 0.08 * spread, max(costs) + 0.25 * spread)
     ax.set_yscale("log")
     ax.set_xlabel("USD per month (all regions)")
     ax.set_ylabel("region-loss RTO p99, seconds (log)")

@@ -217,7 +217,9 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
         parts.append(
             _figure(
                 charts.posture_tradeoff(postures, settings.posture.value),
-                f"Each posture synthesized and analysed; {result.cost.comparison_prices}",
+                f"Each posture synthesized and analysed; {result.cost.comparison_prices}. "
+                f"The Cost section above uses the prices as configured "
+                f"(${cost.total_monthly:,.2f}, unpriced lines excluded).",
             )
         )
         parts.append(
