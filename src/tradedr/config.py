@@ -224,10 +224,17 @@ class RoutingSettings(_Model):
 
 
 class TargetSettings(_Model):
-    """Recovery objectives the analyses and gates measure against."""
+    """Recovery objectives the analyses and gates measure against.
 
-    rto_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 300
+    `rpo_seconds` applies to the transactional stores (orders DB, sessions table); objects
+    and backup copies have their own, looser objectives because their replication
+    mechanisms are bounded differently (S3 RTC: 15 minutes; backups: their schedule).
+    """
+
+    rto_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 600
     rpo_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 60
+    objects_rpo_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 900
+    backup_rpo_seconds: Annotated[int, Field(ge=0, le=30 * 24 * 3600)] = 24 * 3600
 
 
 class TagSettings(_Model):
@@ -253,6 +260,35 @@ class TagSettings(_Model):
         return value
 
 
+class UsageSettings(_Model):
+    """Monthly usage the cost model cannot read from templates, per region that serves
+    traffic (the primary; every region under active-active). Defaults describe a modest
+    trading platform; override them with measured figures from Cost Explorer."""
+
+    hours_per_month: Annotated[float, Field(gt=0, le=744)] = 730
+    alb_lcu_average: Annotated[float, Field(ge=0)] = 1.5
+    nat_processed_gb: Annotated[float, Field(ge=0)] = 500
+    internet_egress_gb: Annotated[float, Field(ge=0)] = 500
+    dynamodb_writes_millions: Annotated[float, Field(ge=0)] = 50
+    dynamodb_reads_millions: Annotated[float, Field(ge=0)] = 200
+    dynamodb_storage_gb: Annotated[float, Field(ge=0)] = 2
+    s3_storage_gb: Annotated[float, Field(ge=0)] = 500
+    s3_put_thousands: Annotated[float, Field(ge=0)] = 1000
+    s3_get_thousands: Annotated[float, Field(ge=0)] = 10000
+    s3_replicated_gb: Annotated[float, Field(ge=0)] = 100
+    rds_replication_gb: Annotated[float, Field(ge=0)] = 100
+    rds_backup_storage_gb: Annotated[float, Field(ge=0)] = 150
+    flow_logs_gb: Annotated[float, Field(ge=0)] = 50
+    app_logs_gb: Annotated[float, Field(ge=0)] = 20
+    log_storage_gb: Annotated[float, Field(ge=0)] = 200
+    kms_requests_10k: Annotated[float, Field(ge=0)] = 100
+    secrets_api_calls_10k: Annotated[float, Field(ge=0)] = 10
+    waf_requests_millions: Annotated[float, Field(ge=0)] = 50
+    route53_queries_millions: Annotated[float, Field(ge=0)] = 10
+    cloudtrail_data_events_100k: Annotated[float, Field(ge=0)] = 0
+    standby_usage_fraction: Annotated[float, Field(ge=0, le=1)] = 0.05
+
+
 def _default_regions() -> dict[str, RegionSettings]:
     return {}
 
@@ -272,7 +308,7 @@ class Settings(_Model):
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
     targets: TargetSettings = Field(default_factory=TargetSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
-    usage: dict[str, Any] = Field(default_factory=dict)
+    usage: UsageSettings = Field(default_factory=UsageSettings)
 
     @field_validator("application")
     @classmethod
