@@ -7,7 +7,8 @@ pages count once per process, so this is an upper bound). `ru_maxrss` of the lar
 single process is reported alongside. A bench reports: targets show met / not met and
 the exit code stays 0 unless a command itself fails.
 
-Add a command by appending a Benchmark to BENCHMARKS (name, argv, targets).
+Add a command by appending a Benchmark to BENCHMARKS (name, argv, targets). To measure
+another build (e.g. main before a change), set TRADEDR_BENCH_EXE to its `tradedr`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
-TRADEDR = str(Path(sys.executable).parent / "tradedr")
+TRADEDR = os.environ.get("TRADEDR_BENCH_EXE", str(Path(sys.executable).parent / "tradedr"))
 SAMPLE_SECONDS = 0.02
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
@@ -53,9 +54,11 @@ BENCHMARKS: list[Benchmark] = [
 @dataclass
 class Measurement:
     wall_seconds: float
+    cpu_seconds: float  # user + system of the whole tree: less sensitive to a busy machine
     tree_peak_mb: float
     largest_process_mb: float
     exit_code: int
+    load_average_1m: float  # at the start of the run; above the CPU count, wall time suffers
 
 
 @dataclass
@@ -69,6 +72,10 @@ class Result:
     @property
     def wall_seconds(self) -> float:
         return statistics.median(r.wall_seconds for r in self.runs)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs)
 
     @property
     def peak_mb(self) -> float:
@@ -85,6 +92,7 @@ class Result:
             "wall_seconds_median": round(self.wall_seconds, 3),
             "wall_seconds_min": round(min(r.wall_seconds for r in self.runs), 3),
             "wall_seconds_max": round(max(r.wall_seconds for r in self.runs), 3),
+            "cpu_seconds_median": round(self.cpu_seconds, 3),
             "peak_tree_rss_mb": round(self.peak_mb, 1),
             "peak_single_process_rss_mb": round(max(r.largest_process_mb for r in self.runs), 1),
             "target_seconds": self.target_seconds,
@@ -134,6 +142,7 @@ def _tree_rss(root: int) -> int:
 
 def measure(argv: list[str], env: dict[str, str]) -> Measurement:
     """Run argv once; sample the tree's RSS until it exits."""
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="tradedr-bench-") as out:
         command = [part.replace("{out}", out) for part in argv]
         start = time.perf_counter()
@@ -156,9 +165,11 @@ def measure(argv: list[str], env: dict[str, str]) -> Measurement:
     # ru_maxrss is in KiB on Linux and covers the largest single process (the Python one).
     return Measurement(
         wall_seconds=wall,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
         tree_peak_mb=max(peak, usage.ru_maxrss * 1024) / 1e6,
         largest_process_mb=usage.ru_maxrss * 1024 / 1e6,
         exit_code=process.returncode,
+        load_average_1m=round(load, 2),
     )
 
 
@@ -185,8 +196,8 @@ def run(benchmarks: list[Benchmark], runs: int) -> list[Result]:
 
 def render(results: list[Result]) -> str:
     header = (
-        f"{'command':<28} {'wall s (median)':>16} {'target':>7} {'':>8}  "
-        f"{'peak MB':>8} {'target':>7} {'':>8}"
+        f"{'command':<28} {'wall s':>7} {'(min)':>6} {'target':>7} {'':>8}  "
+        f"{'cpu s':>6}  {'peak MB':>8} {'target':>7} {'':>8}"
     )
     lines = [header, "-" * len(header)]
     for r in results:
@@ -195,7 +206,8 @@ def render(results: list[Result]) -> str:
         if r.failed:
             time_flag = mem_flag = "FAILED"
         lines.append(
-            f"{r.command:<28} {r.wall_seconds:>16.2f} {r.target_seconds:>7.1f} {time_flag:>8}  "
+            f"{r.command:<28} {r.wall_seconds:>7.2f} {min(m.wall_seconds for m in r.runs):>6.2f} "
+            f"{r.target_seconds:>7.1f} {time_flag:>8}  {r.cpu_seconds:>6.2f}  "
             f"{r.peak_mb:>8.0f} {r.target_mb:>7.0f} {mem_flag:>8}"
         )
     return "\n".join(lines)
@@ -210,6 +222,11 @@ def main() -> int:
     chosen = [b for b in BENCHMARKS if not args.only or b.name in args.only]
     results = run(chosen, max(1, args.runs))
     print(render(results))
+    busy = max(m.load_average_1m for r in results for m in r.runs)
+    if busy > (os.cpu_count() or 1):
+        print(
+            f"note: load average reached {busy} on {os.cpu_count()} CPUs; wall times are inflated"
+        )
     payload = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -218,7 +235,8 @@ def main() -> int:
             "platform": platform.platform(),
             "load_average_1m": round(os.getloadavg()[0], 2),
         },
-        "method": "wall: median of runs; memory: peak sum of RSS over the process tree "
+        "method": "wall: median of runs (target applies to it); cpu: user+system of the tree; "
+        "memory: peak sum of RSS over the process tree "
         f"sampled every {SAMPLE_SECONDS * 1000:.0f} ms from /proc",
         "results": [r.as_json() for r in results],
     }

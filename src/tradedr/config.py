@@ -527,7 +527,7 @@ def _check_region(value: str) -> None:
         raise ValueError(f"{value!r} is not a known AWS region (e.g. us-east-1, eu-west-1)")
 
 
-_FIELD_PREFIX = re.compile(r"^([a-z_]+): (.*)$", re.DOTALL)
+_FIELD_PREFIX = re.compile(r"^([a-z_][\w.-]*): (.*)$", re.DOTALL)
 
 
 def _format_error(error: ValidationError) -> str:
@@ -540,9 +540,14 @@ def _format_error(error: ValidationError) -> str:
         message = "unknown setting (check the spelling against `tradedr init`)"
     elif first["type"] == "value_error":
         # A model validator names the field it objects to: "asg_min: ..." -> loc.asg_min
+        # (or its full dotted path: "database.engine_version: ..." stays as it is)
         field = _FIELD_PREFIX.match(message)
-        if field and location:
-            location, message = f"{location}.{field.group(1)}", field.group(2)
+        if field:
+            named, message = field.group(1), field.group(2)
+            if not location or named.startswith(f"{location}."):
+                location = named
+            else:
+                location = f"{location}.{named}"
     elif isinstance(value, str | int | float | bool) and len(repr(value)) <= 60:
         message = f"{message} (got {value!r})"
     message = " ".join(message.split())

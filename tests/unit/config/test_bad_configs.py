@@ -168,6 +168,12 @@ BAD_CONFIGS: list[tuple[str, str, str, str]] = [
         "regions.us-east-1.instance_type",
         "instance type",
     ),
+    (
+        "aurora-with-burstable-class",
+        '[database]\nengine = "aurora-mysql-global"\ninstance_class = "db.t3.medium"',
+        "database.instance_class",
+        "db.r",
+    ),
     ("bad-db-class", '[database]\ninstance_class = "r6g.large"', "database.instance_class", "db."),
     (
         "bad-engine-version",
@@ -213,8 +219,7 @@ def test_bad_config_is_one_line_naming_the_field(
     lines = result.stderr.strip("\n").splitlines()
     assert len(lines) == 1, result.stderr
     line = lines[0]
-    assert line.startswith("error: config error: ")
-    assert f"{field}: " in line, line
+    assert line.startswith(f"error: config error: {field}: "), line
     assert word in line, line
     assert "Traceback" not in result.output
     assert result.stdout == ""
