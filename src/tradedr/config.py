@@ -410,6 +410,8 @@ class Settings(_Model):
             raise ValueError(
                 f"regions: {', '.join(unknown)} configured but neither primary nor standby"
             )
+        for region in self.all_regions:
+            self._check_zones(region)
         networks = [(r, ipaddress.ip_network(self.regions[r].cidr)) for r in self.all_regions]
         for i, (region_a, net_a) in enumerate(networks):
             for region_b, net_b in networks[i + 1 :]:
@@ -453,6 +455,30 @@ class Settings(_Model):
                 "so an AZ loss does not become a regional failover"
             )
         return self
+
+    def _check_zones(self, region: str) -> None:
+        """Explicit AZs must belong to the region; NATs cannot outnumber the AZs."""
+        sizing = self.regions[region]
+        field = f"regions.{region}"
+        if sizing.availability_zones is not None:
+            zones = sizing.availability_zones
+            for zone in zones:
+                if not re.fullmatch(rf"{re.escape(region)}[a-z]", zone):
+                    raise ValueError(
+                        f"{field}.availability_zones: {zone!r} is not an availability zone of "
+                        f"{region} (e.g. {region}a)"
+                    )
+            if len(set(zones)) != len(zones) or not 2 <= len(zones) <= 3:
+                raise ValueError(
+                    f"{field}.availability_zones: list 2 or 3 distinct zones, got {len(zones)}"
+                    f"{' with repeats' if len(set(zones)) != len(zones) else ''}"
+                )
+        zone_count = len(self.availability_zones(region))
+        if sizing.nat_gateways is not None and sizing.nat_gateways > zone_count:
+            raise ValueError(
+                f"{field}.nat_gateways: {sizing.nat_gateways} NAT gateways but only "
+                f"{zone_count} availability zones (at most one per zone)"
+            )
 
     # Derived names ---------------------------------------------------------------
 

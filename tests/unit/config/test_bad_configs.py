@@ -112,6 +112,30 @@ BAD_CONFIGS: list[tuple[str, str, str, str]] = [
         "regions.us-east-1.nat_gateways",
         "3",
     ),
+    (
+        "nat-more-than-azs",
+        "[regions.us-east-1]\nnat_gateways = 3",
+        "regions.us-east-1.nat_gateways",
+        "availability zones",
+    ),
+    (
+        "az-of-another-region",
+        '[regions.us-east-1]\navailability_zones = ["us-west-2a", "us-west-2b"]',
+        "regions.us-east-1.availability_zones",
+        "us-west-2a",
+    ),
+    (
+        "single-az",
+        '[regions.us-east-1]\navailability_zones = ["us-east-1a"]',
+        "regions.us-east-1.availability_zones",
+        "2 or 3",
+    ),
+    (
+        "repeated-az",
+        '[regions.us-east-1]\navailability_zones = ["us-east-1a", "us-east-1a"]',
+        "regions.us-east-1.availability_zones",
+        "repeats",
+    ),
     ("unknown-posture", 'posture = "warm"', "posture", "'warm'"),
     (
         "bad-interval",
