@@ -147,3 +147,32 @@ def test_synth_json_lists_every_stack_in_deployment_order(cli_synth: dict[str, A
     assert names[0] == "trading-prod-data-us-west-2"
     assert names[-1] == "trading-prod-global"
     assert {s["region"] for s in cli_synth["stacks"]} == {"us-east-1", "us-west-2"}
+
+
+def _doc_examples() -> list[str]:
+    text = (ROOT / "docs" / "configure.md").read_text(encoding="utf-8")
+    return [block.split("```", 1)[0] for block in text.split("```toml\n")[1:]]
+
+
+@pytest.mark.parametrize("text", _doc_examples())
+def test_configure_doc_examples_load(text: str) -> None:
+    """docs/configure.md must show configs that the code accepts."""
+    assert isinstance(load_settings(tomllib.loads(text)), Settings)
+
+
+def test_configure_doc_lists_every_setting() -> None:
+    text = (ROOT / "docs" / "configure.md").read_text(encoding="utf-8")
+    sections = {
+        "": Settings,
+        "regions": type(Settings().regions.get("us-east-1")),
+        "database": type(Settings().database),
+        "sessions": type(Settings().sessions),
+        "routing": type(Settings().routing),
+        "targets": type(Settings().targets),
+        "tags": type(Settings().tags),
+    }
+    for section, model in sections.items():
+        for field in model.model_fields:
+            if section == "" and field in ("regions", "usage", *sections):
+                continue
+            assert f"`{field}`" in text, f"{section}.{field} missing from docs/configure.md"
