@@ -583,9 +583,18 @@ def _format_error(error: ValidationError) -> str:
 def load_settings(data: dict[str, Any]) -> Settings:
     """Validate a parsed config mapping, raising ConfigError with a single line."""
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"config error: {_format_error(exc)}") from None
+    from tradedr.infra.names import name_length_problems
+
+    problems = name_length_problems(settings)
+    if problems:
+        raise ConfigError(
+            f"config error: application/environment: too long for AWS names: {problems[0]}; "
+            "shorten application or environment"
+        )
+    return settings
 
 
 def load_config(path: Path | None) -> Settings:
