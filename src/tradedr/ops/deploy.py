@@ -148,9 +148,14 @@ def deployment_order(stacks: list[StackTemplate]) -> list[StackTemplate]:
 def stack_parameters(
     template: dict[str, Any],
     outputs: dict[str, dict[str, str]],
+    *,
+    emulator: bool = False,
 ) -> dict[str, str]:
     """Values for the template's parameters from earlier stacks' outputs, as the template's
-    Metadata names them; parameters with a default and no source keep their default."""
+    Metadata names them; parameters with a default and no source keep their default.
+
+    On the emulator a deployed stack may lack an output because the resource behind it is
+    not emulated; the parameter then gets the same visible placeholder as in-stack refs."""
     sources = template.get("Metadata", {}).get(PARAMETER_SOURCES, {})
     values: dict[str, str] = {}
     for name, spec in template.get("Parameters", {}).items():
@@ -160,6 +165,8 @@ def stack_parameters(
                 raise TemplateError(f"parameter {name} has no default and no source in Metadata")
             continue
         value = outputs.get(source["stack"], {}).get(source["output"])
+        if value is None and emulator and source["stack"] in outputs:
+            value = f"{compat.PLACEHOLDER_PREFIX}{source['stack']}.{source['output']}"
         if value is None:
             raise TemplateError(
                 f"parameter {name}: needs output {source['output']} of {source['stack']}, "
@@ -226,7 +233,7 @@ def _deploy_one(
         template = (
             compat.provision_secrets(prepared, provider) if prepared.secrets else prepared.template
         )
-        parameters = stack_parameters(template, outputs)
+        parameters = stack_parameters(template, outputs, emulator=emulator)
         say(f"{stack.name} ({stack.region}): checking")
         outcome.status = _apply(cf, provider, stack, template, parameters, emulator, say)
         raw_outputs, physical = _describe(cf, stack.name)
@@ -275,14 +282,15 @@ def _classify(
     predicted = {n.logical_id: n for n in prepared.notes if n.handling == compat.NOT_EMULATED}
     outcome.created = len(listed)
     outcome.substituted = [n for n in prepared.notes if n.handling == compat.SUBSTITUTED]
-    for logical_id, resource in sorted(prepared.template.get("Resources", {}).items()):
+    resources = prepared.template.get("Resources", {})
+    for logical_id in sorted(set(resources) | set(predicted)):
         if logical_id in listed:
             continue
         note = predicted.get(logical_id) or CompatNote(
             prepared.name,
             prepared.region,
             logical_id,
-            str(resource.get("Type", "?")),
+            str(resources.get(logical_id, {}).get("Type", "?")),
             compat.NOT_EMULATED,
             "not listed by the emulator after deploy" if emulator else "not listed after deploy",
         )
