@@ -233,11 +233,11 @@ def _backup_job(
 
     def job() -> str:
         backup = provider.client("backup", primary)
+        role_arn = _selection_role(backup, f"{settings.prefix}-plan")
         rds = provider.client("rds", primary)
         db_arn = rds.describe_db_instances(DBInstanceIdentifier=names.db_identifier(primary))[
             "DBInstances"
         ][0]["DBInstanceArn"]
-        role_arn = _selection_role(backup, f"{settings.prefix}-plan")
         job_id = backup.start_backup_job(
             BackupVaultName=vault, ResourceArn=db_arn, IamRoleArn=role_arn
         )["BackupJobId"]

@@ -296,3 +296,77 @@ def test_transforms_never_touch_the_synthesized_file(tmp_path: Path) -> None:
     stack = _stack(tmp_path, "s-data-us-east-1", "us-east-1", "data", template)
     prepare_for_emulator([stack])
     assert stack.load() == template
+
+
+def test_dependents_of_skipped_resources_are_left_out(tmp_path: Path) -> None:
+    prepared = _prepare(
+        tmp_path,
+        {
+            "Cluster": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql"}},
+            "Writer": {
+                "Type": "AWS::RDS::DBInstance",
+                "Properties": {"DBClusterIdentifier": {"Ref": "Cluster"}},
+            },
+            # Mentions the cluster only inside a string it builds: kept, with placeholder text.
+            "Dashboard": {
+                "Type": "AWS::CloudWatch::Dashboard",
+                "Properties": {"DashboardBody": {"Fn::Join": ["", ["x", {"Ref": "Cluster"}]]}},
+            },
+            "Param": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {
+                    "Type": "String",
+                    "Value": {"Fn::Sub": "${Writer.Endpoint.Address}:${AWS::Region}"},
+                },
+            },
+        },
+        {
+            "WriterEndpoint": {
+                "Value": {"Fn::GetAtt": ["Writer", "Endpoint.Address"]},
+                "Export": {"Name": "s:WriterEndpoint"},
+            }
+        },
+    )
+    resources = prepared.template["Resources"]
+    assert "Writer" not in resources
+    assert {"Cluster", "Dashboard", "Param"} <= set(resources)
+    body = resources["Dashboard"]["Properties"]["DashboardBody"]["Fn::Join"][1]
+    assert body == ["x", f"{compat.PLACEHOLDER_PREFIX}Cluster"]
+    assert resources["Param"]["Properties"]["Value"] == {
+        "Fn::Sub": f"{compat.PLACEHOLDER_PREFIX}Writer.Endpoint.Address:${{AWS::Region}}"
+    }
+    assert prepared.dropped_exports == ["s:WriterEndpoint"]
+    notes = {n.logical_id: n for n in prepared.notes}
+    assert notes["Writer"].handling == compat.NOT_EMULATED
+    assert notes["Writer"].resource_type == "AWS::RDS::DBInstance"
+    assert "needs Cluster" in notes["Writer"].detail
+
+
+def test_imports_of_dropped_exports_get_placeholders(tmp_path: Path) -> None:
+    exporter = _stack(
+        tmp_path,
+        "s-data-us-east-1",
+        "us-east-1",
+        "data",
+        {
+            "Resources": {"Vault": {"Type": "AWS::Backup::BackupVault", "Properties": {}}},
+            "Outputs": {"V": {"Value": {"Ref": "Vault"}, "Export": {"Name": "s:V"}}},
+        },
+    )
+    importer = _stack(
+        tmp_path,
+        "s-app-us-east-1",
+        "us-east-1",
+        "app",
+        {
+            "Resources": {
+                "P": {
+                    "Type": "AWS::SSM::Parameter",
+                    "Properties": {"Type": "String", "Value": {"Fn::ImportValue": "s:V"}},
+                }
+            }
+        },
+    )
+    prepared = prepare_for_emulator([exporter, importer])
+    value = prepared["s-app-us-east-1"].template["Resources"]["P"]["Properties"]["Value"]
+    assert value == f"{compat.PLACEHOLDER_PREFIX}import:s:V"

@@ -1,0 +1,232 @@
+"""Real-AWS-only paths of validate and backup, checked with botocore's Stubber.
+
+The emulator cannot produce these answers (global-table replicas, alarm states, replica
+lag datapoints, AWS Backup jobs); Stubber validates every request against the real
+service model, so the calls are right even though no account is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from tradedr.config import Settings
+from tradedr.infra.names import Names
+from tradedr.ops.backup import BackupResult, _backup_job
+from tradedr.ops.validate import FAIL, OK, _Validator
+
+pytestmark = pytest.mark.stubbed
+
+SETTINGS = Settings()
+NAMES = Names(SETTINGS)
+
+
+class StubbedProvider:
+    """One real client per (service, region), each wrapped in an activated Stubber."""
+
+    def __init__(self) -> None:
+        self.clients: dict[tuple[str, str], Any] = {}
+        self.stubbers: dict[tuple[str, str], Stubber] = {}
+
+    def client(self, service: str, region: str) -> Any:
+        key = (service, region)
+        if key not in self.clients:
+            client = boto3.client(
+                service,  # type: ignore[call-overload]
+                region_name=region,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+            stubber = Stubber(client)
+            stubber.activate()
+            self.clients[key] = client
+            self.stubbers[key] = stubber
+        return self.clients[key]
+
+    def stub(self, service: str, region: str) -> Stubber:
+        self.client(service, region)
+        return self.stubbers[(service, region)]
+
+    def verify(self) -> None:
+        for stubber in self.stubbers.values():
+            stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def provider() -> Iterator[StubbedProvider]:
+    stubbed = StubbedProvider()
+    yield stubbed
+    stubbed.verify()
+
+
+def _validator(provider: StubbedProvider) -> _Validator:
+    return _Validator(SETTINGS, provider, {}, emulator=False)
+
+
+def _table(replicas: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        "Table": {
+            "TableName": NAMES.sessions_table,
+            "TableStatus": "ACTIVE",
+            "Replicas": replicas,
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("replicas", "status"),
+    [
+        ([{"RegionName": "us-west-2", "ReplicaStatus": "ACTIVE"}], OK),
+        ([{"RegionName": "us-west-2", "ReplicaStatus": "CREATING"}], FAIL),
+        ([], FAIL),
+        ([{"RegionName": "eu-west-1", "ReplicaStatus": "ACTIVE"}], FAIL),
+    ],
+)
+def test_global_table_replicas_on_aws(
+    provider: StubbedProvider, replicas: list[dict[str, str]], status: str
+) -> None:
+    provider.stub("dynamodb", "us-east-1").add_response(
+        "describe_table", _table(replicas), {"TableName": NAMES.sessions_table}
+    )
+    validator = _validator(provider)
+    validator.dynamodb()
+    replica_checks = [c for c in validator.checks if c.name == "dynamodb-replica"]
+    assert [(c.region, c.status) for c in replica_checks] == [("us-west-2", status)]
+
+
+def _alarm(name: str, state: str) -> dict[str, Any]:
+    return {"AlarmName": name, "StateValue": state}
+
+
+@pytest.mark.parametrize(
+    ("alarms", "status", "detail"),
+    [
+        ([_alarm("a", "OK"), _alarm("b", "INSUFFICIENT_DATA")], OK, "2 alarms"),
+        ([_alarm("a", "OK"), _alarm("b", "ALARM")], FAIL, "in ALARM: b"),
+        ([], FAIL, "no alarms"),
+    ],
+)
+def test_alarms_on_aws(
+    provider: StubbedProvider, alarms: list[dict[str, Any]], status: str, detail: str
+) -> None:
+    provider.stub("cloudwatch", "us-west-2").add_response(
+        "describe_alarms",
+        {"MetricAlarms": alarms},
+        {"AlarmNamePrefix": f"{SETTINGS.prefix}-us-west-2-"},
+    )
+    validator = _validator(provider)
+    validator.alarms("us-west-2")
+    (check,) = validator.checks
+    assert check.status == status
+    assert detail in check.detail
+
+
+@pytest.mark.parametrize(
+    ("datapoints", "status"),
+    [([5.0], OK), ([2.0, 45.0], FAIL), ([], FAIL)],
+)
+def test_replica_lag_on_aws(
+    provider: StubbedProvider, datapoints: list[float], status: str
+) -> None:
+    region = "us-west-2"
+    identifier = NAMES.db_identifier(region)
+    provider.stub("rds", region).add_response(
+        "describe_db_instances",
+        {
+            "DBInstances": [
+                {
+                    "DBInstanceIdentifier": identifier,
+                    "DBInstanceStatus": "available",
+                    "ReadReplicaSourceDBInstanceIdentifier": "arn:aws:rds:us-east-1:1:db:p",
+                }
+            ]
+        },
+        {"DBInstanceIdentifier": identifier},
+    )
+    now = dt.datetime.now(dt.UTC)
+    provider.stub("cloudwatch", region).add_response(
+        "get_metric_statistics",
+        {
+            "Datapoints": [
+                {"Timestamp": now - dt.timedelta(minutes=len(datapoints) - i), "Maximum": value}
+                for i, value in enumerate(datapoints)
+            ]
+        },
+        {
+            "Namespace": "AWS/RDS",
+            "MetricName": "ReplicaLag",
+            "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": identifier}],
+            "StartTime": ANY,
+            "EndTime": ANY,
+            "Period": 60,
+            "Statistics": ["Maximum"],
+        },
+    )
+    validator = _validator(provider)
+    validator.rds_replica(region)
+    lag = next(c for c in validator.checks if c.name == "rds-replica-lag")
+    assert lag.status == status
+
+
+def test_backup_job_on_aws_uses_the_plan_selection_role(provider: StubbedProvider) -> None:
+    primary = SETTINGS.primary_region
+    db_arn = f"arn:aws:rds:{primary}:1:db:{NAMES.db_identifier(primary)}"
+    provider.stub("rds", primary).add_response(
+        "describe_db_instances",
+        {"DBInstances": [{"DBInstanceArn": db_arn}]},
+        {"DBInstanceIdentifier": NAMES.db_identifier(primary)},
+    )
+    backup = provider.stub("backup", primary)
+    backup.add_response(
+        "list_backup_plans",
+        {
+            "BackupPlansList": [
+                {"BackupPlanName": "other", "BackupPlanId": "p0"},
+                {"BackupPlanName": f"{SETTINGS.prefix}-plan", "BackupPlanId": "p1"},
+            ]
+        },
+        {},
+    )
+    backup.add_response(
+        "list_backup_selections",
+        {"BackupSelectionsList": [{"IamRoleArn": "arn:aws:iam::1:role/backup"}]},
+        {"BackupPlanId": "p1"},
+    )
+    backup.add_response(
+        "start_backup_job",
+        {"BackupJobId": "job-1"},
+        {
+            "BackupVaultName": NAMES.backup_vault(primary),
+            "ResourceArn": db_arn,
+            "IamRoleArn": "arn:aws:iam::1:role/backup",
+        },
+    )
+    result = BackupResult(target="aws")
+    _backup_job(SETTINGS, provider, result, "aws", lambda _m: None)
+    (item,) = result.items
+    assert (item.kind, item.status, item.detail) == ("backup-job", "made", "job job-1 started")
+
+
+def test_backup_job_failure_is_recorded_not_raised(provider: StubbedProvider) -> None:
+    provider.stub("backup", SETTINGS.primary_region).add_client_error(
+        "list_backup_plans", service_error_code="AccessDeniedException", service_message="denied"
+    )
+    result = BackupResult(target="aws")
+    _backup_job(SETTINGS, provider, result, "aws", lambda _m: None)
+    (item,) = result.items
+    assert item.status == "failed"
+    assert "AccessDeniedException" in item.detail
+    assert not result.ok
+
+
+def test_backup_job_is_not_emulated_locally(provider: StubbedProvider) -> None:
+    result = BackupResult(target="local")
+    _backup_job(SETTINGS, provider, result, "local", lambda _m: None)
+    (item,) = result.items
+    assert item.status == "not-emulated"
+    assert result.ok
