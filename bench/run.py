@@ -48,6 +48,8 @@ BENCHMARKS: list[Benchmark] = [
     # Later issues add their commands here, e.g.
     # Benchmark("check", [TRADEDR, "check"], target_seconds=..., target_mb=...),
     # Benchmark("plan", [TRADEDR, "plan"], ...), Benchmark("drill", [TRADEDR, "drill"], ...).
+    # Synth + a fresh embedded emulator (the temp cwd records none) + every stack (issue 5).
+    Benchmark("deploy", [TRADEDR, "deploy", "--out", "{out}"], target_seconds=20.0, target_mb=800),
 ]
 
 
