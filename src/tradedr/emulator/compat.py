@@ -317,7 +317,31 @@ UNIMPLEMENTED_ATTRIBUTES: dict[tuple[str, str], Callable[[str], Any]] = {
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", "CanonicalHostedZoneID"): lambda lid: (
         MOTO_ALB_HOSTED_ZONE
     ),
+    # moto's DBInstance has no DBInstanceArn attribute; Ref is the identifier.
+    ("AWS::RDS::DBInstance", "DBInstanceArn"): lambda lid: {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":rds:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                ":db:",
+                {"Ref": lid},
+            ],
+        ]
+    },
 }
+
+
+def _model_has_attribute(resource_type: str, attr: str) -> bool:
+    """Whether moto's model of an emulated type answers GetAtt `attr`."""
+    from moto.cloudformation.parsing import get_model_map
+
+    model = get_model_map().get(resource_type)
+    return model is None or bool(model.has_cfn_attr(attr))
 
 
 def _selects(logical_id: str, indexes: Iterable[int]) -> list[Any]:
@@ -335,9 +359,28 @@ def _unimplemented_attributes(stack: PreparedStack) -> None:
         logical_id, attr = found
         resource_type = resources.get(logical_id, {}).get("Type", "")
         rewrite = UNIMPLEMENTED_ATTRIBUTES.get((resource_type, attr))
-        return rewrite(logical_id) if rewrite else None
+        if rewrite:
+            return rewrite(logical_id)
+        if is_emulated(resource_type) and not _model_has_attribute(resource_type, attr):
+            # moto rejects the whole stack for an attribute its model lacks; anything
+            # reading it gets a visible placeholder instead, and the gap is reported.
+            missing.add((logical_id, resource_type, attr))
+            return f"{PLACEHOLDER_PREFIX}{logical_id}.{attr}"
+        return None
 
+    missing: set[tuple[str, str, str]] = set()
     stack.template = _rewrite(stack.template, visit)
+    for logical_id, resource_type, attr in sorted(missing):
+        stack.notes.append(
+            CompatNote(
+                stack.name,
+                stack.region,
+                f"{logical_id}.{attr}",
+                resource_type,
+                SUBSTITUTED,
+                f"attribute {attr} is not implemented by moto; references read a placeholder",
+            )
+        )
 
 
 def _kms_keys(stack: PreparedStack) -> None:
@@ -470,8 +513,6 @@ def _not_emulated(stack: PreparedStack) -> None:
             if needs:
                 dependents[lid] = sorted(needs)[0]
                 changed = True
-    if not skipped:
-        return
     gone = set(skipped) | set(dependents)
 
     def visit(node: dict[str, Any]) -> Any | None:
