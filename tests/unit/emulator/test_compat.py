@@ -370,3 +370,43 @@ def test_imports_of_dropped_exports_get_placeholders(tmp_path: Path) -> None:
     prepared = prepare_for_emulator([exporter, importer])
     value = prepared["s-app-us-east-1"].template["Resources"]["P"]["Properties"]["Value"]
     assert value == f"{compat.PLACEHOLDER_PREFIX}import:s:V"
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "attribute", "placeholder"),
+    [
+        # moto's SNS Topic model has no such attribute: a placeholder, reported.
+        ("AWS::SNS::Topic", "NoSuchAttribute", True),
+        # Implemented: untouched.
+        ("AWS::SNS::Topic", "TopicName", False),
+    ],
+)
+def test_attributes_moto_lacks_read_a_placeholder(
+    tmp_path: Path, resource_type: str, attribute: str, placeholder: bool
+) -> None:
+    prepared = _prepare(
+        tmp_path,
+        {
+            "R": {"Type": resource_type, "Properties": {}},
+            "P": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {"Type": "String", "Value": {"Fn::GetAtt": ["R", attribute]}},
+            },
+        },
+        {"Out": {"Value": {"Fn::GetAtt": ["R", attribute]}}},
+    )
+    value = prepared.template["Resources"]["P"]["Properties"]["Value"]
+    assert (value == f"{compat.PLACEHOLDER_PREFIX}R.{attribute}") is placeholder
+    assert ("Out" not in prepared.template["Outputs"]) is placeholder
+    noted = [n.logical_id for n in prepared.notes]
+    assert noted == ([f"R.{attribute}"] if placeholder else [])
+
+
+def test_db_instance_arn_built_from_identifier(tmp_path: Path) -> None:
+    prepared = _prepare(
+        tmp_path,
+        {"Db": {"Type": "AWS::RDS::DBInstance", "Properties": {}}},
+        {"Arn": {"Value": {"Fn::GetAtt": ["Db", "DBInstanceArn"]}}},
+    )
+    parts = prepared.template["Outputs"]["Arn"]["Value"]["Fn::Join"][1]
+    assert parts[-2:] == [":db:", {"Ref": "Db"}]
