@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -79,6 +80,44 @@ def test_redeploy_is_a_noop(
     )
     assert [s.status for s in again.stacks] == ["unchanged"] * len(default_synth.stacks)
     assert again.outputs == deployed.outputs
+
+
+def test_changed_stack_is_updated_alone_and_back(
+    deployed: DeployResult,
+    default_synth: Synthesized,
+    emulator_provider: Boto3ClientProvider,
+    tmp_path: Path,
+) -> None:
+    settings = default_synth.settings
+    app_name = Names(settings).app_stack("us-west-2")
+    original = next(s for s in default_synth.stacks if s.name == app_name)
+    template = original.load()
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::AutoScaling::AutoScalingGroup":
+            resource["Properties"]["MaxSize"] = "7"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(template))
+    changed = [
+        dataclasses.replace(s, template_path=path) if s.name == app_name else s
+        for s in default_synth.stacks
+    ]
+    asg = emulator_provider.client("autoscaling", "us-west-2")
+    name = Names(settings).asg("us-west-2")
+
+    def max_size() -> int:
+        groups = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])
+        return int(groups["AutoScalingGroups"][0]["MaxSize"])
+
+    try:
+        result = deploy_all(settings, changed, emulator_provider, target="local")
+        status = {s.name: s.status for s in result.stacks}
+        assert status.pop(app_name) == "updated"
+        assert set(status.values()) == {"unchanged"}
+        assert max_size() == 7
+    finally:
+        back = deploy_all(settings, default_synth.stacks, emulator_provider, target="local")
+    assert {s.name: s.status for s in back.stacks}[app_name] == "updated"
+    assert max_size() == settings.capacity("us-west-2")[2]
 
 
 def test_validate_passes(

@@ -184,24 +184,27 @@ def deploy_all(
     target: str,
     progress: Progress | None = None,
 ) -> DeployResult:
-    """Deploy `stacks` in dependency order; stops at the first failed stack."""
+    """Deploy `stacks` (synthesized from `settings`) in dependency order; stops at the first
+    failed stack and marks the rest skipped. The templates carry everything the deployer
+    needs; `settings` is part of the signature the drill and CLI share."""
     say = progress or (lambda _message: None)
     started = time.monotonic()
     result = DeployResult(target=target)
     emulator = target == "local"
+    ordered = deployment_order(stacks)
     if emulator:
-        prepared = compat.prepare_for_emulator(stacks)
+        # In deployment order, so an export the emulator cannot make reaches its importers.
+        prepared = compat.prepare_for_emulator(ordered)
     else:
         prepared = {s.name: PreparedStack(s.name, s.region, s.load()) for s in stacks}
     failed = False
-    for stack in deployment_order(stacks):
+    for stack in ordered:
         if failed:
             result.stacks.append(StackOutcome(stack.name, stack.region, "skipped"))
             continue
         outcome = _deploy_one(
             stack,
             prepared[stack.name],
-            stacks,
             provider,
             result.outputs,
             emulator=emulator,
@@ -212,14 +215,12 @@ def deploy_all(
         result.substituted.extend(outcome.substituted)
         failed = outcome.status == "failed"
     result.seconds = time.monotonic() - started
-    del settings  # the stacks were synthesized from it; kept in the signature for callers
     return result
 
 
 def _deploy_one(
     stack: StackTemplate,
     prepared: PreparedStack,
-    stacks: list[StackTemplate],
     provider: ClientProvider,
     outputs: dict[str, dict[str, str]],
     *,
@@ -343,7 +344,9 @@ def _apply(
         and (current["StackStatus"] != "REVIEW_IN_PROGRESS")
     ):
         say(f"{stack.name}: waiting for {current['StackStatus']} to finish")
-        current = _wait_stable(cf, stack.name, since=None, say=say, allow_failed=True)
+        current = _wait_stable(
+            cf, stack.name, before=_event_ids(cf, stack.name), say=say, allow_failed=True
+        )
     if current and current["StackStatus"] in RECREATE_STATUSES:
         say(f"{stack.name}: {current['StackStatus']} from an earlier run; deleting to recreate")
         cf.delete_stack(StackName=stack.name)
@@ -357,7 +360,7 @@ def _apply(
     if emulator and not compat.CHANGE_SETS_WORK:
         return _apply_directly(cf, stack, source, parameters, change_type, say)
     change_set = f"tradedr-{int(time.time())}"
-    since = time.time()
+    before = _event_ids(cf, stack.name)
     cf.create_change_set(
         StackName=stack.name,
         ChangeSetName=change_set,
@@ -379,7 +382,7 @@ def _apply(
         f"({len(described.get('Changes', []))} changes)"
     )
     cf.execute_change_set(StackName=stack.name, ChangeSetName=change_set)
-    final = _wait_stable(cf, stack.name, since=since, say=say, allow_failed=False)
+    final = _wait_stable(cf, stack.name, before=before, say=say, allow_failed=False)
     if stack.kind == "data" and not emulator and not final.get("EnableTerminationProtection"):
         cf.update_termination_protection(StackName=stack.name, EnableTerminationProtection=True)
     return "created" if change_type == "CREATE" else "updated"
@@ -394,7 +397,7 @@ def _apply_directly(
     say: Progress,
 ) -> str:
     """CreateStack/UpdateStack, for the emulator whose change sets lose exports/outputs."""
-    since = time.time()
+    before = _event_ids(cf, stack.name)
     kwargs: dict[str, Any] = {
         "StackName": stack.name,
         "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
@@ -406,7 +409,7 @@ def _apply_directly(
         cf.create_stack(**kwargs)
     else:
         cf.update_stack(**kwargs)
-    _wait_stable(cf, stack.name, since=since, say=say, allow_failed=False)
+    _wait_stable(cf, stack.name, before=before, say=say, allow_failed=False)
     return "created" if change_type == "CREATE" else "updated"
 
 
@@ -468,60 +471,61 @@ def _wait_change_set(cf: Any, name: str, change_set: str) -> dict[str, Any]:
         time.sleep(POLL_SECONDS)
 
 
+def _event_ids(cf: Any, name: str) -> set[str]:
+    """Events that exist before an operation, so only the operation's own are relayed
+    (event ids, not timestamps: the emulator's clock need not match ours)."""
+    try:
+        events = cf.describe_stack_events(StackName=name)["StackEvents"]
+    except ClientError:
+        return set()
+    return {e["EventId"] for e in events}
+
+
 def _wait_stable(
-    cf: Any, name: str, *, since: float | None, say: Progress, allow_failed: bool
+    cf: Any, name: str, *, before: set[str], say: Progress, allow_failed: bool
 ) -> dict[str, Any]:
     """Poll until the stack leaves *_IN_PROGRESS, relaying new events; raise on failure."""
-    seen: set[str] = set()
+    seen = set(before)
     deadline = time.monotonic() + STACK_TIMEOUT_SECONDS
     while True:
         stack: dict[str, Any] = cf.describe_stacks(StackName=name)["Stacks"][0]
-        events = _new_events(cf, name, since, seen)
-        for event in events:
+        for event in _new_events(cf, name, seen):
+            reason = event.get("ResourceStatusReason")
             say(
                 f"{name}: {event['LogicalResourceId']} {event['ResourceStatus']}"
-                + (
-                    f" ({event['ResourceStatusReason']})"
-                    if event.get("ResourceStatusReason")
-                    else ""
-                )
+                + (f" ({reason})" if reason else "")
             )
         status = stack["StackStatus"]
         if not status.endswith("_IN_PROGRESS"):
             if status in STABLE_STATUSES - {"UPDATE_ROLLBACK_COMPLETE"} or allow_failed:
                 return stack
-            raise StackFailedError(*_first_failure(cf, name, since, status))
+            raise StackFailedError(*_first_failure(cf, name, before, status))
         if time.monotonic() > deadline:
             raise StackFailedError(None, f"still {status} after {STACK_TIMEOUT_SECONDS} s")
         time.sleep(POLL_SECONDS)
 
 
-def _new_events(cf: Any, name: str, since: float | None, seen: set[str]) -> list[dict[str, Any]]:
+def _new_events(cf: Any, name: str, seen: set[str]) -> list[dict[str, Any]]:
     try:
         events = cf.describe_stack_events(StackName=name)["StackEvents"]
     except ClientError:
         return []
     fresh = []
     for event in reversed(events):  # the API lists newest first
-        if event["EventId"] in seen:
-            continue
-        seen.add(event["EventId"])
-        stamp = event.get("Timestamp")
-        if since is not None and stamp is not None and stamp.timestamp() < since - 1:
-            continue
-        fresh.append(event)
+        if event["EventId"] not in seen:
+            seen.add(event["EventId"])
+            fresh.append(event)
     return fresh
 
 
-def _first_failure(cf: Any, name: str, since: float | None, status: str) -> tuple[str | None, str]:
+def _first_failure(cf: Any, name: str, before: set[str], status: str) -> tuple[str | None, str]:
     """The earliest *_FAILED resource event of this operation, and its reason."""
     try:
         events = cf.describe_stack_events(StackName=name)["StackEvents"]
     except ClientError:
         events = []
     for event in reversed(events):
-        stamp = event.get("Timestamp")
-        if since is not None and stamp is not None and stamp.timestamp() < since - 1:
+        if event["EventId"] in before:
             continue
         if event["ResourceStatus"].endswith("_FAILED") and event["LogicalResourceId"] != name:
             return event["LogicalResourceId"], event.get("ResourceStatusReason", status)

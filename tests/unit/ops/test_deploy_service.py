@@ -9,6 +9,7 @@ emulator path is covered end to end in tests/integration.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from tradedr.infra.synth import StackTemplate
 from tradedr.ops.deploy import TEMPLATE_BODY_LIMIT, deploy_all, deployment_order, stack_parameters
 
 SOURCES = "tradedr:parameter-sources"
+EVENT_IDS = (str(n) for n in itertools.count(1))
 
 
 def _template(
@@ -58,7 +60,7 @@ class FakeCloudFormation:
     def __init__(self, fail: dict[str, tuple[str, str]] | None = None) -> None:
         self.stacks: dict[str, dict[str, Any]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.fail = fail or {}  # stack name -> (logical id, reason)
+        self.fail = fail if fail is not None else {}  # stack -> (logical id, reason)
         self.change_sets: dict[str, dict[str, Any]] = {}
 
     def _record(self, name: str, kwargs: dict[str, Any]) -> None:
@@ -135,19 +137,19 @@ class FakeCloudFormation:
             )
             stack["events"] = [
                 {
-                    "EventId": "2",
+                    "EventId": next(EVENT_IDS),
                     "LogicalResourceId": StackName,
                     "ResourceStatus": stack["status"],
                     "Timestamp": now,
                 },
                 {
-                    "EventId": "1",
+                    "EventId": next(EVENT_IDS),
                     "LogicalResourceId": logical,
                     "ResourceStatus": "CREATE_FAILED",
                     "ResourceStatusReason": reason,
                     "Timestamp": now,
                 },
-            ]
+            ] + stack["events"]
             return
         stack.update(
             status="CREATE_COMPLETE" if cs["type"] == "CREATE" else "UPDATE_COMPLETE",
@@ -155,15 +157,18 @@ class FakeCloudFormation:
             params=cs["params"],
             events=[
                 {
-                    "EventId": "1",
+                    "EventId": next(EVENT_IDS),
                     "LogicalResourceId": StackName,
                     "ResourceStatus": "CREATE_COMPLETE",
                     "Timestamp": now,
                 }
-            ],
+            ]
+            + stack["events"],
         )
 
     def describe_stack_events(self, StackName: str) -> dict[str, Any]:
+        if StackName not in self.stacks:
+            self.describe_stacks(StackName)  # raises the API's ValidationError
         return {"StackEvents": self.stacks[StackName]["events"]}
 
     def delete_stack(self, StackName: str) -> None:
@@ -214,7 +219,7 @@ class FakeS3:
 class FakeProvider:
     def __init__(self, fail: dict[str, tuple[str, str]] | None = None) -> None:
         self.cf: dict[str, FakeCloudFormation] = {}
-        self.fail = fail or {}
+        self.fail = fail if fail is not None else {}
 
     def cloudformation(self, region: str) -> FakeCloudFormation:
         return self.cf.setdefault(region, FakeCloudFormation(self.fail))
@@ -422,3 +427,34 @@ def test_large_template_goes_through_staging_bucket(tmp_path: Path) -> None:
     assert call["TemplateURL"].startswith(
         "https://tradedr-staging-111122223333-us-east-1.s3.amazonaws.com/"
     )
+
+
+def test_failed_update_reports_its_own_failure_not_an_older_one(
+    two_region_stacks: list[StackTemplate], tmp_path: Path
+) -> None:
+    provider = FakeProvider()
+    east = provider.cloudformation("us-east-1")
+    # An old failure in the stack's history, from before this deploy.
+    deploy_all(Settings(), two_region_stacks, provider, target="aws")
+    east.stacks["t-app-us-east-1"]["events"].append(
+        {
+            "EventId": "ancient",
+            "LogicalResourceId": "OldThing",
+            "ResourceStatus": "UPDATE_FAILED",
+            "ResourceStatusReason": "long ago",
+            "Timestamp": dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        }
+    )
+    changed = _template({"AlbDnsName": "e2.elb", "AlbHostedZoneId": "ZE"})
+    stacks = [
+        _stack(tmp_path, s.name, s.region, s.kind, changed, s.dependencies)
+        if s.name == "t-app-us-east-1"
+        else s
+        for s in two_region_stacks
+    ]
+    provider.fail["t-app-us-east-1"] = ("Listener", "port in use")
+    result = deploy_all(Settings(), stacks, provider, target="aws")
+    failure = result.failure
+    assert failure is not None
+    assert (failure.failed_resource, failure.reason) == ("Listener", "port in use")
+    assert east.stacks["t-app-us-east-1"]["status"] == "UPDATE_ROLLBACK_COMPLETE"
