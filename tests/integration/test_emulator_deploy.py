@@ -235,12 +235,12 @@ def test_cli_deploy_finds_running_emulator_and_is_a_noop(
 def test_failed_stack_reports_reason_and_stops(
     emulator_provider: Boto3ClientProvider, default_synth: Synthesized, tmp_path: Path
 ) -> None:
-    broken = {
+    broken: dict[str, Any] = {
         "Resources": {
             "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}},
-            "Param": {
-                "Type": "AWS::SSM::Parameter",
-                "Properties": {"Type": "String", "Value": {"Fn::GetAtt": ["Topic", "NoSuchAttr"]}},
+            "Subnet": {
+                "Type": "AWS::EC2::Subnet",
+                "Properties": {"VpcId": "vpc-0000000000000000", "CidrBlock": "10.9.0.0/24"},
             },
         }
     }
@@ -255,7 +255,12 @@ def test_failed_stack_reports_reason_and_stops(
     result = deploy_all(default_synth.settings, stacks, emulator_provider, target="local")
     assert not result.ok
     assert [s.status for s in result.stacks] == ["failed", "skipped"]
-    assert result.stacks[0].reason
+    assert "vpc-0000000000000000" in (result.stacks[0].reason or "")
+    # Fix the template and run again: the failed stack is recreated, the rest follows.
+    del broken["Resources"]["Subnet"]
+    path.write_text(json.dumps(broken))
+    resumed = deploy_all(default_synth.settings, stacks, emulator_provider, target="local")
+    assert [s.status for s in resumed.stacks] == ["created", "created"]
 
 
 @pytest.fixture

@@ -454,6 +454,16 @@ def _template_source(
         if stack.region != "us-east-1":
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": stack.region}
         s3.create_bucket(**kwargs)
+        # Templates only; nothing in it is ever public.
+        s3.put_public_access_block(
+            Bucket=bucket,
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True,
+            },
+        )
     key = f"templates/{stack.name}-{int(time.time())}.json"
     s3.put_object(Bucket=bucket, Key=key, Body=body.encode("utf-8"))
     host = "s3.amazonaws.com" if stack.region == "us-east-1" else f"s3.{stack.region}.amazonaws.com"

@@ -203,6 +203,7 @@ class FakeS3:
     def __init__(self, cf: FakeCloudFormation) -> None:
         self.cf = cf
         self.buckets: set[str] = set()
+        self.blocked: set[str] = set()
 
     def head_bucket(self, Bucket: str) -> None:
         if Bucket not in self.buckets:
@@ -210,6 +211,10 @@ class FakeS3:
 
     def create_bucket(self, Bucket: str, **_: Any) -> None:
         self.buckets.add(Bucket)
+
+    def put_public_access_block(self, Bucket: str, PublicAccessBlockConfiguration: Any) -> None:
+        assert all(PublicAccessBlockConfiguration.values())
+        self.blocked.add(Bucket)
 
     def put_object(self, Bucket: str, Key: str, Body: bytes) -> None:
         host = "s3.amazonaws.com"
