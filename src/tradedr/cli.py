@@ -524,7 +524,9 @@ def backup_now_command(
     from tradedr.ops.backup import run_backup_now
 
     settings = settings_from(config)
-    result = run_backup_now(settings, target=target, profile=profile, progress=_ops_progress(as_json))
+    result = run_backup_now(
+        settings, target=target, profile=profile, progress=_ops_progress(as_json)
+    )
     if as_json:
         emit_json(result.to_dict())
     else:
