@@ -1,0 +1,29 @@
+"""Acknowledged compliance findings, declared in code next to the resource they concern.
+
+Each acknowledgment is both handed to CDK's native `Validations.of(scope).acknowledge`
+(so `cdk synth` with cdk-nag plugins honours it) and recorded as construct metadata, so
+`tradedr check` can match findings against it and `--list-acknowledged` can print it
+from the cloud assembly with the resource's logical id.
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from constructs import IConstruct
+
+ACK_METADATA_TYPE = "tradedr:acknowledgment"
+
+
+def acknowledge(scope: IConstruct, *, rules: list[str], reason: str) -> None:
+    """Acknowledge nag findings `rules` (e.g. "AwsSolutions-S1") on `scope` and below.
+
+    `reason` must name the trade-off: what is given up, and why it is worth it here.
+    """
+    if len(reason) < 40:
+        raise ValueError(f"acknowledgment reason too short to name a trade-off: {reason!r}")
+    target = scope.node.default_child or scope
+    for rule in rules:
+        cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=rule, reason=reason))
+        target.node.add_metadata(
+            ACK_METADATA_TYPE, {"rule": rule, "reason": reason, "scope": scope.node.path}
+        )
