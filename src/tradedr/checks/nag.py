@@ -10,12 +10,13 @@ packs as CDK plugins gives the same verdict.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import cx_api
 
 from tradedr.checks.findings import NAG_PACKS, Acknowledged, Finding, Severity
 from tradedr.errors import ConfigError
@@ -64,39 +65,80 @@ class AckDeclaration:
     reason: str
 
     def covers(self, rule: str, construct_path: str) -> bool:
-        own = self.rule.split("::", 1)[-1]
-        return own == rule and (
+        return strip_pack_prefix(self.rule) == rule and (
             construct_path == self.scope or construct_path.startswith(self.scope + "/")
         )
 
 
-def _logical_ids(stack: cx_api.CloudFormationStackArtifact) -> dict[str, str]:
-    return {
-        entry.path.lstrip("/"): str(entry.data)
-        for entry in stack.find_metadata_by_type("aws:cdk:logicalId")
-    }
+@dataclass(frozen=True)
+class AssemblyStack:
+    """What a cloud assembly records about one stack, read from its JSON files."""
+
+    name: str
+    region: str
+    template_path: Path
+    metadata: dict[str, list[dict[str, Any]]]
+
+    def logical_ids(self) -> dict[str, str]:
+        return {
+            path.lstrip("/"): str(entry["data"])
+            for path, entries in self.metadata.items()
+            for entry in entries
+            if entry.get("type") == "aws:cdk:logicalId"
+        }
 
 
-def acknowledgments(assembly: cx_api.CloudAssembly) -> list[AckDeclaration]:
+def assembly_stacks(outdir: Path) -> list[AssemblyStack]:
+    """Stacks of a synthesized assembly, from manifest.json (no jsii round trips)."""
+    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    stacks = []
+    for artifact_id, artifact in manifest.get("artifacts", {}).items():
+        if artifact.get("type") != "aws:cloudformation:stack":
+            continue
+        metadata = dict(artifact.get("metadata") or {})
+        extra = artifact.get("additionalMetadataFile")
+        if extra:
+            metadata.update(json.loads((outdir / extra).read_text(encoding="utf-8")))
+        props = artifact.get("properties", {})
+        stacks.append(
+            AssemblyStack(
+                name=props.get("stackName", artifact_id),
+                region=str(artifact.get("environment", "")).rsplit("/", 1)[-1],
+                template_path=outdir / props["templateFile"],
+                metadata=metadata,
+            )
+        )
+    return stacks
+
+
+def acknowledgments(stacks: Sequence[AssemblyStack]) -> list[AckDeclaration]:
     """Every acknowledgment declared in the app, with the logical id it sits on."""
     found: list[AckDeclaration] = []
-    for stack in assembly.stacks_recursively:
-        ids = _logical_ids(stack)
-        for entry in stack.find_metadata_by_type(ACK_METADATA_TYPE):
-            data = entry.data
-            assert isinstance(data, dict)
-            path = entry.path.lstrip("/")
-            found.append(
-                AckDeclaration(
-                    stack=stack.stack_name,
-                    scope=str(data["scope"]),
-                    path=path,
-                    resource=ids.get(path, path.split("/", 1)[-1]),
-                    rule=str(data["rule"]),
-                    reason=str(data["reason"]),
+    for stack in stacks:
+        ids = stack.logical_ids()
+        for raw_path, entries in stack.metadata.items():
+            path = raw_path.lstrip("/")
+            for entry in entries:
+                if entry.get("type") != ACK_METADATA_TYPE:
+                    continue
+                data = json.loads(entry["data"])
+                found.append(
+                    AckDeclaration(
+                        stack=stack.name,
+                        scope=str(data["scope"]),
+                        path=path,
+                        resource=ids.get(path, path.split("/", 1)[-1]),
+                        rule=str(data["rule"]),
+                        reason=str(data["reason"]),
+                    )
                 )
-            )
     return found
+
+
+def strip_pack_prefix(rule: str) -> str:
+    """"NIST.800.53.R5::NIST.800.53.R5-X" -> "NIST.800.53.R5-X"; finding ids keep their "::"."""
+    prefix, sep, rest = rule.partition("::")
+    return rest if sep and "[" not in prefix and "-" not in prefix else rule
 
 
 def _message(description: str) -> str:
@@ -104,15 +146,15 @@ def _message(description: str) -> str:
 
 
 def run_nag(
-    app: cdk.App, assembly: cx_api.CloudAssembly, packs: Sequence[str]
+    app: cdk.App, stacks: Sequence[AssemblyStack], packs: Sequence[str]
 ) -> tuple[list[Finding], list[Acknowledged], list[AckDeclaration]]:
     """Run `packs` over the (already synthesized) app; split findings from acknowledged."""
     classes = pack_classes()
     ids: dict[str, tuple[str, str]] = {}
-    for stack in assembly.stacks_recursively:
-        for path, logical in _logical_ids(stack).items():
-            ids[path] = (stack.stack_name, logical)
-    declared = acknowledgments(assembly)
+    for stack in stacks:
+        for path, logical in stack.logical_ids().items():
+            ids[path] = (stack.name, logical)
+    declared = acknowledgments(stacks)
     used: set[AckDeclaration] = set()
     findings: list[Finding] = []
     acknowledged: list[Acknowledged] = []
@@ -151,7 +193,7 @@ def run_nag(
 
 
 def _ack_source(rule: str) -> str:
-    prefix = rule.split("::", 1)[-1].split("-", 1)[0]
+    prefix = strip_pack_prefix(rule).split("-", 1)[0]
     for plugin, pack in _PLUGIN_TO_PACK.items():
         if prefix.startswith(plugin.split(".")[0]):
             return NAG_PACKS[pack]

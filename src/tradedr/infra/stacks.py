@@ -14,16 +14,16 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from tradedr.config import Posture, Settings
+from tradedr.config import REQUIRED_TAG_KEYS, Posture, Settings
 from tradedr.infra.components.backup import BackupPlan, BackupVault
 from tradedr.infra.components.compute import AppTier
-from tradedr.infra.components.database import OrdersDatabase, OrdersReplica
-from tradedr.infra.components.monitoring import AlarmSpec, RegionMonitoring, metric
+from tradedr.infra.components.database import DatabaseMonitoring, OrdersDatabase, OrdersReplica
+from tradedr.infra.components.monitoring import AlarmSpec, RegionMonitoring, alarm_topic, metric
 from tradedr.infra.components.network import Network
 from tradedr.infra.components.routing import GlobalRouting, RegionEndpoint
-from tradedr.infra.components.security import DataKey
+from tradedr.infra.components.security import AuditTrail, ConfigRules, DataKey
 from tradedr.infra.components.sessions import SessionsTable
-from tradedr.infra.components.storage import ObjectsBucket
+from tradedr.infra.components.storage import LogBucket, ObjectsBucket
 from tradedr.infra.components.tagging import apply_required_tags, name_component
 from tradedr.infra.names import Names, region_code
 
@@ -86,8 +86,22 @@ class DataStack(_RegionalStack):
             if is_primary and replicate
             else None
         )
+        self.log_bucket = LogBucket(self, "AccessLogs", bucket_name=names.log_bucket(region)).bucket
         self.objects = ObjectsBucket(
-            self, "Objects", bucket_name=names.bucket(region), key=self.key, replicate_to=replicate_to
+            self,
+            "Objects",
+            bucket_name=names.bucket(region),
+            key=self.key,
+            access_log_bucket=self.log_bucket,
+            replicate_to=replicate_to,
+        )
+        self.db_monitoring = DatabaseMonitoring(self, "DbMonitoring", key=self.key)
+        ConfigRules(
+            self,
+            "ConfigRules",
+            prefix=settings.prefix,
+            required_tags=list(REQUIRED_TAG_KEYS),
+            enable_security_hub=settings.security.security_hub,
         )
         self.vault = BackupVault(
             self, "Backup", vault_name=names.backup_vault(region), key=self.key
@@ -97,6 +111,7 @@ class DataStack(_RegionalStack):
         _output(self, "KmsKeyArn", self.key.key_arn, "Customer-managed data key")
         _output(self, "BucketName", self.objects.bucket.bucket_name, "Objects bucket")
         _output(self, "BackupVaultName", self.vault.backup_vault_name, "Backup vault")
+        _output(self, "LogBucketName", self.log_bucket.bucket_name, "Access-log bucket")
 
         if is_primary:
             self._primary_data(region)
@@ -104,13 +119,22 @@ class DataStack(_RegionalStack):
     def _primary_data(self, region: str) -> None:
         settings, names = self.settings, self.names
         db = settings.database
+        self.trail = AuditTrail(
+            self,
+            "AuditTrail",
+            trail_name=names.trail,
+            bucket_name=names.trail_bucket,
+            key=self.key,
+            access_log_bucket=self.log_bucket,
+        )
         self.database = OrdersDatabase(
             self,
             "Orders",
             vpc=self.vpc,
+            vpc_cidr=settings.regions[region].cidr,
             key=self.key,
+            monitoring=self.db_monitoring,
             identifier=names.db_identifier(region),
-            secret_name=names.db_secret(region),
             engine_version=db.engine_version,
             instance_class=db.instance_class,
             multi_az=db.multi_az,
@@ -135,19 +159,16 @@ class DataStack(_RegionalStack):
             plan_name=f"{settings.prefix}-plan",
             vault=self.vault,
             copy_vault_arns=[names.backup_vault_arn(r) for r in settings.standby_regions],
-            resource_arns=[
-                self.database.instance.instance_arn,
-                self.sessions.table.table_arn,
-            ],
+            resource_arns=[self.database.arn, self.sessions.table.table_arn],
             retention_days=max(db.backup_retention_days, 7),
             hourly=settings.posture is Posture.BACKUP_RESTORE,
         )
-        instance = self.database.instance
-        _output(self, "DbIdentifier", instance.instance_identifier, "Orders DB instance id")
-        _output(self, "DbEndpoint", instance.db_instance_endpoint_address, "Orders DB endpoint")
-        _output(self, "DbArn", instance.instance_arn, "Orders DB ARN")
-        assert self.database.secret is not None
-        _output(self, "DbSecretArn", self.database.secret.secret_arn, "Generated DB credentials")
+        database = self.database
+        _output(self, "DbIdentifier", database.identifier, "Orders DB instance id")
+        _output(self, "DbEndpoint", database.endpoint_address, "Orders DB endpoint")
+        _output(self, "DbArn", database.arn, "Orders DB ARN")
+        _output(self, "DbSecretArn", database.secret_arn, "RDS-managed master credentials")
+        _output(self, "TrailName", names.trail, "Multi-region CloudTrail")
         _output(self, "TableName", self.sessions.table.table_name, "Sessions global table")
         _output(self, "TableArn", self.sessions.table.table_arn, "Sessions global table ARN")
 
@@ -165,7 +186,9 @@ class ReplicaStack(_RegionalStack):
             self,
             "OrdersReplica",
             vpc=data.vpc,
+            vpc_cidr=settings.regions[region].cidr,
             key=data.key,
+            monitoring=data.db_monitoring,
             identifier=names.db_identifier(region),
             source_arn=names.db_arn(settings.primary_region),
             instance_class=settings.database.instance_class,
@@ -197,9 +220,15 @@ class AppStack(_RegionalStack):
             f"arn:${{AWS::Partition}}:dynamodb:{region}:${{AWS::AccountId}}:table/"
             f"{names.sessions_table}"
         )
-        secret_pattern = (
-            f"arn:${{AWS::Partition}}:secretsmanager:*:${{AWS::AccountId}}:secret:"
-            f"{prefix}/orders-db/*"
+        # Only the primary holds the RDS-managed secret; standby apps use IAM DB auth
+        # tokens after promotion rather than a copy of the master password.
+        secret_arn = data.database.secret_arn if self.role == "primary" else None
+        topic = alarm_topic(
+            self,
+            "AlarmTopic",
+            topic_name=names.alarm_topic(region),
+            alarm_email=settings.alarm_email,
+            key=data.key,
         )
         self.tier = AppTier(
             self,
@@ -215,16 +244,18 @@ class AppStack(_RegionalStack):
             table_arn=table_arn,
             db_endpoint=db_endpoint,
             db_endpoint_parameter=f"/{prefix}/orders-db/endpoint",
-            secret_arn_pattern=secret_pattern,
+            secret_arn=secret_arn,
             allowed_regions=settings.all_regions,
+            key=data.key,
+            log_bucket=data.log_bucket,
+            alarm_topic=topic,
+            waf_name=names.web_acl(region),
         )
         name_component(self.tier, name=f"{prefix}-app-{region}")
         self.monitoring = RegionMonitoring(
             self,
             "Monitoring",
-            topic_name=names.alarm_topic(region),
-            alarm_email=settings.alarm_email,
-            key=data.key,
+            topic=topic,
             alarms=self._alarm_specs(region),
             alarm_name_prefix=f"{prefix}-{region}",
             dashboard_name=names.dashboard(region),
@@ -238,7 +269,8 @@ class AppStack(_RegionalStack):
         _output(self, "AsgName", tier.asg.auto_scaling_group_name, "Auto Scaling group")
         _output(self, "DbEndpointParameter", tier.db_endpoint_parameter.parameter_name,
                 "SSM parameter holding the DB endpoint the app uses")
-        _output(self, "AlarmTopicArn", self.monitoring.topic.topic_arn, "Alarm topic")
+        _output(self, "AlarmTopicArn", topic.topic_arn, "Alarm topic")
+        _output(self, "WebAclArn", tier.web_acl.attr_arn, "WAF web ACL on the ALB")
         _output(self, "DashboardName", names.dashboard(region), "CloudWatch dashboard")
 
     def _alarm_specs(self, region: str) -> list[AlarmSpec]:
