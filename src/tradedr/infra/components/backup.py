@@ -66,8 +66,12 @@ class BackupPlan(Construct):
         )
         selection = self.plan.add_selection(
             "Selection",
-            resources=[backup.BackupResource.from_arn(cdk.Fn.sub(arn)) if "${" in arn
-                       else backup.BackupResource.from_arn(arn) for arn in resource_arns],
+            resources=[
+                backup.BackupResource.from_arn(
+                    arn if cdk.Token.is_unresolved(arn) or "${" not in arn else cdk.Fn.sub(arn)
+                )
+                for arn in resource_arns
+            ],
         )
         acknowledge(
             selection,

@@ -35,3 +35,20 @@ def acknowledge(scope: IConstruct, *, rules: list[str], reason: str) -> None:
         # A JSON string: jsii cannot round-trip arbitrary objects in assembly metadata.
         record = {"rule": rule, "reason": reason, "scope": scope.node.path}
         target.node.add_metadata(ACK_METADATA_TYPE, json.dumps(record))
+
+
+LINT_ACK_METADATA_KEY = "tradedr:lint-acknowledgments"
+
+
+def acknowledge_lint(resource: cdk.CfnResource, *, rules: list[str], reason: str) -> None:
+    """Acknowledge cfn-lint rules on one resource, in the template itself.
+
+    cfn-lint honours `Metadata.cfn-lint.config.ignore_checks`; the reason travels beside
+    it so `tradedr check` can report the acknowledgment, also for `--templates DIR`.
+    """
+    if len(reason) < 40:
+        raise ValueError(f"acknowledgment reason too short to name a trade-off: {reason!r}")
+    resource.add_metadata("cfn-lint", {"config": {"ignore_checks": list(rules)}})
+    resource.add_metadata(
+        LINT_ACK_METADATA_KEY, [{"rule": rule, "reason": reason} for rule in rules]
+    )

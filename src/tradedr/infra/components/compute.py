@@ -330,7 +330,7 @@ class AppTier(Construct):
             encryption_key=key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        logging = wafv2.CfnLoggingConfiguration(
+        wafv2.CfnLoggingConfiguration(
             self,
             "WafLogging",
             resource_arn=acl.attr_arn,
@@ -343,7 +343,6 @@ class AppTier(Construct):
                 )
             ],
         )
-        logging.node.add_dependency(log_group)
         return acl
 
 

@@ -186,8 +186,9 @@ class AuditTrail(Construct):
             cloud_watch_logs_log_group_arn=self.log_group.log_group_arn,
             cloud_watch_logs_role_arn=self.role.role_arn,
         )
-        self.trail.node.add_dependency(self.bucket.policy or self.bucket)
-        self.trail.node.add_dependency(self.role)
+        # CloudTrail checks its bucket policy on create.
+        if self.bucket.policy is not None:
+            self.trail.node.add_dependency(self.bucket.policy)
 
 
 class ConfigRules(Construct):

@@ -42,18 +42,6 @@ class LogBucket(Construct):
         acknowledge(
             self.bucket,
             rules=[
-                "AwsSolutions-S1",
-                "PCI.DSS.321-S3BucketLoggingEnabled",
-                "NIST.800.53.R5-S3BucketLoggingEnabled",
-            ],
-            reason=(
-                "This is the access-log target itself: logging it into itself would log its "
-                "own log writes, and a second log bucket would only move the same gap."
-            ),
-        )
-        acknowledge(
-            self.bucket,
-            rules=[
                 "PCI.DSS.321-S3BucketReplicationEnabled",
                 "NIST.800.53.R5-S3BucketReplicationEnabled",
             ],
@@ -104,7 +92,7 @@ class ObjectsBucket(Construct):
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         if replicate_to:
-            self.replication_role = self._replicate(key, replicate_to)
+            self.replication_role = self._replicate(key, bucket_name, replicate_to)
         else:
             acknowledge(
                 self.bucket,
@@ -119,11 +107,18 @@ class ObjectsBucket(Construct):
                 ),
             )
 
-    def _replicate(self, key: kms.IKey, replicate_to: dict[str, tuple[str, str]]) -> iam.Role:
+    def _replicate(
+        self, key: kms.IKey, bucket_name: str, replicate_to: dict[str, tuple[str, str]]
+    ) -> iam.Role:
+        source_arn = cdk.Stack.of(self).format_arn(
+            service="s3", region="", account="", resource=bucket_name
+        )
         statements = [
+            # By name, not by reference: the bucket refers to this role, so a reference
+            # back from the role's policy would be a cycle.
             iam.PolicyStatement(
                 actions=["s3:GetReplicationConfiguration", "s3:ListBucket"],
-                resources=[self.bucket.bucket_arn],
+                resources=[source_arn],
             ),
             iam.PolicyStatement(
                 actions=[
@@ -131,15 +126,15 @@ class ObjectsBucket(Construct):
                     "s3:GetObjectVersionAcl",
                     "s3:GetObjectVersionTagging",
                 ],
-                resources=[self.bucket.arn_for_objects("*")],
+                resources=[f"{source_arn}/*"],
             ),
             iam.PolicyStatement(actions=["kms:Decrypt"], resources=[key.key_arn]),
         ]
-        stack = cdk.Stack.of(self)
         cfn_bucket = self.bucket.node.default_child
         assert isinstance(cfn_bucket, s3.CfnBucket)
-        bucket_id = stack.resolve(stack.get_logical_id(cfn_bucket))
-        wildcard_findings = [f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/*]"]
+        wildcard_findings = [
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::{bucket_name}/*]"
+        ]
         for region, (bucket_arn, key_alias_arn) in sorted(replicate_to.items()):
             statements.append(
                 iam.PolicyStatement(
@@ -154,7 +149,7 @@ class ObjectsBucket(Construct):
                     resources=[cdk.Fn.sub(key_pattern)],
                     conditions={
                         "ForAnyValue:StringEquals": {
-                            "kms:ResourceAliases": key_alias_arn.split(":", 5)[-1]
+                            "kms:ResourceAliases": key_alias_arn.rsplit(":", 1)[-1]
                         }
                     },
                 )
