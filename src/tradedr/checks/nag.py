@@ -142,7 +142,7 @@ def strip_pack_prefix(rule: str) -> str:
 
 
 def _message(description: str) -> str:
-    return description.split(" - (Control IDs")[0].strip()
+    return description.split(" - (Control ID")[0].strip()
 
 
 def run_nag(
