@@ -72,13 +72,14 @@ def check_config(
     app = build_app(settings, outdir=outdir, native_acknowledgments=False)
     app.synth()
     stacks = assembly_stacks(outdir)
+    docs = _synthesized_docs(outdir)
     report = CheckReport(stacks=[s.name for s in stacks], sources=_sources(chosen))
     if chosen:
         findings, acknowledged, _ = run_nag(app, stacks, chosen)
         report.findings += findings
         report.acknowledged += acknowledged
-    docs = _synthesized_docs(outdir)
-    findings, acknowledged = run_lint(docs, settings.all_regions)
+    # Each stack is linted for the region it deploys to (the global stack: the primary's).
+    findings, acknowledged = run_lint(docs, lambda doc: [doc.region or settings.primary_region])
     report.findings += findings
     report.acknowledged += acknowledged
     report.findings += run_rules(docs, context_from_settings(settings))
@@ -161,7 +162,7 @@ def check_templates(
         findings, acknowledged = nag_templates(docs, chosen)
         report.findings += findings
         report.acknowledged += acknowledged
-    findings, acknowledged = run_lint(docs, lint_regions)
+    findings, acknowledged = run_lint(docs, lambda doc: lint_regions)
     report.findings += findings
     report.acknowledged += acknowledged
     report.findings += run_rules(docs, context_from_templates(docs))
