@@ -52,7 +52,7 @@ class Boto3ClientProvider:
                 # The emulator accepts any credentials; never pick up a real profile for it.
                 self._session = boto3.session.Session(
                     aws_access_key_id="testing",
-                    aws_secret_access_key="testing",  # noqa: S106 - emulator-only dummy
+                    aws_secret_access_key="testing",
                 )
             else:
                 self._session = boto3.session.Session(profile_name=self.profile)
@@ -63,7 +63,7 @@ class Boto3ClientProvider:
         with self._lock:
             if key not in self._clients:
                 self._clients[key] = self.session.client(
-                    service,  # type: ignore[call-overload]
+                    service,
                     region_name=region,
                     endpoint_url=self.endpoint_url,
                     config=self._config,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.conftest import Synthesized
 
 
@@ -29,5 +28,7 @@ def test_default_synthesizes_data_replica_app_and_global_stacks(default_synth: S
         ("trading-prod-global", "AWS::Route53::HealthCheck", 2),
     ],
 )
-def test_key_resources_present(default_synth: Synthesized, stack: str, type_: str, count: int) -> None:
+def test_key_resources_present(
+    default_synth: Synthesized, stack: str, type_: str, count: int
+) -> None:
     assert len(default_synth.resources(stack, type_)) == count

@@ -14,7 +14,9 @@ from tradedr.infra.components.compliance import acknowledge
 class BackupVault(Construct):
     """Encrypted vault kept on stack delete: it holds the recovery points of last resort."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, vault_name: str, key: kms.IKey) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, vault_name: str, key: kms.IKey
+    ) -> None:
         super().__init__(scope, construct_id)
         self.vault = backup.BackupVault(
             self,
@@ -42,7 +44,9 @@ class BackupPlan(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         schedule = (
-            events.Schedule.cron(minute="0") if hourly else events.Schedule.cron(hour="5", minute="0")
+            events.Schedule.cron(minute="0")
+            if hourly
+            else events.Schedule.cron(hour="5", minute="0")
         )
         copy_actions = [
             backup.BackupPlanCopyActionProps(
