@@ -165,6 +165,7 @@ class DataStack(_RegionalStack):
             key=self.key,
             monitoring=self.db_monitoring,
             identifier=names.db_identifier(region),
+            secret_name=names.db_secret(region),
             engine_version=db.engine_version,
             instance_class=db.instance_class,
             multi_az=db.multi_az,
@@ -178,7 +179,7 @@ class DataStack(_RegionalStack):
         _output(self, "DbIdentifier", database.identifier, "Orders DB instance id")
         _output(self, "DbEndpoint", database.endpoint_address, "Orders DB endpoint")
         _output(self, "DbArn", database.arn, "Orders DB ARN")
-        _output(self, "DbSecretArn", database.secret_arn, "RDS-managed master credentials")
+        _output(self, "DbSecretArn", database.secret_arn, "Generated DB master credentials")
 
     def _aurora_primary(self, region: str) -> None:
         settings, names = self.settings, self.names
@@ -187,7 +188,9 @@ class DataStack(_RegionalStack):
             self,
             "OrdersAurora",
             vpc=self.vpc,
+            vpc_cidr=settings.regions[region].cidr,
             key=self.key,
+            monitoring=self.db_monitoring,
             cluster_identifier=names.db_cluster(region),
             global_cluster_identifier=names.global_cluster,
             engine_version=db.engine_version,
@@ -252,7 +255,9 @@ class ReplicaStack(_RegionalStack):
                 self,
                 "OrdersSecondary",
                 vpc=data.vpc,
+                vpc_cidr=settings.regions[region].cidr,
                 key=data.key,
+                monitoring=data.db_monitoring,
                 cluster_identifier=names.db_cluster(region),
                 global_cluster_identifier=names.global_cluster,
                 engine_version=db.engine_version,

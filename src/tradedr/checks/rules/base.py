@@ -119,6 +119,13 @@ def region_in(value: Any) -> str | None:
     return match.group(1) if match else None
 
 
+def is_cluster_member(resource: dict[str, Any]) -> bool:
+    """An Aurora instance: its data lives in the cluster volume, not in the instance."""
+    return resource.get("Type") == "AWS::RDS::DBInstance" and "DBClusterIdentifier" in properties(
+        resource
+    )
+
+
 def is_replica_db(props: dict[str, Any]) -> bool:
     return "SourceDBInstanceIdentifier" in props or "SourceDBClusterIdentifier" in props
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tradedr.checks.rules.base import STATEFUL_TYPES, DrContext, ResourceRule
+from tradedr.checks.rules.base import (
+    STATEFUL_TYPES,
+    DrContext,
+    ResourceRule,
+    is_cluster_member,
+)
 
 _KEEP = {"Retain", "RetainExceptOnCreate", "Snapshot"}
 
@@ -24,6 +29,8 @@ class RetainStatefulResources(ResourceRule):
     def problems(
         self, resource: dict[str, Any], props: dict[str, Any], context: DrContext
     ) -> Iterator[str]:
+        if is_cluster_member(resource):
+            return  # the cluster volume holds the data and carries the policy
         for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
             value = resource.get(attribute, "Delete")
             if value not in _KEEP:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tradedr.checks.rules.base import DrContext, ResourceRule, as_int, is_replica_db
+from tradedr.checks.rules.base import (
+    DrContext,
+    ResourceRule,
+    as_int,
+    is_cluster_member,
+    is_replica_db,
+)
 
 MIN_DAYS = 7
 
@@ -30,7 +36,7 @@ class BackupRetention(ResourceRule):
                 if days is not None and days < MIN_DAYS:
                     yield f"backup rule {rule.get('RuleName', '?')} keeps points {days} days"
             return
-        if is_replica_db(props):
+        if is_replica_db(props) or is_cluster_member(resource):
             return
         days = as_int(props.get("BackupRetentionPeriod", 1))
         if days is None:

@@ -33,8 +33,10 @@ class StandbyReplicas(DrRule):
         primary_docs = [d for d in docs if d.region == context.primary_region] or list(docs)
         for standby in context.standby_regions:
             has_db_replica = any(
-                r.get("Type") == "AWS::RDS::DBInstance"
-                and "SourceDBInstanceIdentifier" in properties(r)
+                (r.get("Type") == "AWS::RDS::DBInstance"
+                 and "SourceDBInstanceIdentifier" in properties(r))
+                or (r.get("Type") == "AWS::RDS::DBCluster"
+                    and properties(r).get("GlobalClusterIdentifier"))
                 for d in docs if d.region == standby
                 for r in d.resources.values()
             )
@@ -42,7 +44,12 @@ class StandbyReplicas(DrRule):
                 for logical, resource in doc.resources.items():
                     kind = resource.get("Type")
                     props = properties(resource)
-                    if kind == "AWS::RDS::DBInstance" and "SourceDBInstanceIdentifier" not in props:
+                    primary_db = (
+                        kind == "AWS::RDS::DBInstance"
+                        and "SourceDBInstanceIdentifier" not in props
+                        and "DBClusterIdentifier" not in props
+                    ) or (kind == "AWS::RDS::DBCluster" and not props.get("GlobalClusterIdentifier"))
+                    if primary_db:
                         if not has_db_replica:
                             yield self.finding(doc, logical, f"no read replica in {standby}")
                     elif kind == "AWS::DynamoDB::GlobalTable":

@@ -10,6 +10,7 @@ from tradedr.checks.rules.base import (
     DrContext,
     DrRule,
     bucket_purpose,
+    is_cluster_member,
     is_replica_db,
     is_true,
     properties,
@@ -42,6 +43,8 @@ class CustomerManagedKeys(DrRule):
         kind = resource.get("Type")
         props = properties(resource)
         if kind in ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster"):
+            if is_cluster_member(resource):
+                return None  # encryption is the cluster's
             if is_replica_db(props):
                 return None if _key_set(props.get("KmsKeyId")) else "replica names no KMS key"
             if not is_true(props.get("StorageEncrypted")):

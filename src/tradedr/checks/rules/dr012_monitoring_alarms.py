@@ -7,7 +7,15 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tradedr.checks.findings import Finding
-from tradedr.checks.rules.base import DrContext, DrRule, as_int, is_replica_db, properties, text_of
+from tradedr.checks.rules.base import (
+    DrContext,
+    DrRule,
+    as_int,
+    is_cluster_member,
+    is_replica_db,
+    properties,
+    text_of,
+)
 from tradedr.checks.templates import TemplateDoc
 
 Metric = tuple[str, str]
@@ -19,6 +27,7 @@ RDS_REPLICA_LAG: Metric = ("AWS/RDS", "ReplicaLag")
 DDB_THROTTLES: Metric = ("AWS/DynamoDB", "ThrottledRequests")
 DDB_REPLICATION: Metric = ("AWS/DynamoDB", "ReplicationLatency")
 S3_REPLICATION: Metric = ("AWS/S3", "ReplicationLatency")
+AURORA_GLOBAL_LAG: Metric = ("AWS/RDS", "AuroraGlobalDBReplicationLag")
 
 
 def alarm_metrics(resource: dict[str, Any]) -> set[Metric]:
@@ -70,8 +79,13 @@ class MonitoringAlarms(DrRule):
         elif kind == "AWS::AutoScaling::AutoScalingGroup":
             if props.get("TargetGroupARNs") and (as_int(props.get("MinSize")) or 0) > 0:
                 yield here, UNHEALTHY_HOSTS
+        elif kind == "AWS::RDS::DBCluster":
+            if props.get("GlobalClusterIdentifier") and not props.get("MasterUsername"):
+                yield here, AURORA_GLOBAL_LAG  # a secondary cluster of a global database
         elif kind == "AWS::RDS::DBInstance":
             yield here, RDS_CPU
+            if is_cluster_member(resource):
+                return  # Aurora storage grows by itself: no free-storage alarm
             if is_replica_db(props):
                 yield here, RDS_REPLICA_LAG
             else:

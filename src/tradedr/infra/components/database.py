@@ -1,11 +1,12 @@
 """The orders database: RDS MySQL Multi-AZ primary, and cross-region read replicas.
 
-Credentials: RDS manages the master password itself (`ManageMasterUserPassword`): it
-generates it into a Secrets Manager secret encrypted with the region's CMK and rotates it
-on RDS's schedule (every 7 days, stricter than the 30 days required), with no rotation
-Lambda, no serverless transform and no password in any template. A generated CDK secret
-with a RotationSchedule would need a rotation Lambda (or the SAR-hosted one), which
-neither the emulator nor our no-custom-resource rule allows.
+Credentials: Secrets Manager generates the master password into a secret encrypted with
+the region's CMK; the instance reads it through a `{{resolve:secretsmanager:...}}` dynamic
+reference, so no password is in any template. RDS-managed master passwords
+(`ManageMasterUserPassword`) would rotate by themselves, but RDS cannot create a read
+replica of an instance that uses them, and the cross-region replica is the DR mechanism.
+Scheduled rotation would need a rotation Lambda (or the SAR-hosted one); see the
+acknowledgment on the secret.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from tradedr.infra.components.compliance import acknowledge, acknowledge_lint
@@ -27,6 +29,37 @@ LOG_EXPORTS = ["audit", "error", "general", "slowquery"]
 MONITORING_INTERVAL_SECONDS = 60
 # RDS writes Enhanced Monitoring to this fixed log group name in each region.
 ENHANCED_MONITORING_LOG_GROUP = "RDSOSMetrics"
+MASTER_USERNAME = "orders_admin"
+ROTATION_TRADE_OFF = (
+    "No scheduled rotation: RDS-managed rotation is unavailable on the source of a "
+    "cross-region read replica (and on Aurora global clusters), and a rotation Lambda "
+    "needs a SAR app or a bundled MySQL driver; the app authenticates with IAM tokens, "
+    "and operators rotate this admin secret with `aws secretsmanager rotate-secret`."
+)
+
+
+def master_secret(scope: Construct, *, secret_name: str, key: kms.IKey) -> secretsmanager.Secret:
+    """A generated master credential (username + password) encrypted with the CMK."""
+    secret = secretsmanager.Secret(
+        scope,
+        "Secret",
+        secret_name=secret_name,
+        description="Orders DB master credentials (generated, never typed)",
+        encryption_key=key,
+        generate_secret_string=secretsmanager.SecretStringGenerator(
+            secret_string_template=f'{{"username": "{MASTER_USERNAME}"}}',
+            generate_string_key="password",
+            password_length=32,
+            exclude_characters=" %+~`#$&*()|[]{}:;<>?!'/@\"\\",
+        ),
+        removal_policy=cdk.RemovalPolicy.RETAIN,
+    )
+    acknowledge(
+        secret,
+        rules=["AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled"],
+        reason=ROTATION_TRADE_OFF,
+    )
+    return secret
 
 
 def _db_security_group(scope: Construct, vpc: ec2.IVpc, vpc_cidr: str) -> ec2.SecurityGroup:
@@ -90,6 +123,7 @@ class OrdersDatabase(Construct):
         key: kms.IKey,
         monitoring: DatabaseMonitoring,
         identifier: str,
+        secret_name: str,
         engine_version: str,
         instance_class: str,
         multi_az: bool,
@@ -106,6 +140,7 @@ class OrdersDatabase(Construct):
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
+        self.secret = master_secret(self, secret_name=secret_name, key=key)
         self.instance = rds.CfnDBInstance(
             self,
             "Instance",
@@ -117,9 +152,9 @@ class OrdersDatabase(Construct):
             storage_type="gp3",
             storage_encrypted=True,
             kms_key_id=key.key_arn,
-            master_username="orders_admin",
-            manage_master_user_password=True,
-            master_user_secret=rds.CfnDBInstance.MasterUserSecretProperty(kms_key_id=key.key_arn),
+            master_username=MASTER_USERNAME,
+            # A dynamic reference: CloudFormation resolves it at deploy time.
+            master_user_password=self.secret.secret_value_from_json("password").unsafe_unwrap(),
             port=str(MYSQL_PORT),
             db_subnet_group_name=self.subnet_group.subnet_group_name,
             vpc_security_groups=[self.security_group.security_group_id],
@@ -140,7 +175,14 @@ class OrdersDatabase(Construct):
         self.identifier = identifier
         self.arn = self.instance.attr_db_instance_arn
         self.endpoint_address = self.instance.attr_endpoint_address
-        self.secret_arn = self.instance.attr_master_user_secret_secret_arn
+        self.secret_arn = self.secret.secret_arn
+        secretsmanager.CfnSecretTargetAttachment(
+            self,
+            "SecretAttachment",
+            secret_id=self.secret.secret_arn,
+            target_id=self.instance.ref,
+            target_type="AWS::RDS::DBInstance",
+        )
 
 
 class OrdersReplica(Construct):
