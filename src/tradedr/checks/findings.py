@@ -52,7 +52,8 @@ class CheckReport:
 
     findings: list[Finding] = field(default_factory=list)
     acknowledged: list[Acknowledged] = field(default_factory=list)
-    stacks: list[str] = field(default_factory=list)
+    # tradedr.infra.synth.StackTemplate per checked stack: `tradedr plan` reuses them.
+    stacks: list[Any] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:

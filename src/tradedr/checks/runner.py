@@ -27,6 +27,7 @@ from tradedr.checks.rules import ALL_RULES, DrContext
 from tradedr.checks.rules.base import SOURCE as DR_SOURCE
 from tradedr.checks.templates import TemplateDoc, load_directory
 from tradedr.config import REQUIRED_TAG_KEYS, Posture, Settings
+from tradedr.infra.synth import StackTemplate
 
 DEFAULT_PACKS: tuple[str, ...] = ("AwsSolutions", "PCI", "NIST")
 
@@ -56,6 +57,35 @@ def _synthesized_docs(outdir: Path) -> list[TemplateDoc]:
     return docs
 
 
+def _stack_templates(outdir: Path, prefix: str) -> list[StackTemplate]:
+    """The assembly's stacks as `synthesize` describes them, in manifest (deployment) order."""
+    from tradedr.infra.synth import _kind
+
+    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    artifacts = manifest.get("artifacts", {})
+    found = []
+    for stack in assembly_stacks(outdir):
+        artifact = next(
+            (a for a in artifacts.values()
+             if (a.get("properties") or {}).get("stackName") == stack.name),
+            {},
+        )
+        body = json.loads(stack.template_path.read_text(encoding="utf-8"))
+        found.append(
+            StackTemplate(
+                name=stack.name,
+                region=stack.region,
+                kind=_kind(stack.name, prefix),
+                template_path=stack.template_path,
+                resources=len(body.get("Resources", {})),
+                bytes=stack.template_path.stat().st_size,
+                dependencies=[d for d in artifact.get("dependencies", []) if d in artifacts
+                              and artifacts[d].get("type") == "aws:cloudformation:stack"],
+            )
+        )
+    return found
+
+
 def _sources(packs: Sequence[str]) -> list[str]:
     return [NAG_PACKS[p] for p in packs] + ["cfn-lint", DR_SOURCE]
 
@@ -73,7 +103,9 @@ def check_config(
     app.synth()
     stacks = assembly_stacks(outdir)
     docs = _synthesized_docs(outdir)
-    report = CheckReport(stacks=[s.name for s in stacks], sources=_sources(chosen))
+    report = CheckReport(
+        stacks=_stack_templates(outdir, settings.prefix), sources=_sources(chosen)
+    )
     if chosen:
         findings, acknowledged, _ = run_nag(app, stacks, chosen)
         report.findings += findings
@@ -157,7 +189,14 @@ def check_templates(
     chosen = validate_packs(packs)
     docs = load_directory(directory, regions=regions)
     lint_regions = list(regions or sorted({d.region for d in docs if d.region}) or ["us-east-1"])
-    report = CheckReport(stacks=[d.stack for d in docs], sources=_sources(chosen))
+    report = CheckReport(
+        stacks=[
+            StackTemplate(d.stack, d.region or "", "template", d.path, len(d.resources),
+                          len(d.text.encode()))
+            for d in docs
+        ],
+        sources=_sources(chosen),
+    )
     if chosen:
         findings, acknowledged = nag_templates(docs, chosen)
         report.findings += findings
