@@ -300,7 +300,6 @@ def _render_acknowledged(entries: list[Any], output_format: str) -> None:
     console.print(f"{rules} distinct rules acknowledged for {reasons} written reasons")
 
 
-
 # --- analyses (rto, cost, plan) ------------------------------------------------------
 
 TemplatesOption = Annotated[

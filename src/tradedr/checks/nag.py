@@ -47,9 +47,7 @@ def validate_packs(packs: Sequence[str]) -> list[str]:
     known = list(NAG_PACKS)
     unknown = [p for p in packs if p not in known]
     if unknown:
-        raise ConfigError(
-            f"unknown nag pack {', '.join(unknown)}; choose from {', '.join(known)}"
-        )
+        raise ConfigError(f"unknown nag pack {', '.join(unknown)}; choose from {', '.join(known)}")
     return list(dict.fromkeys(packs))
 
 
@@ -136,7 +134,7 @@ def acknowledgments(stacks: Sequence[AssemblyStack]) -> list[AckDeclaration]:
 
 
 def strip_pack_prefix(rule: str) -> str:
-    """"NIST.800.53.R5::NIST.800.53.R5-X" -> "NIST.800.53.R5-X"; finding ids keep their "::"."""
+    """ "NIST.800.53.R5::NIST.800.53.R5-X" -> "NIST.800.53.R5-X"; finding ids keep their "::"."""
     prefix, sep, rest = rule.partition("::")
     return rest if sep and "[" not in prefix and "-" not in prefix else rule
 
@@ -175,24 +173,32 @@ def run_nag(
                     continue
                 findings.append(
                     Finding(
-                        source, violation.rule_name, severity, stack, logical,
+                        source,
+                        violation.rule_name,
+                        severity,
+                        stack,
+                        logical,
                         _message(violation.description),
                     )
                 )
     relevant = {NAG_PACKS[p] for p in packs}
     for ack in declared:
-        if ack in used or _ack_source(ack.rule) not in relevant:
+        if ack in used or ack_source(ack.rule) not in relevant:
             continue
         findings.append(
             Finding(
-                _ack_source(ack.rule), ack.rule, "info", ack.stack, ack.resource,
+                ack_source(ack.rule),
+                ack.rule,
+                "info",
+                ack.stack,
+                ack.resource,
                 "acknowledgment matches no finding; remove it if the trade-off is gone",
             )
         )
     return findings, acknowledged, declared
 
 
-def _ack_source(rule: str) -> str:
+def ack_source(rule: str) -> str:
     prefix = strip_pack_prefix(rule).split("-", 1)[0]
     for plugin, pack in _PLUGIN_TO_PACK.items():
         if prefix.startswith(plugin.split(".")[0]):

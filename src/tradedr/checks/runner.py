@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tradedr.checks.findings import NAG_PACKS, Acknowledged, CheckReport, Finding
+from tradedr.checks.findings import NAG_PACKS, Acknowledged, CheckReport, Finding, Severity
 from tradedr.checks.lint import lint_acknowledgments, run_lint
 from tradedr.checks.nag import (
     AckDeclaration,
+    ack_source,
     acknowledgments,
     assembly_stacks,
     pack_classes,
@@ -53,7 +54,9 @@ def _synthesized_docs(outdir: Path) -> list[TemplateDoc]:
     docs = []
     for stack in assembly_stacks(outdir):
         text = stack.template_path.read_text(encoding="utf-8")
-        docs.append(TemplateDoc(stack.name, stack.region, stack.template_path, text, json.loads(text)))
+        docs.append(
+            TemplateDoc(stack.name, stack.region, stack.template_path, text, json.loads(text))
+        )
     return docs
 
 
@@ -65,9 +68,12 @@ def _stack_templates(outdir: Path, prefix: str) -> list[StackTemplate]:
     artifacts = manifest.get("artifacts", {})
     found = []
     for stack in assembly_stacks(outdir):
-        artifact = next(
-            (a for a in artifacts.values()
-             if (a.get("properties") or {}).get("stackName") == stack.name),
+        artifact: dict[str, Any] = next(
+            (
+                a
+                for a in artifacts.values()
+                if (a.get("properties") or {}).get("stackName") == stack.name
+            ),
             {},
         )
         body = json.loads(stack.template_path.read_text(encoding="utf-8"))
@@ -79,8 +85,11 @@ def _stack_templates(outdir: Path, prefix: str) -> list[StackTemplate]:
                 template_path=stack.template_path,
                 resources=len(body.get("Resources", {})),
                 bytes=stack.template_path.stat().st_size,
-                dependencies=[d for d in artifact.get("dependencies", []) if d in artifacts
-                              and artifacts[d].get("type") == "aws:cloudformation:stack"],
+                dependencies=[
+                    d
+                    for d in artifact.get("dependencies", [])
+                    if d in artifacts and artifacts[d].get("type") == "aws:cloudformation:stack"
+                ],
             )
         )
     return found
@@ -103,9 +112,7 @@ def check_config(
     app.synth()
     stacks = assembly_stacks(outdir)
     docs = _synthesized_docs(outdir)
-    report = CheckReport(
-        stacks=_stack_templates(outdir, settings.prefix), sources=_sources(chosen)
-    )
+    report = CheckReport(stacks=_stack_templates(outdir, settings.prefix), sources=_sources(chosen))
     if chosen:
         findings, acknowledged, _ = run_nag(app, stacks, chosen)
         report.findings += findings
@@ -125,18 +132,12 @@ def list_acknowledged(settings: Settings, outdir: Path) -> list[Acknowledged]:
     outdir.mkdir(parents=True, exist_ok=True)
     build_app(settings, outdir=outdir, native_acknowledgments=False).synth()
     declared = [
-        Acknowledged(_nag_source(a.rule), a.rule, a.stack, a.resource, a.reason, matched=False)
+        Acknowledged(ack_source(a.rule), a.rule, a.stack, a.resource, a.reason, matched=False)
         for a in acknowledgments(assembly_stacks(outdir))
     ]
     for doc in _synthesized_docs(outdir):
         declared += lint_acknowledgments(doc)
     return declared
-
-
-def _nag_source(rule: str) -> str:
-    from tradedr.checks.nag import _ack_source
-
-    return _ack_source(rule)
 
 
 # --- templates from a directory ------------------------------------------------------
@@ -174,7 +175,11 @@ def context_from_templates(docs: Sequence[TemplateDoc]) -> DrContext:
 def _tag(tags: Any, key: str) -> str | None:
     if isinstance(tags, list):
         for tag in tags:
-            if isinstance(tag, dict) and tag.get("Key") == key and isinstance(tag.get("Value"), str):
+            if (
+                isinstance(tag, dict)
+                and tag.get("Key") == key
+                and isinstance(tag.get("Value"), str)
+            ):
                 return str(tag["Value"])
     return None
 
@@ -191,8 +196,9 @@ def check_templates(
     lint_regions = list(regions or sorted({d.region for d in docs if d.region}) or ["us-east-1"])
     report = CheckReport(
         stacks=[
-            StackTemplate(d.stack, d.region or "", "template", d.path, len(d.resources),
-                          len(d.text.encode()))
+            StackTemplate(
+                d.stack, d.region or "", "template", d.path, len(d.resources), len(d.text.encode())
+            )
             for d in docs
         ],
         sources=_sources(chosen),
@@ -226,16 +232,25 @@ def nag_templates(
     with tempfile.TemporaryDirectory(prefix="tradedr-nag-") as tmp:
         for index, doc in enumerate(docs):
             construct_id = f"T{index}"
-            stack = cdk.Stack(app, construct_id, env=cdk.Environment(region=doc.region or None)
-                              if doc.region else None)
+            stack = cdk.Stack(
+                app,
+                construct_id,
+                env=cdk.Environment(region=doc.region or None) if doc.region else None,
+            )
             path = Path(tmp) / f"{construct_id}.json"
             path.write_text(json.dumps(doc.body), encoding="utf-8")
             try:
                 cfn_inc.CfnInclude(stack, "Template", template_file=str(path))
             except Exception as exc:  # jsii surfaces every include problem as RuntimeError
                 findings.append(
-                    Finding("cdk-nag", "NAG-INCLUDE", "warning", doc.stack, "(template)",
-                            f"cdk-nag could not load this template: {str(exc).splitlines()[0]}")
+                    Finding(
+                        "cdk-nag",
+                        "NAG-INCLUDE",
+                        "warning",
+                        doc.stack,
+                        "(template)",
+                        f"cdk-nag could not load this template: {str(exc).splitlines()[0]}",
+                    )
                 )
                 continue
             for logical, resource in doc.resources.items():
@@ -260,7 +275,7 @@ def nag_templates(
             source = NAG_PACKS[pack]
             report = classes[pack]().validate_scope(app)
             for violation in report.violations:
-                severity = "warning" if violation.severity == "warning" else "error"
+                severity: Severity = "warning" if violation.severity == "warning" else "error"
                 for resource in violation.violating_resources:
                     construct_path = resource.construct_path or ""
                     stack_name, logical = by_path.get(
@@ -272,13 +287,20 @@ def nag_templates(
                     )
                     if ack is not None:
                         acknowledged.append(
-                            Acknowledged(source, violation.rule_name, stack_name, logical,
-                                         ack.reason)
+                            Acknowledged(
+                                source, violation.rule_name, stack_name, logical, ack.reason
+                            )
                         )
                         continue
                     findings.append(
-                        Finding(source, violation.rule_name, severity, stack_name, logical,
-                                violation.description.split(" - (Control ID")[0].strip())
+                        Finding(
+                            source,
+                            violation.rule_name,
+                            severity,
+                            stack_name,
+                            logical,
+                            violation.description.split(" - (Control ID")[0].strip(),
+                        )
                     )
     return findings, acknowledged
 
@@ -316,8 +338,11 @@ def to_sarif(report: CheckReport) -> dict[str, Any]:
                                     "artifactLocation": {"uri": f"{f.stack}.template.json"}
                                 },
                                 "logicalLocations": [
-                                    {"name": f.resource, "fullyQualifiedName":
-                                     f"{f.stack}/{f.resource}", "kind": "resource"}
+                                    {
+                                        "name": f.resource,
+                                        "fullyQualifiedName": f"{f.stack}/{f.resource}",
+                                        "kind": "resource",
+                                    }
                                 ],
                             }
                         ],

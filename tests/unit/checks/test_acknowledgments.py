@@ -24,14 +24,16 @@ def test_fewer_than_25_acknowledged_rules_each_with_a_reason(declared: list[Any]
     assert 0 < len(rules) < 25
     for entry in declared:
         assert len(entry.reason) >= 40
-        assert entry.stack and entry.resource
+        assert entry.stack
+        assert entry.resource
 
 
 def test_every_declared_acknowledgment_matches_a_finding(check_reports: Any) -> None:
     report = check_reports("warm-standby", {"posture": "warm-standby"})
     assert report.acknowledged
     for ack in report.acknowledged:
-        assert ack.reason and ack.resource
+        assert ack.reason
+        assert ack.resource
 
 
 def test_short_reason_is_rejected() -> None:

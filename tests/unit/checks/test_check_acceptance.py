@@ -97,11 +97,14 @@ def test_aurora_global_example_passes(check_reports: Any) -> None:
 
 def test_no_stale_acknowledgments_in_default(check_reports: Any) -> None:
     report = check_reports("warm-standby", _posture_config(Posture.WARM_STANDBY))
-    stale = [f for f in report.findings if f.severity == "info" and "matches no finding" in f.message]
+    stale = [
+        f for f in report.findings if f.severity == "info" and "matches no finding" in f.message
+    ]
     assert stale == []
 
 
 def test_report_exposes_stack_templates_for_plan(check_reports: Any) -> None:
     report = check_reports("warm-standby", _posture_config(Posture.WARM_STANDBY))
-    assert report.stacks and all(hasattr(s, "load") for s in report.stacks)
+    assert report.stacks
+    assert all(hasattr(s, "load") for s in report.stacks)
     assert report.to_dict()["summary"] == report.summary()

@@ -6,10 +6,9 @@ import json
 from typing import Any
 
 import pytest
+from tests.conftest import Synthesized
 
 from tradedr.config import Posture
-
-from tests.conftest import Synthesized
 
 
 def _all(synth: Synthesized) -> list[tuple[str, str, dict[str, Any]]]:
@@ -20,7 +19,9 @@ def _all(synth: Synthesized) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-def test_no_lambda_custom_resources_or_transforms(posture_synths: dict[Posture, Synthesized]) -> None:
+def test_no_lambda_custom_resources_or_transforms(
+    posture_synths: dict[Posture, Synthesized],
+) -> None:
     for synth in posture_synths.values():
         for name, template in synth.templates.items():
             assert "Transform" not in template, name
@@ -51,8 +52,10 @@ def test_cloudtrail_multi_region_validated_encrypted(default_synth: Synthesized)
     [(stack, _, trail)] = default_synth.all_resources("AWS::CloudTrail::Trail")
     props = trail["Properties"]
     assert stack.endswith("data-us-east-1")
-    assert props["IsMultiRegionTrail"] and props["EnableLogFileValidation"]
-    assert "KMSKeyId" in props and "CloudWatchLogsLogGroupArn" in props
+    assert props["IsMultiRegionTrail"]
+    assert props["EnableLogFileValidation"]
+    assert "KMSKeyId" in props
+    assert "CloudWatchLogsLogGroupArn" in props
     bucket_id = props["S3BucketName"]["Ref"]
     bucket = default_synth.templates[stack]["Resources"][bucket_id]["Properties"]
     assert "LoggingConfiguration" in bucket
@@ -104,7 +107,8 @@ def test_buckets_tls_only_versioned_private(default_synth: Synthesized) -> None:
         assert props["VersioningConfiguration"]["Status"] == "Enabled", logical
         assert all(props["PublicAccessBlockConfiguration"].values()), logical
         policies = [
-            p for p in default_synth.resources(stack, "AWS::S3::BucketPolicy").values()
+            p
+            for p in default_synth.resources(stack, "AWS::S3::BucketPolicy").values()
             if p["Properties"]["Bucket"] == {"Ref": logical}
         ]
         text = json.dumps(policies)
@@ -125,14 +129,23 @@ def test_iam_only_managed_policies_scoped_with_conditions(default_synth: Synthes
 def test_config_rules_and_security_hub_off_by_default(default_synth: Synthesized) -> None:
     rules = default_synth.all_resources("AWS::Config::ConfigRule")
     identifiers = {r[2]["Properties"]["Source"]["SourceIdentifier"] for r in rules}
-    assert {"REQUIRED_TAGS", "ENCRYPTED_VOLUMES", "RDS_STORAGE_ENCRYPTED",
-            "S3_BUCKET_PUBLIC_READ_PROHIBITED"} <= identifiers
+    assert {
+        "REQUIRED_TAGS",
+        "ENCRYPTED_VOLUMES",
+        "RDS_STORAGE_ENCRYPTED",
+        "S3_BUCKET_PUBLIC_READ_PROHIBITED",
+    } <= identifiers
     assert default_synth.all_resources("AWS::SecurityHub::Hub") == []
 
 
 def test_stateful_resources_retained(posture_synths: dict[Posture, Synthesized]) -> None:
-    stateful = ("AWS::RDS::DBInstance", "AWS::DynamoDB::GlobalTable", "AWS::S3::Bucket",
-                "AWS::KMS::Key", "AWS::Backup::BackupVault")
+    stateful = (
+        "AWS::RDS::DBInstance",
+        "AWS::DynamoDB::GlobalTable",
+        "AWS::S3::Bucket",
+        "AWS::KMS::Key",
+        "AWS::Backup::BackupVault",
+    )
     for synth in posture_synths.values():
         for type_ in stateful:
             for _, logical, res in synth.all_resources(type_):
@@ -146,6 +159,10 @@ def test_databases_encrypted_protected_monitored(
 ) -> None:
     for _, logical, db in posture_synths[posture].all_resources("AWS::RDS::DBInstance"):
         props = db["Properties"]
-        assert "KmsKeyId" in props and props["DeletionProtection"] is True, logical
-        assert props["MonitoringInterval"] == 60 and "MonitoringRoleArn" in props
-        assert {"audit", "error", "general", "slowquery"} <= set(props["EnableCloudwatchLogsExports"])
+        assert "KmsKeyId" in props, logical
+        assert props["DeletionProtection"] is True, logical
+        assert props["MonitoringInterval"] == 60
+        assert "MonitoringRoleArn" in props
+        assert {"audit", "error", "general", "slowquery"} <= set(
+            props["EnableCloudwatchLogsExports"]
+        )

@@ -100,7 +100,7 @@ def text_of(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and len(value) == 1:
-        (name, arg), = value.items()
+        ((name, arg),) = value.items()
         if name == "Fn::Sub":
             return text_of(arg[0] if isinstance(arg, list) and arg else arg)
         if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
@@ -134,16 +134,27 @@ def docs_in_region(docs: Sequence[TemplateDoc], region: str) -> list[TemplateDoc
     return [d for d in docs if d.region == region]
 
 
-_LOG_PRINCIPALS = ("logging.s3.amazonaws.com", "delivery.logs.amazonaws.com",
-                   "logdelivery.elasticloadbalancing.amazonaws.com")
+_LOG_PRINCIPALS = (
+    "logging.s3.amazonaws.com",
+    "delivery.logs.amazonaws.com",
+    "logdelivery.elasticloadbalancing.amazonaws.com",
+)
 
 
 def bucket_purpose(doc: TemplateDoc, logical: str) -> str:
-    """"log" for access-log sinks, "audit" for CloudTrail buckets, else "data".
+    """ "log" for access-log sinks, "audit" for CloudTrail buckets, else "data".
 
-    Told apart by who the bucket policy lets write: log delivery services (or an ELB
-    account) make a log sink, CloudTrail an audit bucket.
+    tradedr tags its log buckets (`Purpose`); other templates are told apart by who the
+    bucket policy lets write: log delivery services (or an ELB account) make a log sink,
+    CloudTrail an audit bucket.
     """
+    tags = properties(doc.resources.get(logical, {})).get("Tags")
+    for tag in tags if isinstance(tags, list) else []:
+        if isinstance(tag, dict) and tag.get("Key") == "Purpose":
+            if tag.get("Value") == "access-logs":
+                return "log"
+            if tag.get("Value") == "audit-logs":
+                return "audit"
     writers: list[str] = []
     for resource in doc.resources.values():
         if resource.get("Type") != "AWS::S3::BucketPolicy":
@@ -156,7 +167,7 @@ def bucket_purpose(doc: TemplateDoc, logical: str) -> str:
             if isinstance(statement, dict) and statement.get("Effect") == "Allow":
                 writers.append(repr(statement.get("Principal")))
     joined = " ".join(writers)
-    if any(p in joined for p in _LOG_PRINCIPALS) or ":iam::" in joined and "root" in joined:
+    if any(p in joined for p in _LOG_PRINCIPALS) or (":iam::" in joined and "root" in joined):
         return "log"
     if "cloudtrail.amazonaws.com" in joined:
         return "audit"

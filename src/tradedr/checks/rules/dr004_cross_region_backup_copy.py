@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from tradedr.checks.findings import Finding
-from tradedr.checks.rules.base import DrContext, DrRule, properties, region_in
+from tradedr.checks.rules.base import (
+    DrContext,
+    DrRule,
+    is_cluster_member,
+    is_replica_db,
+    properties,
+    region_in,
+)
 from tradedr.checks.templates import TemplateDoc
 
-_DATA_STORES = {"AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::DynamoDB::Table",
-                "AWS::DynamoDB::GlobalTable"}
+_DATA_STORES = {
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
+    "AWS::DynamoDB::Table",
+    "AWS::DynamoDB::GlobalTable",
+}
 
 
 class CrossRegionBackupCopy(DrRule):
@@ -38,7 +49,8 @@ class CrossRegionBackupCopy(DrRule):
                     ]
                     if not any(t and t != own for t in targets):
                         yield self.finding(
-                            doc, logical,
+                            doc,
+                            logical,
                             f"backup rule {rule.get('RuleName', '?')} has no copy action "
                             "into a vault in another region",
                         )
@@ -47,10 +59,11 @@ class CrossRegionBackupCopy(DrRule):
         for doc in docs:
             for logical, resource in doc.resources.items():
                 props = properties(resource)
-                if resource.get("Type") in _DATA_STORES and not (
-                    "SourceDBInstanceIdentifier" in props
-                ):
+                if resource.get("Type") not in _DATA_STORES:
+                    continue
+                if not (is_replica_db(props) or is_cluster_member(resource)):
                     yield self.finding(
-                        doc, logical,
+                        doc,
+                        logical,
                         "data store is in no backup plan, so nothing is copied to another region",
                     )

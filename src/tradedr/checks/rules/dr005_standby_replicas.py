@@ -33,11 +33,16 @@ class StandbyReplicas(DrRule):
         primary_docs = [d for d in docs if d.region == context.primary_region] or list(docs)
         for standby in context.standby_regions:
             has_db_replica = any(
-                (r.get("Type") == "AWS::RDS::DBInstance"
-                 and "SourceDBInstanceIdentifier" in properties(r))
-                or (r.get("Type") == "AWS::RDS::DBCluster"
-                    and properties(r).get("GlobalClusterIdentifier"))
-                for d in docs if d.region == standby
+                (
+                    r.get("Type") == "AWS::RDS::DBInstance"
+                    and "SourceDBInstanceIdentifier" in properties(r)
+                )
+                or (
+                    r.get("Type") == "AWS::RDS::DBCluster"
+                    and properties(r).get("GlobalClusterIdentifier")
+                )
+                for d in docs
+                if d.region == standby
                 for r in d.resources.values()
             )
             for doc in primary_docs:
@@ -48,7 +53,9 @@ class StandbyReplicas(DrRule):
                         kind == "AWS::RDS::DBInstance"
                         and "SourceDBInstanceIdentifier" not in props
                         and "DBClusterIdentifier" not in props
-                    ) or (kind == "AWS::RDS::DBCluster" and not props.get("GlobalClusterIdentifier"))
+                    ) or (
+                        kind == "AWS::RDS::DBCluster" and not props.get("GlobalClusterIdentifier")
+                    )
                     if primary_db:
                         if not has_db_replica:
                             yield self.finding(doc, logical, f"no read replica in {standby}")
@@ -58,17 +65,19 @@ class StandbyReplicas(DrRule):
                             yield self.finding(doc, logical, f"no table replica in {standby}")
                     elif kind == "AWS::DynamoDB::Table":
                         yield self.finding(
-                            doc, logical,
+                            doc,
+                            logical,
                             f"single-region table: no replica in {standby} (use a global table)",
                         )
                     elif kind == "AWS::S3::Bucket" and bucket_purpose(doc, logical) == "data":
                         rules = (props.get("ReplicationConfiguration") or {}).get("Rules") or []
-                        targets = {region_in((r.get("Destination") or {}).get("Bucket"))
-                                   for r in rules}
-                        names = " ".join(text_of((r.get("Destination") or {}).get("Bucket"))
-                                         for r in rules)
+                        targets = {
+                            region_in((r.get("Destination") or {}).get("Bucket")) for r in rules
+                        }
+                        names = " ".join(
+                            text_of((r.get("Destination") or {}).get("Bucket")) for r in rules
+                        )
                         if standby not in targets and standby not in names:
                             yield self.finding(
                                 doc, logical, f"bucket does not replicate to {standby}"
                             )
-

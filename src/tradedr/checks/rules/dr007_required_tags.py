@@ -47,7 +47,10 @@ class RequiredTags(DrRule):
                 kind = str(resource.get("Type"))
                 if not taggable(kind):
                     continue
-                missing = [k for k in context.required_tags
-                           if k not in tag_keys(properties(resource).get("Tags"))]
+                missing = [
+                    k
+                    for k in context.required_tags
+                    if k not in tag_keys(properties(resource).get("Tags"))
+                ]
                 if missing:
                     yield self.finding(doc, logical, f"missing tags: {', '.join(missing)}")

@@ -13,8 +13,13 @@ from tradedr.checks.templates import TemplateDoc
 
 _SECRET_NAME = re.compile(r"pass(word|wd|phrase)?|secret|token|api_?key|private_?key", re.I)
 _REFERENCE_NAME = re.compile(r"(arn|name|id|parameter|path)$", re.I)
-_SECRET_PROPERTIES = {"MasterUserPassword", "Password", "SecretString", "AuthToken",
-                      "MasterUserSecret"}
+_SECRET_PROPERTIES = {
+    "MasterUserPassword",
+    "Password",
+    "SecretString",
+    "AuthToken",
+    "MasterUserSecret",
+}
 _USER_DATA_SECRET = re.compile(
     r"(password|passwd|secret|token|api_?key)\s*[:=]\s*['\"]?[A-Za-z0-9!@#$%^&*()_+\-/]{6,}",
     re.I,
@@ -52,7 +57,9 @@ class NoPlaintextSecrets(DrRule):
             if _REFERENCE_NAME.search(name) or str(param.get("Type", "")).startswith("AWS::SSM"):
                 continue
             if "Default" in param:
-                yield self.finding(doc, name, "secret parameter has a Default value in the template")
+                yield self.finding(
+                    doc, name, "secret parameter has a Default value in the template"
+                )
             elif not is_true(param.get("NoEcho")):
                 yield self.finding(doc, name, "secret parameter lacks NoEcho: true")
 

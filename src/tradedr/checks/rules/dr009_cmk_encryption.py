@@ -66,8 +66,9 @@ class CustomerManagedKeys(DrRule):
         if kind == "AWS::S3::Bucket":
             if bucket_purpose(doc, logical) == "log":
                 return None
-            rules = ((props.get("BucketEncryption") or {})
-                     .get("ServerSideEncryptionConfiguration") or [])
+            rules = (props.get("BucketEncryption") or {}).get(
+                "ServerSideEncryptionConfiguration"
+            ) or []
             for rule in rules:
                 default = (rule or {}).get("ServerSideEncryptionByDefault") or {}
                 if default.get("SSEAlgorithm") in ("aws:kms", "aws:kms:dsse") and _key_set(

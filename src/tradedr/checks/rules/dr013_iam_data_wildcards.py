@@ -41,10 +41,17 @@ class NoWildcardDataAccess(ResourceRule):
         "A role that can read every bucket, table or secret turns one compromised instance "
         "into a breach of every region's data; data actions must name resource ARNs."
     )
-    source = "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"
+    source = (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"
+    )
     types = frozenset(
-        {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::User",
-         "AWS::IAM::Group"}
+        {
+            "AWS::IAM::Policy",
+            "AWS::IAM::ManagedPolicy",
+            "AWS::IAM::Role",
+            "AWS::IAM::User",
+            "AWS::IAM::Group",
+        }
     )
 
     def problems(
@@ -58,8 +65,9 @@ class NoWildcardDataAccess(ResourceRule):
                 if "*" not in resources:
                     continue
                 data_actions = [
-                    str(a) for a in _list(statement.get("Action", []))
+                    str(a)
+                    for a in _list(statement.get("Action", []))
                     if isinstance(a, str) and _DATA_ACTION.match(a)
                 ]
                 if data_actions:
-                    yield f"data actions {', '.join(sorted(data_actions))} on Resource \"*\""
+                    yield f'data actions {", ".join(sorted(data_actions))} on Resource "*"'

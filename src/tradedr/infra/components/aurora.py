@@ -42,9 +42,7 @@ def _security_group(scope: Construct, vpc: ec2.IVpc, vpc_cidr: str) -> ec2.Secur
         description="Orders Aurora cluster: MySQL from inside the VPC only",
         allow_all_outbound=False,
     )
-    group.add_ingress_rule(
-        ec2.Peer.ipv4(vpc_cidr), ec2.Port.tcp(MYSQL_PORT), "MySQL from the VPC"
-    )
+    group.add_ingress_rule(ec2.Peer.ipv4(vpc_cidr), ec2.Port.tcp(MYSQL_PORT), "MySQL from the VPC")
     return group
 
 

@@ -318,7 +318,9 @@ class AppTier(Construct):
             visibility_config=_visibility(name),
         )
         wafv2.CfnWebACLAssociation(
-            self, "WebAclAssociation", resource_arn=self.alb.load_balancer_arn,
+            self,
+            "WebAclAssociation",
+            resource_arn=self.alb.load_balancer_arn,
             web_acl_arn=acl.attr_arn,
         )
         log_group = logs.LogGroup(

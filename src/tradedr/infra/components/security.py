@@ -14,6 +14,7 @@ from aws_cdk import aws_securityhub as securityhub
 from constructs import Construct
 
 from tradedr.infra.components.compliance import acknowledge
+from tradedr.infra.components.tagging import mark_purpose
 
 
 class DataKey(Construct):
@@ -108,7 +109,9 @@ class AuditTrail(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
-        trail_arn = f"arn:{stack.partition}:cloudtrail:{stack.region}:{stack.account}:trail/{trail_name}"
+        trail_arn = (
+            f"arn:{stack.partition}:cloudtrail:{stack.region}:{stack.account}:trail/{trail_name}"
+        )
         self.bucket = s3.Bucket(
             self,
             "Bucket",
@@ -124,6 +127,7 @@ class AuditTrail(Construct):
             server_access_logs_prefix=f"s3/{bucket_name}/",
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
+        mark_purpose(self.bucket, "audit-logs")
         source = {"StringEquals": {"aws:SourceArn": trail_arn}}
         self.bucket.add_to_resource_policy(
             iam.PolicyStatement(
@@ -150,7 +154,10 @@ class AuditTrail(Construct):
         )
         acknowledge(
             self.bucket,
-            rules=["PCI.DSS.321-S3BucketReplicationEnabled", "NIST.800.53.R5-S3BucketReplicationEnabled"],
+            rules=[
+                "PCI.DSS.321-S3BucketReplicationEnabled",
+                "NIST.800.53.R5-S3BucketReplicationEnabled",
+            ],
             reason=(
                 "Audit logs are not replicated cross-region: the trail is multi-region, so a "
                 "standby-region outage loses no events, and a copy would double trail storage; "
@@ -158,7 +165,10 @@ class AuditTrail(Construct):
             ),
         )
         self.log_group = logs.LogGroup(
-            self, "Logs", retention=retention, encryption_key=key,
+            self,
+            "Logs",
+            retention=retention,
+            encryption_key=key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         self.role = scoped_role(
@@ -216,13 +226,21 @@ class ConfigRules(Construct):
                 description="Every taggable resource carries the tags tradedr requires",
             )
         for name, identifier, description in (
-            ("encrypted-volumes", config.ManagedRuleIdentifiers.EBS_ENCRYPTED_VOLUMES,
-             "Attached EBS volumes are encrypted"),
-            ("rds-storage-encrypted", config.ManagedRuleIdentifiers.RDS_STORAGE_ENCRYPTED,
-             "RDS storage is encrypted"),
-            ("s3-public-read-prohibited",
-             config.ManagedRuleIdentifiers.S3_BUCKET_PUBLIC_READ_PROHIBITED,
-             "No bucket allows public read"),
+            (
+                "encrypted-volumes",
+                config.ManagedRuleIdentifiers.EBS_ENCRYPTED_VOLUMES,
+                "Attached EBS volumes are encrypted",
+            ),
+            (
+                "rds-storage-encrypted",
+                config.ManagedRuleIdentifiers.RDS_STORAGE_ENCRYPTED,
+                "RDS storage is encrypted",
+            ),
+            (
+                "s3-public-read-prohibited",
+                config.ManagedRuleIdentifiers.S3_BUCKET_PUBLIC_READ_PROHIBITED,
+                "No bucket allows public read",
+            ),
         ):
             config.ManagedRule(
                 self,

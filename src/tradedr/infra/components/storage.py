@@ -10,6 +10,7 @@ from constructs import Construct
 
 from tradedr.infra.components.compliance import acknowledge
 from tradedr.infra.components.security import scoped_role
+from tradedr.infra.components.tagging import mark_purpose
 
 
 class LogBucket(Construct):
@@ -39,6 +40,7 @@ class LogBucket(Construct):
             ],
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
+        mark_purpose(self.bucket, "access-logs")
         acknowledge(
             self.bucket,
             rules=[
