@@ -151,7 +151,7 @@ class ObjectsBucket(Construct):
                     resources=[cdk.Fn.sub(key_pattern)],
                     conditions={
                         "ForAnyValue:StringEquals": {
-                            "kms:ResourceAliases": key_alias_arn.rsplit(":", 1)[-1]
+                            "kms:ResourceAliases": key_alias_arn[key_alias_arn.index("alias/") :]
                         }
                     },
                 )
