@@ -300,8 +300,8 @@ def _render_acknowledged(entries: list[Any], output_format: str) -> None:
         table.add_row(e.source, e.rule, e.stack, e.resource, e.reason)
     console.print(table)
     reasons = len({e.reason for e in entries})
-    rules = len({e.rule for e in entries})
-    console.print(f"{rules} distinct rules acknowledged for {reasons} written reasons")
+    rules = len({e.rule.split("[", 1)[0] for e in entries})
+    console.print(f"{rules} rules acknowledged, under {reasons} written reasons")
 
 
 # --- analyses (rto, cost, plan) ------------------------------------------------------

@@ -166,6 +166,7 @@ class DataStack(_RegionalStack):
             monitoring=self.db_monitoring,
             identifier=names.db_identifier(region),
             secret_name=names.db_secret(region),
+            secret_replica_key_aliases={r: names.kms_alias(r) for r in settings.standby_regions},
             engine_version=db.engine_version,
             instance_class=db.instance_class,
             multi_az=db.multi_az,
@@ -197,6 +198,7 @@ class DataStack(_RegionalStack):
             instance_class=db.instance_class,
             backup_retention_days=db.backup_retention_days,
             secret_name=names.db_secret(region),
+            secret_replica_key_aliases={r: names.kms_alias(r) for r in settings.standby_regions},
         )
         cluster = self.aurora.cluster
         self.db_endpoint = cluster.cluster_endpoint.hostname
@@ -310,9 +312,16 @@ class AppStack(_RegionalStack):
             f"arn:${{AWS::Partition}}:dynamodb:{region}:${{AWS::AccountId}}:table/"
             f"{names.sessions_table}"
         )
-        # Only the primary holds the master secret, named by its exact ARN; standby apps
-        # get no copy of the master password.
-        secret_arn = data.db_secret_arn if self.role == "primary" else None
+        # The primary reads its secret by exact ARN; a standby reads the replica of it in its
+        # own region, whose ARN differs only in region (the six-character suffix is shared).
+        secret_arn = (
+            data.db_secret_arn
+            if self.role == "primary"
+            else cdk.Fn.sub(
+                f"arn:${{AWS::Partition}}:secretsmanager:{region}:${{AWS::AccountId}}:secret:"
+                f"{names.db_secret(settings.primary_region)}-??????"
+            )
+        )
         topic = alarm_topic(
             self,
             "AlarmTopic",

@@ -20,7 +20,7 @@ def declared(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
 
 
 def test_fewer_than_25_acknowledged_rules_each_with_a_reason(declared: list[Any]) -> None:
-    rules = {a.rule for a in declared}
+    rules = {a.rule.split("[", 1)[0] for a in declared}  # IAM5[Resource::x] is rule IAM5
     assert 0 < len(rules) < 25
     for entry in declared:
         assert len(entry.reason) >= 40

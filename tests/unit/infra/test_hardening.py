@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from tests.conftest import Synthesized
 
+from tests.conftest import Synthesized
 from tradedr.config import Posture
 
 

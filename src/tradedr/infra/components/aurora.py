@@ -20,6 +20,7 @@ from tradedr.infra.components.database import (
     MYSQL_PORT,
     ROTATION_TRADE_OFF,
     DatabaseMonitoring,
+    replicate_secret,
 )
 
 BACKTRACK_TRADE_OFF = (
@@ -64,6 +65,7 @@ class AuroraGlobalPrimary(Construct):
         instance_class: str,
         backup_retention_days: int,
         secret_name: str,
+        secret_replica_key_aliases: dict[str, str],
     ) -> None:
         super().__init__(scope, construct_id)
         self.security_group = _security_group(self, vpc, vpc_cidr)
@@ -104,6 +106,7 @@ class AuroraGlobalPrimary(Construct):
             removal_policy=cdk.RemovalPolicy.SNAPSHOT,
         )
         acknowledge(self.cluster, rules=["AwsSolutions-RDS14"], reason=BACKTRACK_TRADE_OFF)
+        replicate_secret(self.cluster.node.find_child("Secret"), secret_replica_key_aliases)
         acknowledge(
             self.cluster.node.find_child("Secret"),
             rules=["AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled"],

@@ -92,7 +92,7 @@ class AppTier(Construct):
         table_arn: str,
         db_endpoint: str,
         db_endpoint_parameter: str,
-        secret_arn: str | None,
+        secret_arn: str,
         allowed_regions: list[str],
         key: kms.IKey,
         log_bucket: s3.IBucket,
@@ -145,14 +145,13 @@ class AppTier(Construct):
                 conditions=region_condition,
             ),
         ]
-        if secret_arn is not None:
-            statements.append(
-                iam.PolicyStatement(
-                    actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                    resources=[secret_arn],
-                    conditions=region_condition,
-                )
+        statements.append(
+            iam.PolicyStatement(
+                actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                resources=[secret_arn],
+                conditions=region_condition,
             )
+        )
         self.role = scoped_role(
             self,
             "InstanceRole",

@@ -38,8 +38,30 @@ ROTATION_TRADE_OFF = (
 )
 
 
-def master_secret(scope: Construct, *, secret_name: str, key: kms.IKey) -> secretsmanager.Secret:
-    """A generated master credential (username + password) encrypted with the CMK."""
+def replicate_secret(secret: Construct, replica_key_aliases: dict[str, str]) -> None:
+    """Replicate a secret into each standby, encrypted there with that region's CMK.
+
+    Keys are named by alias (resolved in the replica's region), so no cross-region
+    reference is needed; after a regional loss the standby still has the credentials.
+    """
+    cfn = secret.node.default_child
+    assert isinstance(cfn, secretsmanager.CfnSecret)
+    if replica_key_aliases:
+        cfn.replica_regions = [
+            secretsmanager.CfnSecret.ReplicaRegionProperty(region=region, kms_key_id=alias)
+            for region, alias in sorted(replica_key_aliases.items())
+        ]
+
+
+def master_secret(
+    scope: Construct,
+    *,
+    secret_name: str,
+    key: kms.IKey,
+    replica_key_aliases: dict[str, str] | None = None,
+) -> secretsmanager.Secret:
+    """A generated master credential (username + password) encrypted with the CMK and
+    replicated into every standby."""
     secret = secretsmanager.Secret(
         scope,
         "Secret",
@@ -54,6 +76,7 @@ def master_secret(scope: Construct, *, secret_name: str, key: kms.IKey) -> secre
         ),
         removal_policy=cdk.RemovalPolicy.RETAIN,
     )
+    replicate_secret(secret, replica_key_aliases or {})
     acknowledge(
         secret,
         rules=["AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled"],
@@ -124,6 +147,7 @@ class OrdersDatabase(Construct):
         monitoring: DatabaseMonitoring,
         identifier: str,
         secret_name: str,
+        secret_replica_key_aliases: dict[str, str],
         engine_version: str,
         instance_class: str,
         multi_az: bool,
@@ -140,7 +164,12 @@ class OrdersDatabase(Construct):
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        self.secret = master_secret(self, secret_name=secret_name, key=key)
+        self.secret = master_secret(
+            self,
+            secret_name=secret_name,
+            key=key,
+            replica_key_aliases=secret_replica_key_aliases,
+        )
         self.instance = rds.CfnDBInstance(
             self,
             "Instance",
