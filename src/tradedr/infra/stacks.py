@@ -312,15 +312,12 @@ class AppStack(_RegionalStack):
             f"arn:${{AWS::Partition}}:dynamodb:{region}:${{AWS::AccountId}}:table/"
             f"{names.sessions_table}"
         )
-        # The primary reads its secret by exact ARN; a standby reads the replica of it in its
-        # own region, whose ARN differs only in region (the six-character suffix is shared).
-        secret_arn = (
-            data.db_secret_arn
-            if self.role == "primary"
-            else cdk.Fn.sub(
-                f"arn:${{AWS::Partition}}:secretsmanager:{region}:${{AWS::AccountId}}:secret:"
-                f"{names.db_secret(settings.primary_region)}-??????"
-            )
+        # By stable name, not by reference: the secret lives in the primary and is replicated
+        # into each standby under the same name, so every region reads its own copy. The
+        # six "?" match the random suffix Secrets Manager appends.
+        secret_arn = cdk.Fn.sub(
+            f"arn:${{AWS::Partition}}:secretsmanager:{region}:${{AWS::AccountId}}:secret:"
+            f"{names.db_secret(settings.primary_region)}-??????"
         )
         topic = alarm_topic(
             self,

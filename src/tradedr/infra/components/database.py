@@ -18,7 +18,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from tradedr.infra.components.compliance import acknowledge, acknowledge_lint
 from tradedr.infra.components.security import scoped_role
@@ -38,7 +38,7 @@ ROTATION_TRADE_OFF = (
 )
 
 
-def replicate_secret(secret: Construct, replica_key_aliases: dict[str, str]) -> None:
+def replicate_secret(secret: IConstruct, replica_key_aliases: dict[str, str]) -> None:
     """Replicate a secret into each standby, encrypted there with that region's CMK.
 
     Keys are named by alias (resolved in the replica's region), so no cross-region
