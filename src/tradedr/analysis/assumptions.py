@@ -48,9 +48,7 @@ GA_FAILOVER = "https://docs.aws.amazon.com/global-accelerator/latest/dg/about-en
 AURORA_GLOBAL = (
     "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html"
 )
-AURORA_HA = (
-    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html"
-)
+AURORA_HA = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html"
 ESTIMATE = "tradedr estimate (no public AWS figure)"
 CFN_APP = (
     "tradedr measurement: the app stack (ALB, ASG, alarms) creates in 4-8 min on CloudFormation"
@@ -98,7 +96,8 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "No automated region-loss detector in the templates (routing-control health checks "
             "follow the control; nothing probes /health): the on-call operator is paged, "
             "confirms the region is lost and starts the failover plan.",
-            ESTIMATE + "; ARC leaves the decision to an operator or your automation: "
+            ESTIMATE
+            + "; ARC leaves the decision to an operator or your automation: "
             + ARC_ROUTING,
         ),
         Assumption(
