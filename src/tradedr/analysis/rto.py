@@ -491,7 +491,11 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
     standby = settings.standby_regions[0]
     check = templates.health_check_for(primary)
     components: list[Component] = []
-    endpoint_group = templates.first("AWS::GlobalAccelerator::EndpointGroup")
+    groups = templates.resources("AWS::GlobalAccelerator::EndpointGroup")
+    endpoint_group = next(
+        (g for g in groups if g.prop("EndpointGroupRegion") == primary),
+        groups[0] if groups else None,
+    )
     if endpoint_group is not None:
         components.append(accelerator_detection(endpoint_group))
     elif _is_recovery_control(check):

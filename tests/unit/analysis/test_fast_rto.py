@@ -4,14 +4,18 @@ Global Accelerator. Figures come from the synthesized example, never hard-coded.
 from __future__ import annotations
 
 import copy
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from tradedr.analysis import assumptions
 from tradedr.analysis.rto import RtoReport, analyse_rto
 from tradedr.analysis.templates import StackDoc, TemplateSet
+from tradedr.cli import app
 
 SOURCE = re.compile(r"^[a-z0-9-]+/[A-Za-z0-9]+\.[A-Za-z0-9.]+=.+")
 
@@ -221,3 +225,21 @@ def test_orders_rpo_follows_the_lag_alarm(
     if warning:
         assert any(warning in w for w in report.warnings), report.warnings
     assert edit is not None or removed
+
+
+def test_acceptance_command_reports_each_source_and_fails_honestly(fast_arc_synth: Any) -> None:
+    """`tradedr rto --config examples/hot-standby-fast.toml --json` as the issue runs it."""
+    example = Path(__file__).resolve().parents[3] / "examples" / "hot-standby-fast.toml"
+    templates = str(Path(fast_arc_synth.stacks[0].template_path).parent)
+    result = CliRunner().invoke(
+        app, ["rto", "--config", str(example), "--templates", templates, "--json"]
+    )
+    assert result.exit_code == 1, result.output  # targets not met: see the test above
+    data = json.loads(result.stdout)
+    region_loss = next(s for s in data["scenarios"] if s["name"] == "region-loss")
+    assert region_loss["met"] is False
+    names = {c["name"] for c in region_loss["components"]}
+    assert {"detection", "routing-control-update", "db-promotion", "traffic-shift"} <= names
+    orders = next(r for r in data["rpo"] if r["store"].startswith("orders-db"))
+    assert orders["met"] is True
+    assert orders["rpo_seconds"] == 1.0
