@@ -108,3 +108,9 @@ def test_report_exposes_stack_templates_for_plan(check_reports: Any) -> None:
     assert report.stacks
     assert all(hasattr(s, "load") for s in report.stacks)
     assert report.to_dict()["summary"] == report.summary()
+
+
+def test_three_regions_pass(check_reports: Any) -> None:
+    report = check_reports("tri", {"standby_regions": ["us-west-2", "eu-west-1"]})
+    errors = [f"{f.source} {f.rule} {f.resource}" for f in report.findings if f.severity == "error"]
+    assert errors == []
