@@ -139,6 +139,7 @@ def test_validate_passes(
         ("route53-endpoint", "us-east-1"),
         ("route53-endpoint", "us-west-2"),
         ("secret", "us-east-1"),
+        ("secret-replica", "us-west-2"),
     ]:
         assert status[key] == OK, key
     assert status[("alarms", "us-east-1")] == NOT_EMULATED

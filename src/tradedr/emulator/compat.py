@@ -70,6 +70,7 @@ class SecretSubstitute:
     kms_key: Any
     generate: dict[str, Any]
     description: str = ""
+    replica_regions: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,14 @@ def _secrets_via_api(stack: PreparedStack) -> None:
                 kms_key=props.get("KmsKeyId"),
                 generate=dict(props.get("GenerateSecretString") or {}),
                 description=str(props.get("Description", "")),
+                replica_regions=tuple(
+                    (
+                        str(replica["Region"]),
+                        replica["KmsKeyId"] if isinstance(replica.get("KmsKeyId"), str) else None,
+                    )
+                    for replica in props.get("ReplicaRegions", [])
+                    if isinstance(replica.get("Region"), str)
+                ),
             )
         )
         del resources[logical_id]
@@ -262,7 +271,8 @@ def _secrets_via_api(stack: PreparedStack) -> None:
                 logical_id,
                 "AWS::SecretsManager::Secret",
                 SUBSTITUTED,
-                "created through the Secrets Manager API (moto's CloudFormation skips secrets)",
+                "created through the Secrets Manager API, with its replica regions "
+                "(moto's CloudFormation skips secrets)",
             )
         )
     for logical_id, resource in list(resources.items()):
@@ -626,10 +636,15 @@ def provision_secrets(stack: PreparedStack, provider: Any) -> dict[str, Any]:
             continue
         except client.exceptions.ResourceNotFoundException:
             pass
+        replicas = [
+            {"Region": region, **({"KmsKeyId": key} if key else {})}
+            for region, key in secret.replica_regions
+        ]
         arns[secret.logical_id] = client.create_secret(
             Name=secret.name,
             Description=secret.description,
             SecretString=_generated_secret(secret.generate),
+            **({"AddReplicaRegions": replicas} if replicas else {}),
         )["ARN"]
 
     def resolve(node: Any) -> Any:

@@ -406,6 +406,17 @@ class _Validator:
         if self.emulator:
             detail += " (created by the emulator compat layer)"
         self.add("secret", primary, OK, detail)
+        replicas = {r["Region"]: r.get("Status") for r in described.get("ReplicationStatus", [])}
+        if not replicas:
+            return  # a secret without replicas: standbys read the primary's
+        for region in self.settings.standby_regions:
+            status = replicas.get(region)
+            self.add(
+                "secret-replica",
+                region,
+                OK if status == "InSync" else FAIL,
+                f"{name} replica {status or 'missing'}",
+            )
 
 
 def validate_deployment(

@@ -185,6 +185,10 @@ def test_secret_and_attachment_substituted_by_api_token(tmp_path: Path) -> None:
                 "Type": "AWS::SecretsManager::Secret",
                 "Properties": {
                     "Name": "app/db",
+                    "ReplicaRegions": [
+                        {"Region": "us-west-2", "KmsKeyId": "alias/b"},
+                        {"Region": "eu-west-1", "KmsKeyId": {"Ref": "SomeKey"}},
+                    ],
                     "GenerateSecretString": {
                         "SecretStringTemplate": '{"username": "admin"}',
                         "GenerateStringKey": "password",
@@ -222,6 +226,7 @@ def test_secret_and_attachment_substituted_by_api_token(tmp_path: Path) -> None:
     token = compat.SECRET_TOKEN % "Secret"
     assert prepared.template["Outputs"]["SecretArn"]["Value"] == token
     assert [s.name for s in prepared.secrets] == ["app/db"]
+    assert prepared.secrets[0].replica_regions == (("us-west-2", "alias/b"), ("eu-west-1", None))
     assert {n.handling for n in prepared.notes} == {compat.SUBSTITUTED}
 
 
