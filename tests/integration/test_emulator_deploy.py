@@ -72,6 +72,20 @@ def test_not_emulated_resources_are_named_and_never_counted(
     assert ("AWS::SecretsManager::Secret", "us-east-1") in substituted
 
 
+def test_db_secret_carries_the_attached_instance(
+    deployed: DeployResult, default_synth: Synthesized, emulator_provider: Boto3ClientProvider
+) -> None:
+    settings = default_synth.settings
+    names = Names(settings)
+    sm = emulator_provider.client("secretsmanager", settings.primary_region)
+    value = json.loads(
+        sm.get_secret_value(SecretId=names.db_secret(settings.primary_region))["SecretString"]
+    )
+    assert value["host"] == deployed.outputs[names.data_stack("us-east-1")]["DbEndpoint"]
+    assert value["username"]
+    assert len(value["password"]) == 32
+
+
 def test_redeploy_is_a_noop(
     deployed: DeployResult, default_synth: Synthesized, emulator_provider: Boto3ClientProvider
 ) -> None:

@@ -93,6 +93,7 @@ class PreparedStack:
     notes: list[CompatNote] = field(default_factory=list)
     secrets: list[SecretSubstitute] = field(default_factory=list)
     applications: list[PropertyApplication] = field(default_factory=list)
+    attachments: list[tuple[str, str]] = field(default_factory=list)  # (secret name, DB id)
     dropped_exports: list[str] = field(default_factory=list)
 
 
@@ -278,10 +279,15 @@ def _secrets_via_api(stack: PreparedStack) -> None:
     for logical_id, resource in list(resources.items()):
         if resource.get("Type") != "AWS::SecretsManager::SecretTargetAttachment":
             continue
-        secret_ref = _ref(resource.get("Properties", {}).get("SecretId", {}) or {})
-        if secret_ref and any(s.logical_id == secret_ref for s in stack.secrets):
+        props = resource.get("Properties", {})
+        secret_ref = _ref(props.get("SecretId", {}) or {})
+        secret = next((s for s in stack.secrets if s.logical_id == secret_ref), None)
+        if secret_ref and secret is not None:
             attachment_secret[logical_id] = secret_ref
             del resources[logical_id]
+            target = _ref(props.get("TargetId", {}) or {})
+            if target and props.get("TargetType") == "AWS::RDS::DBInstance":
+                stack.attachments.append((secret.name, target))
             stack.notes.append(
                 CompatNote(
                     stack.name,
@@ -289,8 +295,8 @@ def _secrets_via_api(stack: PreparedStack) -> None:
                     logical_id,
                     "AWS::SecretsManager::SecretTargetAttachment",
                     SUBSTITUTED,
-                    "references resolve to the secret ARN; host and port are not written "
-                    "into the secret (moto skips attachments)",
+                    "references resolve to the secret ARN; the DB's host, port and engine "
+                    "are written into the secret after the stack (moto skips attachments)",
                 )
             )
     names = {s.logical_id for s in stack.secrets}
@@ -694,6 +700,38 @@ def apply_ignored_properties(
         if applier is not None:
             applier(provider.client(_SERVICE[app.resource_type], stack.region), physical, value)
             done.append(f"{app.logical_id}.{app.prop}")
+    return done
+
+
+def apply_attachments(
+    stack: PreparedStack, physical_ids: dict[str, str], provider: Any
+) -> list[str]:
+    """What a SecretTargetAttachment does: add the DB's connection fields to the secret."""
+    done: list[str] = []
+    for secret_name, target in stack.attachments:
+        identifier = physical_ids.get(target)
+        if not identifier:
+            continue
+        db = provider.client("rds", stack.region).describe_db_instances(
+            DBInstanceIdentifier=identifier
+        )["DBInstances"][0]
+        sm = provider.client("secretsmanager", stack.region)
+        current = sm.get_secret_value(SecretId=secret_name)["SecretString"]
+        try:
+            value = json.loads(current)
+        except ValueError:
+            continue
+        endpoint = db.get("Endpoint", {})
+        value.update(
+            {
+                "engine": db.get("Engine"),
+                "host": endpoint.get("Address"),
+                "port": endpoint.get("Port"),
+                "dbInstanceIdentifier": db["DBInstanceIdentifier"],
+            }
+        )
+        sm.put_secret_value(SecretId=secret_name, SecretString=json.dumps(value))
+        done.append(f"{secret_name} <- {db['DBInstanceIdentifier']} host and port")
     return done
 
 

@@ -240,6 +240,8 @@ def _deploy_one(
         raw_outputs, physical = _describe(cf, stack.name)
         if emulator:
             done = compat.apply_ignored_properties(prepared, raw_outputs, physical, provider)
+            if outcome.status != "unchanged":
+                done += compat.apply_attachments(prepared, physical, provider)
             for item in done:
                 say(f"{stack.name}: applied {item} through the API (moto ignores it on deploy)")
         outputs[stack.name] = compat.public_outputs(raw_outputs)
