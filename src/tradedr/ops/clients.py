@@ -52,7 +52,7 @@ class Boto3ClientProvider:
                 # The emulator accepts any credentials; never pick up a real profile for it.
                 self._session = boto3.session.Session(
                     aws_access_key_id="testing",
-                    aws_secret_access_key="testing",  # noqa: S106 - emulator-only dummy
+                    aws_secret_access_key="testing",
                 )
             else:
                 self._session = boto3.session.Session(profile_name=self.profile)
