@@ -52,11 +52,13 @@ class Fault:
     region: str | None = None
     operation: str | None = None
     times: int | None = 1
+    step: str | None = None
     fired: int = 0
 
-    def matches(self, service: str, region: str, operation: str) -> bool:
+    def matches(self, service: str, region: str, operation: str, step: str | None) -> bool:
         return (
-            (self.service is None or self.service == service)
+            (self.step is None or self.step == step)
+            and (self.service is None or self.service == service)
             and (self.region is None or self.region == region)
             and (self.operation is None or self.operation == operation)
             and (self.times is None or self.fired < self.times)
@@ -77,6 +79,16 @@ class FaultInjectingProvider:
         self.lost_region: str | None = None
         self.log = FaultLog()
         self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def set_step(self, step_id: str | None) -> None:
+        """Name the plan step running on this thread, for faults aimed at one step."""
+        self._local.step = step_id
+
+    def progress(self, event: str, step: Any, attempt: int, extra: Any = None) -> None:
+        """An executor progress hook that keeps `set_step` current."""
+        if event == "start" and step is not None:
+            self.set_step(step.id)
 
     # Region loss -----------------------------------------------------------------------
 
@@ -103,7 +115,10 @@ class FaultInjectingProvider:
             self.log.injected.append(("connection", service, region, operation))
             raise make_error("connection", service, region, operation)
         with self._lock:
-            fault = next((f for f in self.faults if f.matches(service, region, operation)), None)
+            step = getattr(self._local, "step", None)
+            fault = next(
+                (f for f in self.faults if f.matches(service, region, operation, step)), None
+            )
             if fault is None:
                 return
             fault.fired += 1

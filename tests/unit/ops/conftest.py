@@ -64,7 +64,7 @@ def build_environment(settings: Settings, runs_dir: Path) -> Environment:
         DBInstanceClass=settings.database.instance_class,
         AllocatedStorage=100,
         MasterUsername="orders_admin",
-        MasterUserPassword="not-a-real-password-1",  # noqa: S106 - moto only
+        MasterUserPassword="not-a-real-password-1",
         MultiAZ=True,
     )["DBInstance"]
     endpoints[primary] = created["Endpoint"]["Address"]
@@ -83,7 +83,7 @@ def build_environment(settings: Settings, runs_dir: Path) -> Environment:
             CidrBlock=settings.regions[region].cidr.replace("0.0/16", "1.0/24"),
             AvailabilityZone=f"{region}a",
         )["Subnet"]["SubnetId"]
-        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        image = "ami-12c6146b"  # one of moto's built-in images
         ec2.create_launch_template(
             LaunchTemplateName=f"lt-{region}",
             LaunchTemplateData={"ImageId": image, "InstanceType": "t3.large"},
@@ -117,3 +117,21 @@ def settings() -> Settings:
 def env(settings: Settings, tmp_path: Path) -> Iterator[Environment]:
     with mock_aws():
         yield build_environment(settings, tmp_path / "runs")
+
+
+def journal(runs_dir: Path, run_id: str) -> list[dict]:
+    from tradedr.ops.executor import Journal
+
+    return Journal(runs_dir / run_id / "journal.jsonl").events()
+
+
+def successful_ends(events: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for event in events:
+        if event["event"] == "step-end" and event["outcome"] in (
+            "executed",
+            "skipped",
+            "not-emulated",
+        ):
+            counts[event["step"]] = counts.get(event["step"], 0) + 1
+    return counts
