@@ -132,7 +132,8 @@ def test_fault_in_one_step_recovers_or_stops_then_resume_completes(
     assert case.step in first.message
     assert EXPECTED_REASON[case.kind] in first.message
     assert f"--resume {first.run_id}" in first.message
-    assert events[-1]["event"] == "run-end" and events[-1]["status"] == "stopped"
+    assert events[-1]["event"] == "run-end"
+    assert events[-1]["status"] == "stopped"
     if case.kind in ("access-denied", "validation"):
         assert retries == []
     else:
