@@ -170,6 +170,153 @@ def synth(
 
 # --- operations (emulator, deploy, validate, failover, backup, drill) ----------------
 
+emulator_app = typer.Typer(help="The embedded AWS emulator (moto server).", no_args_is_help=True)
+app.add_typer(emulator_app, name="emulator")
+backup_app = typer.Typer(help="Backups now, and restore tests.", no_args_is_help=True)
+app.add_typer(backup_app, name="backup")
+
+TargetOption = Annotated[
+    str,
+    typer.Option(
+        "--target",
+        "-t",
+        help="local: the embedded emulator (started for this command unless `tradedr "
+        "emulator start` runs one); aws: a real account.",
+    ),
+]
+ProfileOption = Annotated[
+    str | None, typer.Option("--profile", help="AWS profile for --target aws.")
+]
+
+
+def _progress(as_json: bool) -> Callable[[str], None]:
+    """Progress lines on stderr (rich); quiet under --json so CI logs stay short."""
+    if as_json:
+        return lambda _message: None
+    return lambda message: err_console.print(f"[dim]·[/] {message}", highlight=False)
+
+
+@emulator_app.command("start")
+@handles_errors
+def emulator_start(
+    port: Annotated[int | None, typer.Option(help="Port (default: a free one).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Start a background emulator on 127.0.0.1; later commands use it until `stop`."""
+    from tradedr.emulator.server import start_background
+
+    state, started = start_background(port)
+    if as_json:
+        emit_json({"endpoint_url": state.endpoint_url, "pid": state.pid, "started": started})
+        return
+    verb = "started" if started else "already running"
+    console.print(f"emulator {verb} at {state.endpoint_url} (pid {state.pid})")
+
+
+@emulator_app.command("stop")
+@handles_errors
+def emulator_stop() -> None:
+    """Stop the background emulator; everything deployed into it is gone."""
+    from tradedr.emulator.server import stop_background
+
+    state = stop_background()
+    console.print(f"stopped emulator pid {state.pid}" if state else "no emulator recorded")
+
+
+@emulator_app.command("status")
+@handles_errors
+def emulator_status(as_json: JsonOption = False) -> None:
+    """Is a background emulator running, and where. Exit 1 when none is."""
+    from tradedr.emulator.server import read_state
+
+    state = read_state()
+    alive = state is not None and state.alive()
+    if as_json:
+        emit_json(
+            {
+                "running": alive,
+                "endpoint_url": state.endpoint_url if state else None,
+                "pid": state.pid if state else None,
+            }
+        )
+    elif alive and state:
+        console.print(f"running at {state.endpoint_url} (pid {state.pid})")
+    else:
+        console.print("not running" + (" (stale state file)" if state else ""))
+    if not alive:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def deploy(
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the templates.")] = Path(
+        "cdk.out"
+    ),
+    as_json: JsonOption = False,
+) -> None:
+    """Deploy every stack in dependency order across regions (change sets; no-op when
+    nothing changed). Resources the emulator cannot create are listed as not emulated."""
+    from tradedr.errors import AwsOperationError
+    from tradedr.ops.deploy import run_deploy
+
+    settings = settings_from(config)
+    result, ephemeral = run_deploy(
+        settings, target=target, profile=profile, outdir=out, progress=_progress(as_json)
+    )
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        _render_deploy(result, ephemeral)
+    failure = result.failure
+    if failure is not None:
+        where = failure.failed_resource or failure.name
+        raise AwsOperationError(f"deploy failed: {failure.name}: {where}: {failure.reason}")
+
+
+def _render_deploy(result: Any, ephemeral: bool) -> None:
+    table = Table(title=f"deploy to {result.target}: {result.seconds:.1f} s")
+    table.add_column("stack", no_wrap=True)
+    table.add_column("region", no_wrap=True)
+    table.add_column("status")
+    table.add_column("created", justify="right")
+    table.add_column("not emulated", justify="right")
+    table.add_column("seconds", justify="right")
+    for s in result.stacks:
+        table.add_row(
+            s.name,
+            s.region,
+            s.status,
+            str(s.created),
+            str(len(s.not_emulated)) if s.not_emulated else "",
+            f"{s.seconds:.1f}",
+        )
+    console.print(table)
+    if result.not_emulated:
+        gaps = Table(title="not emulated (listed by the emulator, not created)")
+        gaps.add_column("stack", no_wrap=True)
+        gaps.add_column("resource")
+        gaps.add_column("type")
+        for note in result.not_emulated:
+            gaps.add_row(note.stack, note.logical_id, note.resource_type)
+        console.print(gaps)
+    if result.substituted:
+        subs = Table(title="substituted for the emulator")
+        subs.add_column("stack", no_wrap=True)
+        subs.add_column("resource")
+        subs.add_column("how")
+        for note in result.substituted:
+            subs.add_row(note.stack, note.logical_id, note.detail)
+        console.print(subs)
+    if ephemeral and result.target == "local":
+        err_console.print(
+            "note: the emulator ran for this command only and is gone; run "
+            "`tradedr emulator start` first to keep what you deploy."
+        )
+
 
 # --- runbooks ------------------------------------------------------------------------
 
