@@ -472,3 +472,34 @@ def failover(
         retry=retry,
         progress=progress,
     )
+
+
+def run_on_target(
+    operation: Callable[..., RunResult],
+    settings: Settings,
+    *,
+    target: str,
+    profile: str | None,
+    **kwargs: Any,
+) -> RunResult:
+    """Run failover or failback against `--target`: the running emulator, or real AWS.
+
+    A failover needs something deployed to act on, so the local target requires a running
+    emulator (`tradedr emulator start` + `tradedr deploy`) rather than a fresh, empty one.
+    """
+    from tradedr.ops.target import check_target, open_target
+
+    check_target(target, profile)
+    if target == "local":
+        from tradedr.emulator.server import running_emulator
+
+        if running_emulator() is None:
+            raise ConfigError(
+                "no emulator is running: start one and deploy into it first "
+                "(`tradedr emulator start && tradedr deploy`), or run `tradedr drill`, "
+                "which does both"
+            )
+    with open_target(target, profile) as opened:
+        return operation(
+            settings, opened.provider, target="local" if opened.is_emulator else "aws", **kwargs
+        )
