@@ -16,6 +16,16 @@ from tradedr.ops.actions.base import (
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
+def _subnet_group_name(ctx: ExecutionContext, region: str, name: str) -> str:
+    """The subnet group's stored name: RDS reports it lowercased on the instance, and
+    the emulator matches names case-sensitively, so look the exact name up."""
+    groups = ctx.call("rds", region, "DescribeDBSubnetGroups").get("DBSubnetGroups", [])
+    for group in groups:
+        if str(group["DBSubnetGroupName"]).lower() == name.lower():
+            return str(group["DBSubnetGroupName"])
+    return name
+
+
 class CreateReadReplica(Action):
     kind = ActionKind.CREATE_REPLICA
 
@@ -23,6 +33,7 @@ class CreateReadReplica(Action):
         return [
             ApiCall("rds", param(step, "source_region"), "DescribeDBInstances"),
             ApiCall("rds", step.region, "DescribeDBInstances"),
+            ApiCall("rds", step.region, "DescribeDBSubnetGroups"),
             ApiCall("rds", step.region, "CreateDBInstanceReadReplica"),
         ]
 
@@ -56,8 +67,10 @@ class CreateReadReplica(Action):
             like = db_instance(ctx, region, like_id) if like_id else None
             if like is not None:
                 subnet_group = (like.get("DBSubnetGroup") or {}).get("DBSubnetGroupName")
-                if subnet_group:
-                    kwargs["DBSubnetGroupName"] = subnet_group
+                # moto 5.2 resolves a cross-region replica's subnet group in the *source*
+                # region and fails; on the emulator the replica keeps the default group.
+                if subnet_group and not ctx.emulated:
+                    kwargs["DBSubnetGroupName"] = _subnet_group_name(ctx, region, subnet_group)
                 groups = [g["VpcSecurityGroupId"] for g in like.get("VpcSecurityGroups", [])]
                 if groups:
                     kwargs["VpcSecurityGroupIds"] = groups
