@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
-from conftest import Environment, journal, successful_ends
 
+from conftest import Environment, journal, successful_ends
 from tradedr.errors import TradedrError
 from tradedr.ops.actions.base import PreconditionFailedError
 from tradedr.ops.executor import Executor, RetryPolicy, classify
@@ -68,8 +68,9 @@ def test_backoff_grows_exponentially_within_the_cap() -> None:
 
 def test_dry_run_changes_nothing_and_writes_no_journal(env: Environment) -> None:
     before = (env.capacity(STANDBY), env.writers())
-    result = failover(env.settings, env.provider, to_region=STANDBY, dry_run=True,
-                      runs_dir=env.runs_dir)
+    result = failover(
+        env.settings, env.provider, to_region=STANDBY, dry_run=True, runs_dir=env.runs_dir
+    )
     assert result.status == "dry-run"
     assert not env.runs_dir.exists()
     statuses = {r.step_id: r.status for r in result.records}
@@ -98,26 +99,34 @@ def test_journal_records_every_step_with_request_ids(env: Environment) -> None:
 def test_declined_approval_stops_then_resume_continues_without_repeating(
     env: Environment,
 ) -> None:
-    first = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir,
-                     approver=lambda _prompt: False)
+    first = failover(
+        env.settings,
+        env.provider,
+        to_region=STANDBY,
+        runs_dir=env.runs_dir,
+        approver=lambda _prompt: False,
+    )
     assert first.status == "stopped"
     assert "not approved" in first.message
     assert first.exit_code == 1
     assert env.writers() == [("us-east-1", env.names.db_identifier("us-east-1"))]
-    second = resume_run(first.run_id, env.settings, env.provider, target="local",
-                        runs_dir=env.runs_dir)
+    second = resume_run(
+        first.run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir
+    )
     assert second.status == "completed"
     events = journal(env.runs_dir, first.run_id)
     assert successful_ends(events) == {s.id: 1 for s in first.plan.steps()}
-    lag_checks = [e for e in events if e["event"] == "step-start"
-                  and e["step"] == "check-lag-us-west-2"]
+    lag_checks = [
+        e for e in events if e["event"] == "step-start" and e["step"] == "check-lag-us-west-2"
+    ]
     assert len(lag_checks) == 1
 
 
 def test_resuming_a_completed_run_runs_nothing(env: Environment) -> None:
     first = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
-    again = resume_run(first.run_id, env.settings, env.provider, target="local",
-                       runs_dir=env.runs_dir)
+    again = resume_run(
+        first.run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir
+    )
     assert again.status == "completed"
     assert all(r.previous_run for r in again.records)
     starts = [e for e in journal(env.runs_dir, first.run_id) if e["event"] == "step-start"]
@@ -127,8 +136,9 @@ def test_resuming_a_completed_run_runs_nothing(env: Environment) -> None:
 def test_unknown_run_id_names_the_known_runs(env: Environment) -> None:
     done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
     with pytest.raises(TradedrError, match=done.run_id):
-        resume_run("failover-nope", env.settings, env.provider, target="local",
-                   runs_dir=env.runs_dir)
+        resume_run(
+            "failover-nope", env.settings, env.provider, target="local", runs_dir=env.runs_dir
+        )
 
 
 def test_resume_refuses_a_run_of_another_environment(env: Environment) -> None:
@@ -136,27 +146,38 @@ def test_resume_refuses_a_run_of_another_environment(env: Environment) -> None:
 
     done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
     with pytest.raises(TradedrError, match="belongs to"):
-        resume_run(done.run_id, load_settings({"environment": "other"}), env.provider,
-                   target="local", runs_dir=env.runs_dir)
+        resume_run(
+            done.run_id,
+            load_settings({"environment": "other"}),
+            env.provider,
+            target="local",
+            runs_dir=env.runs_dir,
+        )
 
 
 def lag_only(env: Environment, **kwargs: object) -> Plan:
     plan = build_failover_plan(env.settings, to_region=STANDBY, **kwargs)  # type: ignore[arg-type]
-    return plan.model_copy(update={"groups": [StepGroup(name="preconditions",
-                                                        steps=[plan.step("check-lag-us-west-2")])]})
+    return plan.model_copy(
+        update={
+            "groups": [StepGroup(name="preconditions", steps=[plan.step("check-lag-us-west-2")])]
+        }
+    )
 
 
 def put_lag(env: Environment, seconds: float) -> None:
     boto3.client("cloudwatch", region_name=STANDBY).put_metric_data(
         Namespace="AWS/RDS",
-        MetricData=[{
-            "MetricName": "ReplicaLag",
-            "Dimensions": [{"Name": "DBInstanceIdentifier",
-                            "Value": env.names.db_identifier(STANDBY)}],
-            "Timestamp": datetime.now(UTC) - timedelta(seconds=30),
-            "Value": seconds,
-            "Unit": "Seconds",
-        }],
+        MetricData=[
+            {
+                "MetricName": "ReplicaLag",
+                "Dimensions": [
+                    {"Name": "DBInstanceIdentifier", "Value": env.names.db_identifier(STANDBY)}
+                ],
+                "Timestamp": datetime.now(UTC) - timedelta(seconds=30),
+                "Value": seconds,
+                "Unit": "Seconds",
+            }
+        ],
     )
 
 
@@ -178,8 +199,13 @@ def test_lag_precondition(
 ) -> None:
     if lag is not None:
         put_lag(env, lag)
-    result = run_plan(lag_only(env, allow_data_loss=allow), env.settings, env.provider,
-                      target=target, runs_dir=env.runs_dir)  # type: ignore[arg-type]
+    result = run_plan(
+        lag_only(env, allow_data_loss=allow),
+        env.settings,
+        env.provider,
+        target=target,
+        runs_dir=env.runs_dir,
+    )  # type: ignore[arg-type]
     assert result.status == status
     record = result.record("check-lag-us-west-2")
     assert record is not None

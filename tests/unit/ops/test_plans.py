@@ -40,9 +40,7 @@ def actions(plan: Plan) -> list[ActionKind]:
 
 
 @pytest.mark.parametrize(("primary", "standby"), REGION_PAIRS)
-@pytest.mark.parametrize(
-    "posture", [p.value for p in Posture if p is not Posture.BACKUP_RESTORE]
-)
+@pytest.mark.parametrize("posture", [p.value for p in Posture if p is not Posture.BACKUP_RESTORE])
 def test_unplanned_plan_uses_no_control_plane_of_the_failed_region(
     primary: str, standby: str, posture: str
 ) -> None:
@@ -59,21 +57,23 @@ def test_unplanned_plan_uses_no_control_plane_of_the_failed_region(
 def test_practice_plan_keeps_the_primary_out_of_its_recovery_steps(
     primary: str, standby: str
 ) -> None:
-    plan = build_failover_plan(settings_for(primary, standby), to_region=standby,
-                               mode="practice")
+    plan = build_failover_plan(settings_for(primary, standby), to_region=standby, mode="practice")
     assert failed_region_violations(plan, primary) == []
     cleanup = [s for s in plan.steps() if s.phase == "cleanup"]
     assert {s.region for s in cleanup} == {primary}
     assert {s.action for s in cleanup} == {
-        ActionKind.FENCE_PRIMARY, ActionKind.UPDATE_DB_ENDPOINT, ActionKind.RETIRE_DB
+        ActionKind.FENCE_PRIMARY,
+        ActionKind.UPDATE_DB_ENDPOINT,
+        ActionKind.RETIRE_DB,
     }
 
 
 def test_the_static_check_catches_calls_into_the_failed_region() -> None:
     settings = settings_for("us-east-1", "us-west-2")
     planned = build_failover_plan(settings, to_region="us-west-2", mode="planned")
-    problems = failed_region_violations(planned.model_copy(update={"mode": "unplanned"}),
-                                        "us-east-1")
+    problems = failed_region_violations(
+        planned.model_copy(update={"mode": "unplanned"}), "us-east-1"
+    )
     flagged = {p.split(":")[0] for p in problems}
     assert flagged == {"fence-app-us-east-1", "repoint-us-east-1", "retire-db-us-east-1"}
 
@@ -93,9 +93,16 @@ def test_global_control_planes_count_as_their_home_region(
     service: str, region: str, lost: str, violates: bool
 ) -> None:
     step = Step(id="x", action=ActionKind.VERIFY_HEALTH, region=region, title="x")
-    plan = Plan(kind="failover", mode="unplanned", prefix="p", source_region=lost,
-                target_region=region, rpo_seconds=1, rto_seconds=1,
-                groups=[StepGroup(name="g", steps=[step])])
+    plan = Plan(
+        kind="failover",
+        mode="unplanned",
+        prefix="p",
+        source_region=lost,
+        target_region=region,
+        rpo_seconds=1,
+        rto_seconds=1,
+        groups=[StepGroup(name="g", steps=[step])],
+    )
     call = ApiCall(service, region, "Anything")
     assert (call.home_region == lost) is violates
     assert control_plane_region(service, region) == call.home_region
@@ -104,13 +111,19 @@ def test_global_control_planes_count_as_their_home_region(
 
 def test_arc_routing_control_is_data_plane_and_survives_any_region_loss() -> None:
     settings = settings_for("us-east-1", "us-west-2")
-    endpoints = [{"Region": r, "Endpoint": f"https://host-{r}.example/v1"}
-                 for r in ("us-east-1", "us-west-2", "eu-west-1")]
+    endpoints = [
+        {"Region": r, "Endpoint": f"https://host-{r}.example/v1"}
+        for r in ("us-east-1", "us-west-2", "eu-west-1")
+    ]
     plan = build_failover_plan(
-        settings, to_region="us-west-2", mode="unplanned",
+        settings,
+        to_region="us-west-2",
+        mode="unplanned",
         traffic_mode=TrafficMode.ROUTING_CONTROL,
-        traffic={"cluster_endpoints": endpoints,
-                 "states": {"arn:aws:route53-recovery-control::1:cell/use1": "Off"}},
+        traffic={
+            "cluster_endpoints": endpoints,
+            "states": {"arn:aws:route53-recovery-control::1:cell/use1": "Off"},
+        },
     )
     assert ActionKind.SET_ROUTING_CONTROL in actions(plan)
     assert failed_region_violations(plan, "us-east-1") == []
@@ -120,7 +133,9 @@ def test_global_accelerator_dial_needs_us_west_2_so_an_unplanned_plan_from_it_is
     settings = settings_for("us-west-2", "us-east-1")
     with pytest.raises(Exception, match="globalaccelerator"):
         build_failover_plan(
-            settings, to_region="us-east-1", mode="unplanned",
+            settings,
+            to_region="us-east-1",
+            mode="unplanned",
             traffic_mode=TrafficMode.TRAFFIC_DIAL,
             traffic={"endpoint_group_arn": "arn:aws:globalaccelerator::1:accelerator/a"},
         )
@@ -129,22 +144,40 @@ def test_global_accelerator_dial_needs_us_west_2_so_an_unplanned_plan_from_it_is
 @pytest.mark.parametrize(
     ("mode", "expected"),
     [
-        ("planned", [
-            ActionKind.CHECK_REPLICA_LAG, ActionKind.MANUAL_APPROVAL, ActionKind.SCALE_ASG,
-            ActionKind.FENCE_PRIMARY, ActionKind.WAIT_REPLICA, ActionKind.PROMOTE_REPLICA,
-            ActionKind.UPDATE_DB_ENDPOINT, ActionKind.UPDATE_DB_ENDPOINT, ActionKind.RETIRE_DB,
-            ActionKind.SHIFT_TRAFFIC, ActionKind.VERIFY_HEALTH,
-        ]),
-        ("unplanned", [
-            ActionKind.CHECK_REPLICA_LAG, ActionKind.MANUAL_APPROVAL, ActionKind.SCALE_ASG,
-            ActionKind.PROMOTE_REPLICA, ActionKind.UPDATE_DB_ENDPOINT, ActionKind.SHIFT_TRAFFIC,
-            ActionKind.VERIFY_HEALTH,
-        ]),
+        (
+            "planned",
+            [
+                ActionKind.CHECK_REPLICA_LAG,
+                ActionKind.MANUAL_APPROVAL,
+                ActionKind.SCALE_ASG,
+                ActionKind.FENCE_PRIMARY,
+                ActionKind.WAIT_REPLICA,
+                ActionKind.PROMOTE_REPLICA,
+                ActionKind.UPDATE_DB_ENDPOINT,
+                ActionKind.UPDATE_DB_ENDPOINT,
+                ActionKind.RETIRE_DB,
+                ActionKind.SHIFT_TRAFFIC,
+                ActionKind.VERIFY_HEALTH,
+            ],
+        ),
+        (
+            "unplanned",
+            [
+                ActionKind.CHECK_REPLICA_LAG,
+                ActionKind.MANUAL_APPROVAL,
+                ActionKind.SCALE_ASG,
+                ActionKind.PROMOTE_REPLICA,
+                ActionKind.UPDATE_DB_ENDPOINT,
+                ActionKind.SHIFT_TRAFFIC,
+                ActionKind.VERIFY_HEALTH,
+            ],
+        ),
     ],
 )
 def test_failover_step_order(mode: str, expected: list[ActionKind]) -> None:
-    plan = build_failover_plan(settings_for("us-east-1", "us-west-2"), to_region="us-west-2",
-                               mode=mode)  # type: ignore[arg-type]
+    plan = build_failover_plan(
+        settings_for("us-east-1", "us-west-2"), to_region="us-west-2", mode=mode
+    )  # type: ignore[arg-type]
     assert actions(plan) == expected
 
 
@@ -156,8 +189,9 @@ def test_planned_plan_fences_before_promoting_and_promotes_before_retiring() -> 
 
 
 def test_scale_step_uses_the_region_active_capacity() -> None:
-    settings = load_settings({"regions": {"us-west-2": {"asg_min": 3, "asg_desired": 4,
-                                                         "asg_max": 9}}})
+    settings = load_settings(
+        {"regions": {"us-west-2": {"asg_min": 3, "asg_desired": 4, "asg_max": 9}}}
+    )
     plan = build_failover_plan(settings, to_region="us-west-2")
     scale = plan.step("scale-us-west-2")
     assert (scale.params["min"], scale.params["desired"], scale.params["max"]) == (3, 4, 9)
@@ -176,8 +210,11 @@ def test_lag_precondition_carries_the_rpo_and_the_data_loss_choice() -> None:
     [
         ({}, "eu-west-1", "not a region"),
         ({}, "us-east-1", "failing over from"),
-        ({"posture": "backup-restore", "targets": {"rpo_seconds": 3600}}, "us-west-2",
-         "no live replica"),
+        (
+            {"posture": "backup-restore", "targets": {"rpo_seconds": 3600}},
+            "us-west-2",
+            "no live replica",
+        ),
     ],
 )
 def test_bad_failover_requests_are_config_errors(data: dict, to: str, message: str) -> None:
@@ -193,8 +230,10 @@ def test_plan_round_trips_through_json_and_prints_every_step() -> None:
     for step in plan.steps():
         assert step.id in text
     summary = plan.summary()
-    assert {c["operation"] for c in summary["api_calls"]} >= {"PromoteReadReplica",
-                                                              "UpdateAutoScalingGroup"}
+    assert {c["operation"] for c in summary["api_calls"]} >= {
+        "PromoteReadReplica",
+        "UpdateAutoScalingGroup",
+    }
 
 
 def test_step_ids_are_unique() -> None:
