@@ -4,6 +4,7 @@ function each, and render. Exit codes: 0 ok, 1 a gate/check/target failed,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tradedr.config import DEFAULT_CONFIG_NAME, Settings, load_config
@@ -44,7 +46,8 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         "-c",
-        help=f"Config file (TOML). Default: ./{DEFAULT_CONFIG_NAME} if present, else built-in defaults.",
+        help=f"Config file (TOML). Default: ./{DEFAULT_CONFIG_NAME} if present, "
+        "else the built-in defaults.",
         dir_okay=False,
     ),
 ]
@@ -59,7 +62,9 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except TradedrError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper
@@ -166,6 +171,134 @@ def synth(
 
 
 # --- analyses (rto, cost, plan) ------------------------------------------------------
+
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates",
+        help="Read templates from this directory (e.g. cdk.out) instead of synthesizing.",
+        file_okay=False,
+    ),
+]
+FallbackOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fallback-region",
+        help="Fill prices missing from the snapshot with this region's (each line labelled).",
+    ),
+]
+SynthDirOption = Annotated[
+    Path, typer.Option("--synth-dir", help="Where to synthesize when --templates is not given.")
+]
+
+
+def _progress(message: str) -> None:
+    err_console.print(message, highlight=False)
+
+
+@app.command()
+@handles_errors
+def rto(
+    config: ConfigOption = None,
+    templates: TemplatesOption = None,
+    synth_dir: SynthDirOption = Path("cdk.out"),
+    as_json: JsonOption = False,
+) -> None:
+    """Recovery time per failure scenario and data loss per store, from the templates.
+
+    Exit 0 when every scenario's p99 RTO and every RPO meet the config's targets, else 1.
+    """
+    from tradedr.analysis.service import run_rto
+    from tradedr.report.console import render_rto
+
+    settings = settings_from(config)
+    report = run_rto(
+        settings,
+        templates_dir=templates,
+        synth_dir=synth_dir,
+        progress=None if as_json else _progress,
+    )
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        render_rto(console, report)
+    if not report.met:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def cost(
+    config: ConfigOption = None,
+    templates: TemplatesOption = None,
+    synth_dir: SynthDirOption = Path("cdk.out"),
+    live: Annotated[
+        bool, typer.Option("--live", help="Ask the AWS Price List API instead of the snapshot.")
+    ] = False,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="AWS profile for --live.")
+    ] = None,
+    fallback_region: FallbackOption = None,
+    compare_postures: Annotated[
+        bool,
+        typer.Option("--compare-postures", help="One row per DR posture: cost vs RTO and RPO."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Monthly cost per region and service from the templates and the [usage] config."""
+    from tradedr.analysis.service import run_cost
+    from tradedr.report.console import render_cost
+
+    settings = settings_from(config)
+    result = run_cost(
+        settings,
+        templates_dir=templates,
+        synth_dir=synth_dir,
+        live=live,
+        profile=profile,
+        fallback_region=fallback_region,
+        compare=compare_postures,
+        progress=None if as_json else _progress,
+    )
+    if as_json:
+        emit_json(result.to_dict())
+        return
+    render_cost(console, result)
+
+
+@app.command()
+@handles_errors
+def plan(
+    config: ConfigOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for the HTML report and summary.")
+    ] = Path("report"),
+    live: Annotated[bool, typer.Option("--live", help="Live prices (AWS Price List API).")] = False,
+    fallback_region: FallbackOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change review in one step: synth, checks, RTO/RPO, cost and posture trade-off.
+
+    Writes OUT/report.html (self-contained, with charts) and OUT/summary.md for the pull
+    request. Exit 1 when a check fails or a recovery target is missed.
+    """
+    from tradedr.report.plan import run_plan
+
+    settings = settings_from(config)
+    result = run_plan(
+        settings,
+        out,
+        live=live,
+        fallback_region=fallback_region,
+        progress=None if as_json else _progress,
+    )
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        console.print(result.summary_line())
+        console.print(f"report: {result.html_path}\nsummary: {result.markdown_path}")
+    if not result.passed:
+        raise typer.Exit(1)
 
 
 # --- operations (emulator, deploy, validate, failover, backup, drill) ----------------
@@ -275,6 +408,156 @@ def deploy(
     if failure is not None:
         where = failure.failed_resource or failure.name
         raise AwsOperationError(f"deploy failed: {failure.name}: {where}: {failure.reason}")
+
+
+@app.command()
+@handles_errors
+def validate(
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the deployment with boto3: VPC, ALB and targets, ASG capacity, RDS and its
+    replicas, DynamoDB, S3 replication, Route 53, alarms, secret. Exit 1 if any fails."""
+    from tradedr.ops.validate import run_validate
+
+    settings = settings_from(config)
+    report = run_validate(settings, target=target, profile=profile)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        table = Table(title=f"validate {settings.prefix} on {target}")
+        table.add_column("check", no_wrap=True)
+        table.add_column("region", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("detail")
+        colour = {"ok": "green", "fail": "red", "not-emulated": "yellow"}
+        for c in report.checks:
+            table.add_row(c.name, c.region, f"[{colour[c.status]}]{c.status}[/]", c.detail)
+        console.print(table)
+        failed = sum(1 for c in report.checks if c.status == "fail")
+        console.print("passed" if report.passed else f"[red]{failed} checks failed[/]")
+    if not report.passed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def destroy(
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    delete_data: Annotated[
+        bool,
+        typer.Option(
+            "--delete-data",
+            help="Also delete the data and replica stacks, after final RDS snapshots and a "
+            "DynamoDB backup. Retained resources (backup vault, bucket, key, table) stay.",
+        ),
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Delete the stacks in reverse order. Stateful stacks stay unless --delete-data."""
+    from tradedr.ops.destroy import run_destroy
+
+    settings = settings_from(config)
+    if not yes and not as_json:
+        scope = "ALL stacks including data" if delete_data else "the global and app stacks"
+        typer.confirm(f"Delete {scope} of {settings.prefix} on {target}?", abort=True)
+    result = run_destroy(
+        settings,
+        target=target,
+        profile=profile,
+        delete_data=delete_data,
+        progress=_progress(as_json),
+    )
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        for label, items in (
+            ("deleted", result.deleted),
+            ("kept (stateful; --delete-data to remove)", result.kept),
+            ("final backups", result.final_backups),
+            ("retained by DeletionPolicy", result.retained),
+            ("failed", result.failed),
+        ):
+            if items:
+                console.print(f"[bold]{label}:[/]")
+                for item in items:
+                    console.print(f"  {item}", highlight=False)
+    if not result.ok:
+        raise typer.Exit(3)
+
+
+def _render_backup(result: Any, title: str) -> None:
+    table = Table(title=title)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("region", no_wrap=True)
+    table.add_column("identifier")
+    table.add_column("status", no_wrap=True)
+    table.add_column("seconds", justify="right")
+    table.add_column("detail")
+    for item in result.items:
+        table.add_row(
+            item.kind,
+            item.region,
+            item.identifier,
+            item.status,
+            f"{item.seconds:.1f}",
+            item.detail,
+        )
+    console.print(table)
+
+
+@backup_app.command("now")
+@handles_errors
+def backup_now_command(
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """RDS snapshot copied to every standby, DynamoDB backup and export to S3, and an AWS
+    Backup job (not emulated locally). Exit 1 if any of them failed."""
+    from tradedr.ops.backup import run_backup_now
+
+    settings = settings_from(config)
+    result = run_backup_now(settings, target=target, profile=profile, progress=_progress(as_json))
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        _render_backup(result, f"backup now: {settings.prefix} on {target}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@backup_app.command("restore-test")
+@handles_errors
+def backup_restore_test(
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    region: Annotated[
+        str | None, typer.Option(help="Region to restore into (default: the first standby).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Restore the latest snapshot and table backup into scratch resources, read them,
+    delete them, and report how long each restore took. Exit 1 if a restore failed."""
+    from tradedr.ops.backup import run_restore_test
+
+    settings = settings_from(config)
+    result = run_restore_test(
+        settings, target=target, profile=profile, region=region, progress=_progress(as_json)
+    )
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        _render_backup(result, f"restore test: {settings.prefix} on {target}")
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 def _render_deploy(result: Any, ephemeral: bool) -> None:
@@ -551,8 +834,44 @@ def drill(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: run the command, then leave without interpreter teardown.
+
+    A synth leaves ~100k CDK/jsii objects behind; tearing the interpreter down to free
+    them took 0.4-0.7 s of the whole run. Exit handlers (jsii stops its Node process,
+    logging flushes) still run, and stdout/stderr are flushed before the process ends.
+    Set TRADEDR_FULL_EXIT=1 for a normal interpreter exit (e.g. under `python -m cProfile`).
+    """
+    import os
+
+    if os.environ.get("TRADEDR_FULL_EXIT"):
+        app()
+        return
+    try:
+        app()
+        code: int = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            sys.stderr.write(f"{exc.code}\n")
+            code = 1
+    _exit_now(code)
+
+
+def _exit_now(code: int) -> None:
+    """What interpreter shutdown does that matters (threads, exit handlers, flush), then exit."""
+    import atexit
+    import os
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ value is caught once, up front, with a message that names the field.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
+import json
 import re
 import tomllib
 from enum import StrEnum
@@ -57,11 +59,22 @@ POSTURE_ORDER: tuple[Posture, ...] = tuple(Posture)
 
 @cache
 def known_regions() -> frozenset[str]:
-    """Commercial AWS regions as botocore's endpoint data knows them (no network needed)."""
-    import boto3
+    """Commercial AWS regions with EC2, from botocore's bundled endpoint data (no network).
 
-    session = boto3.session.Session()
-    return frozenset(session.get_available_regions("ec2"))
+    Reads `botocore/data/endpoints.json` directly: the same answer as boto3's
+    `Session().get_available_regions("ec2")` without importing boto3 (~0.2 s), which
+    every command would otherwise pay just to validate its config.
+    """
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("config error: botocore is not installed; cannot validate regions")
+    endpoints = Path(next(iter(spec.submodule_search_locations))) / "data" / "endpoints.json"
+    data = json.loads(endpoints.read_text(encoding="utf-8"))
+    for partition in data["partitions"]:
+        if partition["partition"] == "aws":
+            ec2_endpoints = partition["services"]["ec2"]["endpoints"]
+            return frozenset(name for name in ec2_endpoints if name in partition["regions"])
+    return frozenset()
 
 
 # Regions whose AZ letters do not start at "a" for most accounts.
@@ -91,7 +104,8 @@ REQUIRED_TAG_KEYS: tuple[str, ...] = (
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    # Strict: TOML has real integers and booleans, so "yes" or "6" is a typo, not a value.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, strict=True)
 
 
 class RegionSettings(_Model):
@@ -125,18 +139,29 @@ class RegionSettings(_Model):
 
     @model_validator(mode="after")
     def _capacity_order(self) -> RegionSettings:
-        if not self.asg_min <= self.asg_desired <= self.asg_max:
+        # Messages start with the offending field; _format_error appends it to the location.
+        if self.asg_min > self.asg_desired:
             raise ValueError(
-                f"ASG sizes must satisfy asg_min <= asg_desired <= asg_max, "
-                f"got {self.asg_min} / {self.asg_desired} / {self.asg_max}"
+                f"asg_min: {self.asg_min} is above asg_desired {self.asg_desired} "
+                "(need asg_min <= asg_desired <= asg_max)"
+            )
+        if self.asg_desired > self.asg_max:
+            raise ValueError(
+                f"asg_desired: {self.asg_desired} is above asg_max {self.asg_max} "
+                "(need asg_min <= asg_desired <= asg_max)"
             )
         return self
 
 
-class DatabaseSettings(_Model):
-    """The orders database: RDS MySQL Multi-AZ in the primary, read replicas in standbys."""
+AURORA_DEFAULT_VERSION = "8.0.mysql_aurora.3.08.0"
 
-    engine: Literal["mysql"] = "mysql"
+
+class DatabaseSettings(_Model):
+    """The orders database: RDS MySQL Multi-AZ in the primary with cross-region read
+    replicas, or an Aurora MySQL global database (secondary cluster per standby) for
+    sub-second replication and about a minute of managed failover."""
+
+    engine: Literal["mysql", "aurora-mysql-global"] = "mysql"
     engine_version: str = "8.0.39"
     instance_class: str = "db.r6g.large"
     multi_az: bool = True
@@ -151,12 +176,36 @@ class DatabaseSettings(_Model):
             raise ValueError(f"{value!r} is not an RDS instance class such as 'db.r6g.large'")
         return value
 
-    @field_validator("engine_version")
+    @model_validator(mode="before")
     @classmethod
-    def _version(cls, value: str) -> str:
-        if not re.fullmatch(r"8\.0\.\d+|8\.4\.\d+", value):
-            raise ValueError(f"{value!r} is not a supported MySQL version (8.0.x or 8.4.x)")
-        return value
+    def _aurora_default_version(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("engine") == "aurora-mysql-global":
+            data = {"engine_version": AURORA_DEFAULT_VERSION, **data}
+        return data
+
+    @model_validator(mode="after")
+    def _version_for_engine(self) -> DatabaseSettings:
+        if self.engine == "mysql" and not re.fullmatch(r"8\.0\.\d+|8\.4\.\d+", self.engine_version):
+            raise ValueError(
+                f"database.engine_version: {self.engine_version!r} is not a supported MySQL "
+                "version (8.0.x or 8.4.x)"
+            )
+        if self.engine == "aurora-mysql-global":
+            if not re.fullmatch(r"8\.0\.mysql_aurora\.3\.\d+\.\d+", self.engine_version):
+                raise ValueError(
+                    f"database.engine_version: {self.engine_version!r} is not an Aurora MySQL 3 "
+                    f"version such as {AURORA_DEFAULT_VERSION!r}"
+                )
+            if not self.instance_class.startswith(("db.r", "db.x")):
+                raise ValueError(
+                    f"database.instance_class: Aurora global databases need a memory-optimized "
+                    f"class (db.r*), got {self.instance_class!r}"
+                )
+        return self
+
+    @property
+    def is_aurora_global(self) -> bool:
+        return self.engine == "aurora-mysql-global"
 
 
 class SessionsSettings(_Model):
@@ -172,6 +221,9 @@ class RoutingSettings(_Model):
 
     domain_name: str = "trading.example.com"
     record_name: str = "app"
+    # How traffic moves at failover: Route 53 health-check failover records ("dns-failover"),
+    # Route 53 ARC routing controls ("arc"), or Global Accelerator's traffic dial.
+    traffic: Literal["dns-failover", "arc", "global-accelerator"] = "dns-failover"
     health_check_interval_seconds: Literal[10, 30] = 10
     health_check_failure_threshold: Annotated[int, Field(ge=1, le=10)] = 3
     health_check_path: str = "/health"
@@ -192,10 +244,17 @@ class RoutingSettings(_Model):
 
 
 class TargetSettings(_Model):
-    """Recovery objectives the analyses and gates measure against."""
+    """Recovery objectives the analyses and gates measure against.
 
-    rto_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 300
+    `rpo_seconds` applies to the transactional stores (orders DB, sessions table); objects
+    and backup copies have their own, looser objectives because their replication
+    mechanisms are bounded differently (S3 RTC: 15 minutes; backups: their schedule).
+    """
+
+    rto_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 600
     rpo_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 60
+    objects_rpo_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 900
+    backup_rpo_seconds: Annotated[int, Field(ge=0, le=30 * 24 * 3600)] = 24 * 3600
 
 
 class TagSettings(_Model):
@@ -217,8 +276,38 @@ class TagSettings(_Model):
     def _extra(cls, value: dict[str, str]) -> dict[str, str]:
         clash = sorted(set(value) & set(REQUIRED_TAG_KEYS))
         if clash:
-            raise ValueError(f"{', '.join(clash)} are set by tradedr and cannot be overridden")
+            what = "is a required tag" if len(clash) == 1 else "are required tags"
+            raise ValueError(f"{', '.join(clash)} {what} set by tradedr and cannot be overridden")
         return value
+
+
+class UsageSettings(_Model):
+    """Monthly usage the cost model cannot read from templates, per region that serves
+    traffic (the primary; every region under active-active). Defaults describe a modest
+    trading platform; override them with measured figures from Cost Explorer."""
+
+    hours_per_month: Annotated[float, Field(gt=0, le=744)] = 730
+    alb_lcu_average: Annotated[float, Field(ge=0)] = 1.5
+    nat_processed_gb: Annotated[float, Field(ge=0)] = 500
+    internet_egress_gb: Annotated[float, Field(ge=0)] = 500
+    dynamodb_writes_millions: Annotated[float, Field(ge=0)] = 50
+    dynamodb_reads_millions: Annotated[float, Field(ge=0)] = 200
+    dynamodb_storage_gb: Annotated[float, Field(ge=0)] = 2
+    s3_storage_gb: Annotated[float, Field(ge=0)] = 500
+    s3_put_thousands: Annotated[float, Field(ge=0)] = 1000
+    s3_get_thousands: Annotated[float, Field(ge=0)] = 10000
+    s3_replicated_gb: Annotated[float, Field(ge=0)] = 100
+    rds_replication_gb: Annotated[float, Field(ge=0)] = 100
+    rds_backup_storage_gb: Annotated[float, Field(ge=0)] = 150
+    flow_logs_gb: Annotated[float, Field(ge=0)] = 50
+    app_logs_gb: Annotated[float, Field(ge=0)] = 20
+    log_storage_gb: Annotated[float, Field(ge=0)] = 200
+    kms_requests_10k: Annotated[float, Field(ge=0)] = 100
+    secrets_api_calls_10k: Annotated[float, Field(ge=0)] = 10
+    waf_requests_millions: Annotated[float, Field(ge=0)] = 50
+    route53_queries_millions: Annotated[float, Field(ge=0)] = 10
+    cloudtrail_data_events_100k: Annotated[float, Field(ge=0)] = 0
+    standby_usage_fraction: Annotated[float, Field(ge=0, le=1)] = 0.05
 
 
 def _default_regions() -> dict[str, RegionSettings]:
@@ -230,7 +319,7 @@ class Settings(_Model):
 
     application: str = "trading"
     environment: str = "prod"
-    posture: Posture = Posture.WARM_STANDBY
+    posture: Annotated[Posture, Field(strict=False)] = Posture.WARM_STANDBY
     primary_region: str = "us-east-1"
     standby_regions: list[str] = Field(default_factory=lambda: ["us-west-2"])
     alarm_email: str = "oncall@example.com"
@@ -240,7 +329,7 @@ class Settings(_Model):
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
     targets: TargetSettings = Field(default_factory=TargetSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
-    usage: dict[str, Any] = Field(default_factory=dict)
+    usage: UsageSettings = Field(default_factory=UsageSettings)
 
     @field_validator("application")
     @classmethod
@@ -295,9 +384,10 @@ class Settings(_Model):
             return data
         primary = data.get("primary_region", "us-east-1")
         standbys = data.get("standby_regions", ["us-west-2"])
-        if not isinstance(standbys, list):
-            return data
-        regions = dict(data.get("regions") or {})
+        regions = data.get("regions") or {}
+        if not isinstance(standbys, list) or not isinstance(regions, dict):
+            return data  # the field validators report the wrong type
+        regions = dict(regions)
         for index, region in enumerate([primary, *standbys]):
             if not isinstance(region, str):
                 continue
@@ -306,8 +396,7 @@ class Settings(_Model):
                 regions[region] = {"cidr": f"10.{index * 16}.0.0/16"}
             elif isinstance(entry, dict) and "cidr" not in entry:
                 regions[region] = {**entry, "cidr": f"10.{index * 16}.0.0/16"}
-        data = {**data, "regions": regions}
-        return data
+        return {**data, "regions": regions}
 
     @model_validator(mode="after")
     def _cross_field(self) -> Settings:
@@ -321,6 +410,8 @@ class Settings(_Model):
             raise ValueError(
                 f"regions: {', '.join(unknown)} configured but neither primary nor standby"
             )
+        for region in self.all_regions:
+            self._check_zones(region)
         networks = [(r, ipaddress.ip_network(self.regions[r].cidr)) for r in self.all_regions]
         for i, (region_a, net_a) in enumerate(networks):
             for region_b, net_b in networks[i + 1 :]:
@@ -364,6 +455,30 @@ class Settings(_Model):
                 "so an AZ loss does not become a regional failover"
             )
         return self
+
+    def _check_zones(self, region: str) -> None:
+        """Explicit AZs must belong to the region; NATs cannot outnumber the AZs."""
+        sizing = self.regions[region]
+        field = f"regions.{region}"
+        if sizing.availability_zones is not None:
+            zones = sizing.availability_zones
+            for zone in zones:
+                if not re.fullmatch(rf"{re.escape(region)}[a-z]", zone):
+                    raise ValueError(
+                        f"{field}.availability_zones: {zone!r} is not an availability zone of "
+                        f"{region} (e.g. {region}a)"
+                    )
+            if len(set(zones)) != len(zones) or not 2 <= len(zones) <= 3:
+                raise ValueError(
+                    f"{field}.availability_zones: list 2 or 3 distinct zones, got {len(zones)}"
+                    f"{' with repeats' if len(set(zones)) != len(zones) else ''}"
+                )
+        zone_count = len(self.availability_zones(region))
+        if sizing.nat_gateways is not None and sizing.nat_gateways > zone_count:
+            raise ValueError(
+                f"{field}.nat_gateways: {sizing.nat_gateways} NAT gateways but only "
+                f"{zone_count} availability zones (at most one per zone)"
+            )
 
     # Derived names ---------------------------------------------------------------
 
@@ -438,24 +553,48 @@ def _check_region(value: str) -> None:
         raise ValueError(f"{value!r} is not a known AWS region (e.g. us-east-1, eu-west-1)")
 
 
+_FIELD_PREFIX = re.compile(r"^([a-z_][\w.-]*): (.*)$", re.DOTALL)
+
+
 def _format_error(error: ValidationError) -> str:
     """One line, naming the field: the first problem pydantic found."""
     first = error.errors()[0]
     location = ".".join(str(part) for part in first["loc"])
     message = str(first["msg"]).removeprefix("Value error, ")
+    value = first.get("input")
     if first["type"] == "extra_forbidden":
         message = "unknown setting (check the spelling against `tradedr init`)"
-    elif first["type"] in ("literal_error", "enum"):
-        message = f"{message} (got {first.get('input')!r})"
+    elif first["type"] == "value_error":
+        # A model validator names the field it objects to: "asg_min: ..." -> loc.asg_min
+        # (or its full dotted path: "database.engine_version: ..." stays as it is)
+        field = _FIELD_PREFIX.match(message)
+        if field:
+            named, message = field.group(1), field.group(2)
+            if not location or named.startswith(f"{location}."):
+                location = named
+            else:
+                location = f"{location}.{named}"
+    elif isinstance(value, str | int | float | bool) and len(repr(value)) <= 60:
+        message = f"{message} (got {value!r})"
+    message = " ".join(message.split())
     return f"{location}: {message}" if location else message
 
 
 def load_settings(data: dict[str, Any]) -> Settings:
     """Validate a parsed config mapping, raising ConfigError with a single line."""
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"config error: {_format_error(exc)}") from None
+    from tradedr.infra.names import name_length_problems
+
+    problems = name_length_problems(settings)
+    if problems:
+        raise ConfigError(
+            f"config error: application/environment: too long for AWS names: {problems[0]}; "
+            "shorten application or environment"
+        )
+    return settings
 
 
 def load_config(path: Path | None) -> Settings:

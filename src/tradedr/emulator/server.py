@@ -144,15 +144,10 @@ def running_emulator() -> EmulatorState | None:
     return state if state is not None and state.alive() else None
 
 
-def start_background(port: int | None = None) -> tuple[EmulatorState, bool]:
-    """Start a detached emulator unless one runs; returns (state, started_now)."""
-    existing = running_emulator()
-    if existing is not None:
-        return existing, False
-    port = port or free_port()
-    directory = state_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    log_path = directory / "emulator.log"
+def _spawn(port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    """The emulator in its own process, so its state outlives this command (or, in tests,
+    is not shared with in-process moto mocks)."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "tradedr.emulator.server", "--port", str(port)],
@@ -166,6 +161,33 @@ def start_background(port: int | None = None) -> tuple[EmulatorState, bool]:
     except AwsOperationError:
         process.kill()
         raise
+    return process
+
+
+@contextmanager
+def emulator_process(log_path: Path) -> Iterator[str]:
+    """A separate emulator process for the duration of a block; yields its endpoint URL."""
+    port = free_port()
+    process = _spawn(port, log_path)
+    try:
+        yield f"http://{HOST}:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def start_background(port: int | None = None) -> tuple[EmulatorState, bool]:
+    """Start a detached emulator unless one runs; returns (state, started_now)."""
+    existing = running_emulator()
+    if existing is not None:
+        return existing, False
+    port = port or free_port()
+    log_path = state_dir() / "emulator.log"
+    process = _spawn(port, log_path)
     state = EmulatorState(
         pid=process.pid,
         port=port,

@@ -19,12 +19,29 @@ REGION_CODES = {
 }
 
 
+_DIRECTIONS = {
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "central": "c",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
+}
+
+
 def region_code(region: str) -> str:
-    """Short region code for names with length limits (e.g. eu-west-1 -> euw1)."""
+    """Short region code for names with length limits (eu-west-1 -> euw1, ap-southeast-1 ->
+    apse1). Distinct for every region: construct ids and names in the global stack use it."""
     if region in REGION_CODES:
         return REGION_CODES[region]
     parts = region.split("-")
-    return "".join(p[0] for p in parts[:-1]) + parts[-1] if len(parts) >= 3 else region
+    if len(parts) != 3:
+        return region
+    geography, direction, number = parts
+    return f"{geography}{_DIRECTIONS.get(direction, direction[:1])}{number}"
 
 
 @dataclass(frozen=True)
@@ -94,10 +111,10 @@ class Names:
         return f"{self.prefix}-app-{region_code(region)}"
 
     def alb(self, region: str) -> str:
-        return f"{self.prefix}-{region_code(region)}"[:32]
+        return f"{self.prefix}-{region_code(region)}"
 
     def target_group(self, region: str) -> str:
-        return f"{self.prefix}-tg-{region_code(region)}"[:32]
+        return f"{self.prefix}-tg-{region_code(region)}"
 
     def alarm_topic(self, region: str) -> str:
         return f"{self.prefix}-alarms-{region}"
@@ -112,3 +129,53 @@ class Names:
     def record_fqdn(self) -> str:
         routing = self.settings.routing
         return f"{routing.record_name}.{routing.domain_name}"
+
+    # Fast-failover options (Aurora global database, ARC, Global Accelerator)
+    @property
+    def global_cluster(self) -> str:
+        return f"{self.prefix}-orders-global"
+
+    def db_cluster(self, region: str) -> str:
+        return f"{self.prefix}-orders-{region_code(region)}"
+
+    @property
+    def traffic_stack(self) -> str:
+        return f"{self.prefix}-traffic"
+
+    @property
+    def arc_cluster(self) -> str:
+        return f"{self.prefix}-arc"
+
+    @property
+    def control_panel(self) -> str:
+        return f"{self.prefix}-panel"
+
+    def routing_control(self, region: str) -> str:
+        return f"{self.prefix}-{region}"
+
+    @property
+    def accelerator(self) -> str:
+        return f"{self.prefix}-accelerator"
+
+
+# AWS limits on the physical names tradedr sets (characters).
+NAME_LIMITS: tuple[tuple[str, int], ...] = (
+    ("alb", 32),
+    ("target_group", 32),
+    ("bucket", 63),
+    ("db_identifier", 63),
+    ("db_cluster", 63),
+    ("asg", 255),
+)
+
+
+def name_length_problems(settings: Settings) -> list[str]:
+    """Names that would exceed an AWS limit: caught at config time, never truncated."""
+    names = Names(settings)
+    problems = []
+    for region in settings.all_regions:
+        for kind, limit in NAME_LIMITS:
+            name = getattr(names, kind)(region)
+            if len(name) > limit:
+                problems.append(f"{kind} name {name!r} is {len(name)} characters (limit {limit})")
+    return problems

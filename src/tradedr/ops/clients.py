@@ -63,7 +63,7 @@ class Boto3ClientProvider:
         with self._lock:
             if key not in self._clients:
                 self._clients[key] = self.session.client(
-                    service,  # type: ignore[call-overload]
+                    service,
                     region_name=region,
                     endpoint_url=self.endpoint_url,
                     config=self._config,

@@ -12,7 +12,9 @@ from constructs import Construct
 class BackupVault(Construct):
     """Encrypted vault kept on stack delete: it holds the recovery points of last resort."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, vault_name: str, key: kms.IKey) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, vault_name: str, key: kms.IKey
+    ) -> None:
         super().__init__(scope, construct_id)
         self.vault = backup.BackupVault(
             self,
@@ -40,7 +42,9 @@ class BackupPlan(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         schedule = (
-            events.Schedule.cron(minute="0") if hourly else events.Schedule.cron(hour="5", minute="0")
+            events.Schedule.cron(minute="0")
+            if hourly
+            else events.Schedule.cron(hour="5", minute="0")
         )
         copy_actions = [
             backup.BackupPlanCopyActionProps(
@@ -64,6 +68,10 @@ class BackupPlan(Construct):
         )
         self.plan.add_selection(
             "Selection",
-            resources=[backup.BackupResource.from_arn(cdk.Fn.sub(arn)) if "${" in arn
-                       else backup.BackupResource.from_arn(arn) for arn in resource_arns],
+            resources=[
+                backup.BackupResource.from_arn(cdk.Fn.sub(arn))
+                if "${" in arn
+                else backup.BackupResource.from_arn(arn)
+                for arn in resource_arns
+            ],
         )

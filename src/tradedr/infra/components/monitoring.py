@@ -77,8 +77,13 @@ class RegionMonitoring(Construct):
             )
 
 
-def metric(namespace: str, name: str, dimensions: dict[str, str], statistic: str = "Sum",
-           period_seconds: int = 60) -> cloudwatch.Metric:
+def metric(
+    namespace: str,
+    name: str,
+    dimensions: dict[str, str],
+    statistic: str = "Sum",
+    period_seconds: int = 60,
+) -> cloudwatch.Metric:
     """A CloudWatch metric by name, so alarms need no reference to the resource's stack."""
     return cloudwatch.Metric(
         namespace=namespace,

@@ -30,8 +30,9 @@ class SessionsTable(Construct):
             if on_demand
             else dynamodb.Billing.provisioned(
                 read_capacity=dynamodb.Capacity.fixed(read_capacity),
-                write_capacity=dynamodb.Capacity.autoscaled(max_capacity=write_capacity * 10,
-                                                            min_capacity=write_capacity),
+                write_capacity=dynamodb.Capacity.autoscaled(
+                    max_capacity=write_capacity * 10, min_capacity=write_capacity
+                ),
             )
         )
         self.table = dynamodb.TableV2(

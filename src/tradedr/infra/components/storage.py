@@ -78,10 +78,14 @@ class ObjectsBucket(Construct):
             role.add_to_policy(
                 iam.PolicyStatement(
                     actions=["kms:Encrypt", "kms:GenerateDataKey"],
-                    resources=[cdk.Fn.sub(f"arn:${{AWS::Partition}}:kms:{region}:${{AWS::AccountId}}:key/*")],
+                    resources=[
+                        cdk.Fn.sub(
+                            f"arn:${{AWS::Partition}}:kms:{region}:${{AWS::AccountId}}:key/*"
+                        )
+                    ],
                     conditions={
                         "ForAnyValue:StringEquals": {
-                            "kms:ResourceAliases": key_alias_arn.split(":", 5)[-1]
+                            "kms:ResourceAliases": key_alias_arn[key_alias_arn.index("alias/") :]
                         }
                     },
                 )

@@ -1,0 +1,391 @@
+"""Post-deploy checks with boto3: does what was deployed match what the config says?
+
+Each check reads one thing through a service API in one region. On the emulator some
+answers are fabricated by moto (health checks always "Success", targets always healthy);
+those checks say so in their detail. Things the emulator does not create at all are
+"not-emulated", which does not fail validation; anything else wrong does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from tradedr.config import Settings
+from tradedr.emulator.compat import public_outputs
+from tradedr.errors import AwsOperationError
+from tradedr.infra.names import Names
+from tradedr.ops.clients import ClientProvider
+
+OK = "ok"
+FAIL = "fail"
+NOT_EMULATED = "not-emulated"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    region: str
+    status: str  # ok | fail | not-emulated
+    detail: str
+
+
+@dataclass
+class ValidationReport:
+    target: str
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.status != FAIL for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "passed": self.passed,
+            "checks": [asdict(c) for c in self.checks],
+        }
+
+
+def stack_outputs(settings: Settings, provider: ClientProvider) -> dict[str, dict[str, str]]:
+    """Outputs of every deployed stack of the config (missing stacks are left out)."""
+    names = Names(settings)
+    expected: list[tuple[str, str]] = [(names.data_stack(r), r) for r in settings.all_regions]
+    if settings.posture.replicates_data:
+        expected += [(names.replica_stack(r), r) for r in settings.standby_regions]
+    expected += [
+        (names.app_stack(r), r)
+        for r in settings.all_regions
+        if r == settings.primary_region or settings.posture.runs_standby_app
+    ]
+    expected.append((names.global_stack, settings.primary_region))
+    outputs: dict[str, dict[str, str]] = {}
+    for stack_name, region in expected:
+        cf = provider.client("cloudformation", region)
+        try:
+            stack = cf.describe_stacks(StackName=stack_name)["Stacks"][0]
+        except ClientError:
+            continue
+        outputs[stack_name] = public_outputs(
+            {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
+        )
+    return outputs
+
+
+class _Validator:
+    def __init__(
+        self,
+        settings: Settings,
+        provider: ClientProvider,
+        outputs: dict[str, dict[str, str]],
+        emulator: bool,
+    ) -> None:
+        self.settings = settings
+        self.names = Names(settings)
+        self.provider = provider
+        self.outputs = outputs
+        self.emulator = emulator
+        self.checks: list[Check] = []
+
+    def add(self, name: str, region: str, status: str, detail: str) -> None:
+        self.checks.append(Check(name, region, status, detail))
+
+    def guarded(self, name: str, region: str, check: Callable[[], None]) -> None:
+        """One failing API call fails its check, not the whole validation."""
+        try:
+            check()
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            self.add(name, region, FAIL, f"{error.get('Code')}: {error.get('Message')}")
+
+    def client(self, service: str, region: str) -> Any:
+        return self.provider.client(service, region)
+
+    # --- per-region checks --------------------------------------------------------
+
+    def vpc(self, region: str) -> None:
+        vpc_id = self.outputs.get(self.names.data_stack(region), {}).get("VpcId")
+        if not vpc_id:
+            self.add("vpc", region, FAIL, f"stack {self.names.data_stack(region)} has no VpcId")
+            return
+        vpcs = self.client("ec2", region).describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+        state = vpcs[0].get("State", "?") if vpcs else "missing"
+        cidr = vpcs[0].get("CidrBlock") if vpcs else None
+        ok = state == "available" and cidr == self.settings.regions[region].cidr
+        self.add("vpc", region, OK if ok else FAIL, f"{vpc_id} {state} {cidr}")
+
+    def alb(self, region: str) -> None:
+        elb = self.client("elbv2", region)
+        lbs = elb.describe_load_balancers(Names=[self.names.alb(region)])["LoadBalancers"]
+        state = lbs[0]["State"]["Code"] if lbs else "missing"
+        self.add(
+            "alb", region, OK if state == "active" else FAIL, f"{self.names.alb(region)} {state}"
+        )
+        tgs = elb.describe_target_groups(Names=[self.names.target_group(region)])["TargetGroups"]
+        health = elb.describe_target_health(TargetGroupArn=tgs[0]["TargetGroupArn"])
+        states = [d["TargetHealth"]["State"] for d in health["TargetHealthDescriptions"]]
+        healthy = states.count("healthy")
+        desired = self.settings.capacity(region)[1]
+        ok = healthy >= desired and len(states) == healthy
+        detail = f"{healthy}/{len(states)} targets healthy, {desired} expected"
+        if self.emulator:
+            detail += " (moto reports every registered target healthy)"
+        self.add("alb-targets", region, OK if ok else FAIL, detail)
+
+    def asg(self, region: str) -> None:
+        groups = self.client("autoscaling", region).describe_auto_scaling_groups(
+            AutoScalingGroupNames=[self.names.asg(region)]
+        )["AutoScalingGroups"]
+        if not groups:
+            self.add("asg", region, FAIL, f"{self.names.asg(region)} missing")
+            return
+        group = groups[0]
+        have = (group["MinSize"], group["DesiredCapacity"], group["MaxSize"])
+        want = self.settings.capacity(region)
+        in_service = sum(
+            1 for i in group.get("Instances", []) if i["LifecycleState"] == "InService"
+        )
+        ok = have == want and in_service == want[1]
+        self.add(
+            "asg",
+            region,
+            OK if ok else FAIL,
+            f"min/desired/max {have[0]}/{have[1]}/{have[2]} (posture wants "
+            f"{want[0]}/{want[1]}/{want[2]}), {in_service} in service",
+        )
+
+    def rds_primary(self, region: str) -> None:
+        identifier = self.names.db_identifier(region)
+        db = self.client("rds", region).describe_db_instances(DBInstanceIdentifier=identifier)[
+            "DBInstances"
+        ][0]
+        status, multi_az = db["DBInstanceStatus"], bool(db.get("MultiAZ"))
+        want_multi_az = self.settings.database.multi_az
+        ok = status == "available" and multi_az == want_multi_az
+        self.add("rds", region, OK if ok else FAIL, f"{identifier} {status}, Multi-AZ {multi_az}")
+
+    def rds_replica(self, region: str) -> None:
+        identifier = self.names.db_identifier(region)
+        db = self.client("rds", region).describe_db_instances(DBInstanceIdentifier=identifier)[
+            "DBInstances"
+        ][0]
+        source = db.get("ReadReplicaSourceDBInstanceIdentifier")
+        ok = db["DBInstanceStatus"] == "available" and bool(source)
+        self.add(
+            "rds-replica",
+            region,
+            OK if ok else FAIL,
+            f"{identifier} {db['DBInstanceStatus']}, source {source or 'none (not a replica)'}",
+        )
+        lag = self._replica_lag(region, identifier)
+        limit = self.settings.database.replica_lag_alarm_seconds
+        if lag is None:
+            status = NOT_EMULATED if self.emulator else FAIL
+            detail = "no ReplicaLag datapoints in the last 10 minutes" + (
+                " (moto publishes no RDS metrics)" if self.emulator else ""
+            )
+        else:
+            status = OK if lag <= limit else FAIL
+            detail = f"ReplicaLag {lag:.0f} s (alarm at {limit} s)"
+        self.add("rds-replica-lag", region, status, detail)
+
+    def _replica_lag(self, region: str, identifier: str) -> float | None:
+        now = dt.datetime.now(dt.UTC)
+        stats = self.client("cloudwatch", region).get_metric_statistics(
+            Namespace="AWS/RDS",
+            MetricName="ReplicaLag",
+            Dimensions=[{"Name": "DBInstanceIdentifier", "Value": identifier}],
+            StartTime=now - dt.timedelta(minutes=10),
+            EndTime=now,
+            Period=60,
+            Statistics=["Maximum"],
+        )["Datapoints"]
+        if not stats:
+            return None
+        latest = max(stats, key=lambda d: d["Timestamp"])
+        return float(latest["Maximum"])
+
+    def dynamodb(self) -> None:
+        primary = self.settings.primary_region
+        table_name = self.names.sessions_table
+        table = self.client("dynamodb", primary).describe_table(TableName=table_name)["Table"]
+        ok = table["TableStatus"] == "ACTIVE"
+        self.add("dynamodb", primary, OK if ok else FAIL, f"{table_name} {table['TableStatus']}")
+        if not self.settings.posture.replicates_data:
+            return
+        replicas = {r["RegionName"]: r.get("ReplicaStatus") for r in table.get("Replicas", [])}
+        for region in self.settings.standby_regions:
+            if region in replicas:
+                status = OK if replicas[region] == "ACTIVE" else FAIL
+                self.add("dynamodb-replica", region, status, f"replica {replicas[region]}")
+            elif self.emulator:
+                self._emulated_replica(region, table_name)
+            else:
+                self.add("dynamodb-replica", region, FAIL, f"no replica of {table_name}")
+
+    def _emulated_replica(self, region: str, table_name: str) -> None:
+        try:
+            status = self.client("dynamodb", region).describe_table(TableName=table_name)["Table"][
+                "TableStatus"
+            ]
+        except ClientError:
+            self.add("dynamodb-replica", region, FAIL, f"{table_name} missing in {region}")
+            return
+        self.add(
+            "dynamodb-replica",
+            region,
+            NOT_EMULATED,
+            f"{table_name} {status} as a separate table; global-table replication is not emulated",
+        )
+
+    def s3(self) -> None:
+        primary = self.settings.primary_region
+        bucket = self.names.bucket(primary)
+        s3 = self.client("s3", primary)
+        versioning = s3.get_bucket_versioning(Bucket=bucket).get("Status", "Disabled")
+        self.add(
+            "s3-versioning",
+            primary,
+            OK if versioning == "Enabled" else FAIL,
+            f"{bucket} versioning {versioning}",
+        )
+        if not self.settings.posture.replicates_data:
+            return
+        try:
+            config = s3.get_bucket_replication(Bucket=bucket)["ReplicationConfiguration"]
+        except ClientError as exc:
+            self.add("s3-replication", primary, FAIL, f"{bucket}: {exc}")
+            return
+        destinations = {
+            rule["Destination"]["Bucket"].rsplit(":", 1)[-1]
+            for rule in config.get("Rules", [])
+            if rule.get("Status") == "Enabled"
+        }
+        for region in self.settings.standby_regions:
+            target = self.names.bucket(region)
+            ok = target in destinations
+            detail = f"{bucket} -> {target}" + ("" if ok else " missing")
+            self.add("s3-replication", region, OK if ok else FAIL, detail)
+
+    def route53(self) -> None:
+        primary = self.settings.primary_region
+        out = self.outputs.get(self.names.global_stack, {})
+        zone_id = out.get("HostedZoneId")
+        if not zone_id:
+            self.add("route53", "global", FAIL, f"stack {self.names.global_stack} not deployed")
+            return
+        r53 = self.client("route53", primary)
+        fqdn = self.names.record_fqdn
+        records = [
+            r
+            for r in r53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+            if r["Name"].rstrip(".") == fqdn and r["Type"] == "A"
+        ]
+        with_checks = sum(1 for r in records if r.get("HealthCheckId"))
+        ok = bool(records) and with_checks == len(records)
+        self.add(
+            "route53-records",
+            "global",
+            OK if ok else FAIL,
+            f"{len(records)} A records for {fqdn}, {with_checks} with health checks",
+        )
+        for key, check_id in sorted(out.items()):
+            if not key.startswith("HealthCheck"):
+                continue
+            observations = r53.get_health_check_status(HealthCheckId=check_id)[
+                "HealthCheckObservations"
+            ]
+            healthy = sum(
+                1 for o in observations if o["StatusReport"]["Status"].startswith("Success")
+            )
+            ok = bool(observations) and healthy / len(observations) > 0.18
+            detail = f"{check_id}: {healthy}/{len(observations)} checkers healthy"
+            if self.emulator:
+                detail += " (moto reports every health check as Success)"
+            self.add(
+                f"route53-health-{key.removeprefix('HealthCheck').lower()}",
+                "global",
+                OK if ok else FAIL,
+                detail,
+            )
+
+    def alarms(self, region: str) -> None:
+        prefix = f"{self.settings.prefix}-{region}-"
+        alarms = self.client("cloudwatch", region).describe_alarms(AlarmNamePrefix=prefix)[
+            "MetricAlarms"
+        ]
+        if not alarms:
+            if self.emulator:
+                self.add(
+                    "alarms",
+                    region,
+                    NOT_EMULATED,
+                    "moto's CloudFormation does not create CloudWatch alarms",
+                )
+            else:
+                self.add("alarms", region, FAIL, f"no alarms named {prefix}*")
+            return
+        firing = [a["AlarmName"] for a in alarms if a["StateValue"] == "ALARM"]
+        detail = f"{len(alarms)} alarms" + (f", in ALARM: {', '.join(firing)}" if firing else "")
+        self.add("alarms", region, FAIL if firing else OK, detail)
+
+    def secret(self) -> None:
+        primary = self.settings.primary_region
+        name = self.names.db_secret(primary)
+        sm = self.client("secretsmanager", primary)
+        try:
+            described = sm.describe_secret(SecretId=name)
+        except ClientError:
+            self.add("secret", primary, FAIL, f"{name} missing")
+            return
+        detail = f"{name} present"
+        if described.get("RotationEnabled"):
+            detail += ", rotation on"
+        if self.emulator:
+            detail += " (created by the emulator compat layer)"
+        self.add("secret", primary, OK, detail)
+
+
+def validate_deployment(
+    settings: Settings,
+    provider: ClientProvider,
+    outputs: dict[str, dict[str, str]],
+    *,
+    target: str = "local",
+) -> ValidationReport:
+    """Run every check; never raises for a failed check, only for an unreachable endpoint."""
+    v = _Validator(settings, provider, outputs, emulator=target == "local")
+    posture = settings.posture
+    try:
+        for region in settings.all_regions:
+            v.guarded("vpc", region, partial(v.vpc, region))
+            runs_app = region == settings.primary_region or posture.runs_standby_app
+            if runs_app:
+                v.guarded("alb", region, partial(v.alb, region))
+                v.guarded("asg", region, partial(v.asg, region))
+                v.guarded("alarms", region, partial(v.alarms, region))
+        v.guarded("rds", settings.primary_region, partial(v.rds_primary, settings.primary_region))
+        if posture.replicates_data:
+            for region in settings.standby_regions:
+                v.guarded("rds-replica", region, partial(v.rds_replica, region))
+        v.guarded("dynamodb", settings.primary_region, v.dynamodb)
+        v.guarded("s3", settings.primary_region, v.s3)
+        v.guarded("route53", "global", v.route53)
+        v.guarded("secret", settings.primary_region, v.secret)
+    except BotoCoreError as exc:
+        raise AwsOperationError(f"validate: {exc}") from None
+    return ValidationReport(target=target, checks=v.checks)
+
+
+def run_validate(settings: Settings, *, target: str, profile: str | None) -> ValidationReport:
+    """Validate what is deployed on the target, reading outputs from CloudFormation."""
+    from tradedr.ops.target import open_target
+
+    with open_target(target, profile) as opened:
+        outputs = stack_outputs(settings, opened.provider)
+        return validate_deployment(settings, opened.provider, outputs, target=target)
