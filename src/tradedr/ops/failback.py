@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tradedr.config import Settings
+from tradedr.config import Posture, Settings
 from tradedr.errors import ConfigError, TradedrError
 from tradedr.infra.names import Names
 from tradedr.ops.actions.base import Target
@@ -102,6 +102,7 @@ def build_failback_plan(
                 source_region=current_region,
                 like_identifier=home_stale,
                 instance_class=settings.database.instance_class,
+                multi_az=settings.database.multi_az,
             ),
         ),
         _group(
@@ -230,6 +231,7 @@ def build_failback_plan(
                 source_region=home,
                 like_identifier=current_stale,
                 instance_class=settings.database.instance_class,
+                multi_az=settings.posture in (Posture.HOT_STANDBY, Posture.ACTIVE_ACTIVE),
             ),
         ),
         _group(

@@ -63,6 +63,8 @@ class CreateReadReplica(Action):
                 "CopyTagsToSnapshot": True,
                 "DeletionProtection": True,
             }
+            if "multi_az" in step.params:
+                kwargs["MultiAZ"] = bool(step.params["multi_az"])
             like_id = step.params.get("like_identifier")
             like = db_instance(ctx, region, like_id) if like_id else None
             if like is not None:
