@@ -636,7 +636,7 @@ def _print_plan(plan: Any) -> None:
         table.add_row(*row)
     err_console.print(table)
     for note in plan.notes:
-        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
 
 
 def _step_progress(as_json: bool) -> Callable[..., None]:
@@ -645,11 +645,15 @@ def _step_progress(as_json: bool) -> Callable[..., None]:
             return
         if event == "start":
             again = f" (attempt {attempt})" if attempt > 1 else ""
-            err_console.print(f"[dim]·[/] {step.id}{again} ...", highlight=False)
+            err_console.print(f"[dim]·[/] {step.id}{again} ...", highlight=False, soft_wrap=True)
         elif event == "retry":
-            err_console.print(f"  [yellow]retrying[/] {step.id}: {extra}", highlight=False)
+            err_console.print(
+                f"  [yellow]retrying[/] {step.id}: {extra}", highlight=False, soft_wrap=True
+            )
         elif event == "end":
-            err_console.print(f"  {extra.status} in {extra.seconds:.2f} s", highlight=False)
+            err_console.print(
+                f"  {extra.status} in {extra.seconds:.2f} s", highlight=False, soft_wrap=True
+            )
 
     return report
 
@@ -673,9 +677,11 @@ def _render_run(result: Any, as_json: bool) -> None:
             )
         console.print(table)
         if result.run_id != "dry-run":
-            console.print(f"run id {result.run_id}; journal {result.journal_path}")
+            console.print(f"run id {result.run_id}; journal {result.journal_path}", soft_wrap=True)
     if result.status == "stopped":
-        err_console.print(f"[bold red]stopped:[/] {result.message}", highlight=False)
+        err_console.print(
+            f"[bold red]stopped:[/] {result.message}", highlight=False, soft_wrap=True
+        )
         raise typer.Exit(result.exit_code)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
