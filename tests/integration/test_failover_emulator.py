@@ -132,7 +132,7 @@ def test_cli_planned_failover_dry_run_then_run_then_failback(
     dry = runner.invoke(
         app, ["failover", "--to", STANDBY, "--dry-run", "--json", "--runs-dir", runs]
     )
-    assert dry.exit_code == 1, dry.output  # verify would fail: nothing was promoted
+    assert dry.exit_code == 0, dry.output
     assert json.loads(dry.stdout)["status"] == "dry-run"
     assert deployment.capacity(STANDBY) == 1
 

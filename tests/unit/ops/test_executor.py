@@ -76,7 +76,8 @@ def test_dry_run_changes_nothing_and_writes_no_journal(env: Environment) -> None
     statuses = {r.step_id: r.status for r in result.records}
     assert statuses["check-lag-us-west-2"] == "not-emulated"  # read-only: really ran
     assert statuses["promote-us-west-2"] == "dry-run"
-    assert statuses["verify-us-west-2"] == "failed"  # nothing promoted yet: honest preview
+    assert statuses["verify-us-west-2"] == "dry-run"  # a post-condition: not checked early
+    assert result.exit_code == 0
     assert (env.capacity(STANDBY), env.writers()) == before
 
 

@@ -119,7 +119,8 @@ class Action:
     kind: ClassVar[ActionKind]
     # False when the embedded emulator has no such API: the step is reported "not emulated".
     emulated: ClassVar[bool] = True
-    # Steps that change nothing may run during a dry run.
+    # Pre-checks that change nothing really run during a dry run; post-condition checks
+    # (verify, wait for DNS or lag) would only report the state before the plan, so not.
     read_only: ClassVar[bool] = False
 
     def calls(self, step: Step) -> list[ApiCall]:

@@ -25,7 +25,6 @@ def resolve(name: str) -> set[str]:
 
 class ShiftTraffic(Action):
     kind = ActionKind.SHIFT_TRAFFIC
-    read_only = True
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [ApiCall("elbv2", step.region, "DescribeLoadBalancers")]

@@ -24,7 +24,6 @@ class HealthCheckFailedError(TradedrError):
 
 class VerifyHealth(Action):
     kind = ActionKind.VERIFY_HEALTH
-    read_only = True
 
     def calls(self, step: Step) -> list[ApiCall]:
         db_region = step.params.get("db_region", step.region)

@@ -17,7 +17,6 @@ from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 class WaitReplica(Action):
     kind = ActionKind.WAIT_REPLICA
-    read_only = True
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [
