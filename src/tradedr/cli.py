@@ -620,9 +620,10 @@ ResumeOption = Annotated[
 ]
 
 
-def _approver(yes: bool) -> Callable[[str], bool]:
+def _approver(yes: bool) -> Callable[[str], bool] | None:
+    """None approves automatically (and the journal says so)."""
     if yes:
-        return lambda _prompt: True
+        return None
     return lambda prompt: typer.confirm(prompt, default=False, err=True)
 
 

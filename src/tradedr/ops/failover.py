@@ -27,7 +27,7 @@ from botocore.exceptions import (
 from tradedr.config import Settings
 from tradedr.errors import ConfigError, TradedrError
 from tradedr.infra.names import Names
-from tradedr.ops.actions.base import ExecutionContext, Target, is_writer
+from tradedr.ops.actions.base import ExecutionContext, Target, always_approve, is_writer
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import DEFAULT_RUNS_DIR, Executor, RetryPolicy, RunResult
 from tradedr.ops.plans import (
@@ -363,7 +363,7 @@ def run_plan(
         provider=provider,
         settings=settings,
         target=target,
-        approver=approver or (lambda _prompt: True),
+        approver=approver or always_approve,
         poll_seconds=poll_seconds
         if poll_seconds is not None
         else (0.05 if target == "local" else 10.0),
@@ -398,7 +398,7 @@ def resume_run(
         provider=provider,
         settings=settings,
         target=target,
-        approver=approver or (lambda _prompt: True),
+        approver=approver or always_approve,
         poll_seconds=0.05 if target == "local" else 10.0,
         wait_timeout_seconds=60.0 if target == "local" else 1800.0,
     )

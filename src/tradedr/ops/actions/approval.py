@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, PlanAbortedError
+from tradedr.ops.actions.base import (
+    Action,
+    ExecutionContext,
+    Outcome,
+    PlanAbortedError,
+    always_approve,
+)
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
@@ -19,7 +25,9 @@ class ManualApproval(Action):
                 f"{step.id}: not approved; nothing after this step ran "
                 f"(resume with --resume {ctx.run_id} when ready)"
             )
-        return Outcome("executed", "approved")
+        if ctx.approver is always_approve:
+            return Outcome("executed", "approved automatically (--yes, or a drill)")
+        return Outcome("executed", "approved by the operator")
 
     def preview(self, ctx: ExecutionContext, step: Step) -> Outcome:
         return Outcome("dry-run", "would ask for approval")

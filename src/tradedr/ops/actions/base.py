@@ -57,7 +57,8 @@ class Outcome:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _always_approve(prompt: str) -> bool:
+def always_approve(prompt: str) -> bool:
+    """The approver of --yes and of the drill: recorded as an automatic approval."""
     return True
 
 
@@ -68,7 +69,7 @@ class ExecutionContext:
     provider: ClientProvider
     settings: Settings
     target: Target = "local"
-    approver: Callable[[str], bool] = _always_approve
+    approver: Callable[[str], bool] = always_approve
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     poll_seconds: float = 5.0
