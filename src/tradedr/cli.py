@@ -322,7 +322,7 @@ ProfileOption = Annotated[
 ]
 
 
-def _progress(as_json: bool) -> Callable[[str], None]:
+def _ops_progress(as_json: bool) -> Callable[[str], None]:
     """Progress lines on stderr (rich); quiet under --json so CI logs stay short."""
     if as_json:
         return lambda _message: None
@@ -398,7 +398,7 @@ def deploy(
 
     settings = settings_from(config)
     result, ephemeral = run_deploy(
-        settings, target=target, profile=profile, outdir=out, progress=_progress(as_json)
+        settings, target=target, profile=profile, outdir=out, progress=_ops_progress(as_json)
     )
     if as_json:
         emit_json(result.to_dict())
@@ -471,7 +471,7 @@ def destroy(
         target=target,
         profile=profile,
         delete_data=delete_data,
-        progress=_progress(as_json),
+        progress=_ops_progress(as_json),
     )
     if as_json:
         emit_json(result.to_dict())
@@ -524,7 +524,7 @@ def backup_now_command(
     from tradedr.ops.backup import run_backup_now
 
     settings = settings_from(config)
-    result = run_backup_now(settings, target=target, profile=profile, progress=_progress(as_json))
+    result = run_backup_now(settings, target=target, profile=profile, progress=_ops_progress(as_json))
     if as_json:
         emit_json(result.to_dict())
     else:
@@ -550,7 +550,7 @@ def backup_restore_test(
 
     settings = settings_from(config)
     result = run_restore_test(
-        settings, target=target, profile=profile, region=region, progress=_progress(as_json)
+        settings, target=target, profile=profile, region=region, progress=_ops_progress(as_json)
     )
     if as_json:
         emit_json(result.to_dict())

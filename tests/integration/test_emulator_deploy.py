@@ -97,6 +97,8 @@ def test_validate_passes(
         ("rds-replica", "us-west-2"),
         ("s3-replication", "us-west-2"),
         ("route53-records", "global"),
+        ("route53-endpoint", "us-east-1"),
+        ("route53-endpoint", "us-west-2"),
         ("secret", "us-east-1"),
     ]:
         assert status[key] == OK, key

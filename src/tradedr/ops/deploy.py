@@ -9,7 +9,6 @@ after a failure resumes where it stopped.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from tradedr.config import Settings
 from tradedr.emulator import compat
 from tradedr.emulator.compat import CompatNote, PreparedStack
 from tradedr.errors import AwsOperationError, TemplateError
-from tradedr.infra.names import region_code
 from tradedr.infra.synth import StackTemplate
 from tradedr.ops.clients import ClientProvider
 
@@ -50,12 +48,9 @@ STABLE_STATUSES = {
     "IMPORT_ROLLBACK_COMPLETE",
 }
 
-# Global-stack parameters and the app-stack output each one is filled from; the group is
-# the region code (names.region_code, upper case) of the app stack.
-PARAMETER_SOURCES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^AlbDns(?P<code>[A-Z0-9]+)$"), "AlbDnsName"),
-    (re.compile(r"^AlbZone(?P<code>[A-Z0-9]+)$"), "AlbHostedZoneId"),
-)
+# Template Metadata key under which the stacks name each deploy-time parameter's source
+# (another stack's output); written by tradedr.infra.stacks.sourced_parameter.
+PARAMETER_SOURCES = "tradedr:parameter-sources"
 
 
 @dataclass
@@ -152,30 +147,32 @@ def deployment_order(stacks: list[StackTemplate]) -> list[StackTemplate]:
 
 def stack_parameters(
     template: dict[str, Any],
-    stacks: list[StackTemplate],
     outputs: dict[str, dict[str, str]],
+    *,
+    emulator: bool = False,
 ) -> dict[str, str]:
-    """Values for the template's parameters that have no default, from earlier outputs."""
-    app_stack_by_code = {region_code(s.region).upper(): s.name for s in stacks if s.kind == "app"}
+    """Values for the template's parameters from earlier stacks' outputs, as the template's
+    Metadata names them; parameters with a default and no source keep their default.
+
+    On the emulator a deployed stack may lack an output because the resource behind it is
+    not emulated; the parameter then gets the same visible placeholder as in-stack refs."""
+    sources = template.get("Metadata", {}).get(PARAMETER_SOURCES, {})
     values: dict[str, str] = {}
     for name, spec in template.get("Parameters", {}).items():
-        for pattern, output_key in PARAMETER_SOURCES:
-            match = pattern.match(name)
-            if not match:
-                continue
-            source = app_stack_by_code.get(match.group("code"))
-            value = outputs.get(source or "", {}).get(output_key)
-            if value is None:
-                raise TemplateError(
-                    f"parameter {name}: needs output {output_key} of "
-                    f"{source or 'an app stack with region code ' + match.group('code')}, "
-                    "which is not deployed"
-                )
-            values[name] = value
-            break
-        else:
+        source = sources.get(name)
+        if source is None:
             if "Default" not in spec:
-                raise TemplateError(f"parameter {name} has no default and no known source")
+                raise TemplateError(f"parameter {name} has no default and no source in Metadata")
+            continue
+        value = outputs.get(source["stack"], {}).get(source["output"])
+        if value is None and emulator and source["stack"] in outputs:
+            value = f"{compat.PLACEHOLDER_PREFIX}{source['stack']}.{source['output']}"
+        if value is None:
+            raise TemplateError(
+                f"parameter {name}: needs output {source['output']} of {source['stack']}, "
+                "which is not deployed"
+            )
+        values[name] = value
     return values
 
 
@@ -236,7 +233,7 @@ def _deploy_one(
         template = (
             compat.provision_secrets(prepared, provider) if prepared.secrets else prepared.template
         )
-        parameters = stack_parameters(template, stacks, outputs)
+        parameters = stack_parameters(template, outputs, emulator=emulator)
         say(f"{stack.name} ({stack.region}): checking")
         outcome.status = _apply(cf, provider, stack, template, parameters, emulator, say)
         raw_outputs, physical = _describe(cf, stack.name)
@@ -285,14 +282,15 @@ def _classify(
     predicted = {n.logical_id: n for n in prepared.notes if n.handling == compat.NOT_EMULATED}
     outcome.created = len(listed)
     outcome.substituted = [n for n in prepared.notes if n.handling == compat.SUBSTITUTED]
-    for logical_id, resource in sorted(prepared.template.get("Resources", {}).items()):
+    resources = prepared.template.get("Resources", {})
+    for logical_id in sorted(set(resources) | set(predicted)):
         if logical_id in listed:
             continue
         note = predicted.get(logical_id) or CompatNote(
             prepared.name,
             prepared.region,
             logical_id,
-            str(resource.get("Type", "?")),
+            str(resources.get(logical_id, {}).get("Type", "?")),
             compat.NOT_EMULATED,
             "not listed by the emulator after deploy" if emulator else "not listed after deploy",
         )

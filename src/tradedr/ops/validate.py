@@ -92,6 +92,14 @@ class _Validator:
         self.emulator = emulator
         self.checks: list[Check] = []
 
+    def app_regions(self) -> list[str]:
+        posture = self.settings.posture
+        return [
+            r
+            for r in self.settings.all_regions
+            if r == self.settings.primary_region or posture.runs_standby_app
+        ]
+
     def add(self, name: str, region: str, status: str, detail: str) -> None:
         self.checks.append(Check(name, region, status, detail))
 
@@ -168,6 +176,38 @@ class _Validator:
         want_multi_az = self.settings.database.multi_az
         ok = status == "available" and multi_az == want_multi_az
         self.add("rds", region, OK if ok else FAIL, f"{identifier} {status}, Multi-AZ {multi_az}")
+
+    def aurora(self, region: str) -> None:
+        """Aurora global database: each region's cluster available and a member of the
+        global cluster (the primary as writer)."""
+        identifier = self.names.db_cluster(region)
+        rds = self.client("rds", region)
+        try:
+            cluster = rds.describe_db_clusters(DBClusterIdentifier=identifier)["DBClusters"][0]
+        except ClientError:
+            if self.emulator:
+                self.add(
+                    "aurora",
+                    region,
+                    NOT_EMULATED,
+                    f"{identifier}: moto's CloudFormation does not create Aurora clusters",
+                )
+                return
+            raise
+        members = rds.describe_global_clusters(GlobalClusterIdentifier=self.names.global_cluster)[
+            "GlobalClusters"
+        ][0]["GlobalClusterMembers"]
+        role = {m["DBClusterArn"]: m.get("IsWriter", False) for m in members}
+        writer = role.get(cluster["DBClusterArn"])
+        want_writer = region == self.settings.primary_region
+        ok = cluster["Status"] == "available" and writer is want_writer
+        self.add(
+            "aurora",
+            region,
+            OK if ok else FAIL,
+            f"{identifier} {cluster['Status']}, "
+            + ("not in the global cluster" if writer is None else "writer" if writer else "reader"),
+        )
 
     def rds_replica(self, region: str) -> None:
         identifier = self.names.db_identifier(region)
@@ -281,19 +321,36 @@ class _Validator:
             return
         r53 = self.client("route53", primary)
         fqdn = self.names.record_fqdn
-        records = [
+        zone_records = [
             r
             for r in r53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
-            if r["Name"].rstrip(".") == fqdn and r["Type"] == "A"
+            if r["Type"] == "A" and r["Name"].rstrip(".").endswith(fqdn)
         ]
-        with_checks = sum(1 for r in records if r.get("HealthCheckId"))
-        ok = bool(records) and with_checks == len(records)
+        named = [r for r in zone_records if r["Name"].rstrip(".") == fqdn]
         self.add(
             "route53-records",
             "global",
-            OK if ok else FAIL,
-            f"{len(records)} A records for {fqdn}, {with_checks} with health checks",
+            OK if named else FAIL,
+            f"{len(named)} A records for {fqdn}",
         )
+        if self.settings.routing.traffic == "global-accelerator":
+            return  # the name points at the accelerator, which health-checks the ALBs itself
+        for region in self.app_regions():
+            dns = self.outputs.get(self.names.app_stack(region), {}).get("AlbDnsName", "")
+            mine = [
+                r
+                for r in zone_records
+                if r.get("AliasTarget", {}).get("DNSName", "").rstrip(".").lower() == dns.lower()
+            ]
+            checked = [r for r in mine if r.get("HealthCheckId")]
+            ok = bool(dns) and bool(checked)
+            self.add(
+                "route53-endpoint",
+                region,
+                OK if ok else FAIL,
+                f"{len(mine)} alias records to {dns or 'no ALB output'}, "
+                f"{len(checked)} with a health check",
+            )
         for key, check_id in sorted(out.items()):
             if not key.startswith("HealthCheck"):
                 continue
@@ -369,10 +426,16 @@ def validate_deployment(
                 v.guarded("alb", region, partial(v.alb, region))
                 v.guarded("asg", region, partial(v.asg, region))
                 v.guarded("alarms", region, partial(v.alarms, region))
-        v.guarded("rds", settings.primary_region, partial(v.rds_primary, settings.primary_region))
-        if posture.replicates_data:
-            for region in settings.standby_regions:
-                v.guarded("rds-replica", region, partial(v.rds_replica, region))
+        if settings.database.is_aurora_global:
+            for region in settings.all_regions:
+                v.guarded("aurora", region, partial(v.aurora, region))
+        else:
+            v.guarded(
+                "rds", settings.primary_region, partial(v.rds_primary, settings.primary_region)
+            )
+            if posture.replicates_data:
+                for region in settings.standby_regions:
+                    v.guarded("rds-replica", region, partial(v.rds_replica, region))
         v.guarded("dynamodb", settings.primary_region, v.dynamodb)
         v.guarded("s3", settings.primary_region, v.s3)
         v.guarded("route53", "global", v.route53)

@@ -22,11 +22,19 @@ from tradedr.infra.synth import StackTemplate
 from tradedr.ops.deploy import TEMPLATE_BODY_LIMIT, deploy_all, deployment_order, stack_parameters
 
 
+SOURCES = "tradedr:parameter-sources"
+
+
 def _template(
-    outputs: dict[str, str] | None = None, params: list[str] | None = None
+    outputs: dict[str, str] | None = None, params: dict[str, tuple[str, str]] | None = None
 ) -> dict[str, Any]:
+    """`params` maps parameter -> (source stack, output), written into Metadata as the
+    stacks do."""
     return {
-        "Parameters": {p: {"Type": "String"} for p in params or []},
+        "Metadata": {
+            SOURCES: {p: {"stack": s, "output": o} for p, (s, o) in (params or {}).items()}
+        },
+        "Parameters": {p: {"Type": "String"} for p in params or {}},
         "Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {}}},
         "Outputs": {k: {"Value": v} for k, v in (outputs or {}).items()},
     }
@@ -252,7 +260,14 @@ def two_region_stacks(tmp_path: Path) -> list[StackTemplate]:
             "t-global",
             "us-east-1",
             "global",
-            _template(params=["AlbDnsUSE1", "AlbZoneUSE1", "AlbDnsUSW2", "AlbZoneUSW2"]),
+            _template(
+                params={
+                    "AlbDnsUSE1": ("t-app-us-east-1", "AlbDnsName"),
+                    "AlbZoneUSE1": ("t-app-us-east-1", "AlbHostedZoneId"),
+                    "AlbDnsUSW2": ("t-app-us-west-2", "AlbDnsName"),
+                    "AlbZoneUSW2": ("t-app-us-west-2", "AlbHostedZoneId"),
+                }
+            ),
             ["t-app-us-east-1", "t-app-us-west-2"],
         ),
     ]
@@ -288,7 +303,7 @@ def test_global_parameters_come_from_app_outputs(two_region_stacks: list[StackTe
         "t-app-us-east-1": {"AlbDnsName": "e.elb", "AlbHostedZoneId": "ZE"},
         "t-app-us-west-2": {"AlbDnsName": "w.elb", "AlbHostedZoneId": "ZW"},
     }
-    values = stack_parameters(two_region_stacks[-1].load(), two_region_stacks, outputs)
+    values = stack_parameters(two_region_stacks[-1].load(), outputs)
     assert values == {
         "AlbDnsUSE1": "e.elb",
         "AlbZoneUSE1": "ZE",
@@ -300,21 +315,24 @@ def test_global_parameters_come_from_app_outputs(two_region_stacks: list[StackTe
 @pytest.mark.parametrize(
     ("template", "message"),
     [
-        ({"Parameters": {"AlbDnsUSE1": {"Type": "String"}}}, "AlbDnsName of t-app-us-east-1"),
-        ({"Parameters": {"AlbDnsEUW9": {"Type": "String"}}}, "region code EUW9"),
-        ({"Parameters": {"Mystery": {"Type": "String"}}}, "no default and no known source"),
+        (
+            _template(params={"AlbDnsUSE1": ("t-app-us-east-1", "AlbDnsName")}),
+            "needs output AlbDnsName of t-app-us-east-1",
+        ),
+        (_template(params={"X": ("t-app-us-east-1", "NoSuchOutput")}), "NoSuchOutput"),
+        ({"Parameters": {"Mystery": {"Type": "String"}}}, "no default and no source"),
     ],
 )
 def test_unresolvable_parameters_are_template_errors(
     two_region_stacks: list[StackTemplate], template: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(TemplateError, match=message):
-        stack_parameters(template, two_region_stacks, {})
+        stack_parameters(template, {})
 
 
 def test_parameters_with_defaults_are_left_alone(two_region_stacks: list[StackTemplate]) -> None:
     template = {"Parameters": {"Ami": {"Type": "String", "Default": "/aws/service/ami"}}}
-    assert stack_parameters(template, two_region_stacks, {}) == {}
+    assert stack_parameters(template, {}) == {}
 
 
 def test_aws_target_uses_change_sets_with_untransformed_templates(
