@@ -800,7 +800,7 @@ def drill(
     from tradedr.ops.drill import run_drill, write_report
 
     settings = settings_from(config)
-    report = run_drill(settings, target=target, profile=profile, progress=_progress(as_json))
+    report = run_drill(settings, target=target, profile=profile, progress=_ops_progress(as_json))
     markdown, data = write_report(report, out)
     if as_json:
         emit_json(report.as_dict())
