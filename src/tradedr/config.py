@@ -299,6 +299,11 @@ class UsageSettings(_Model):
     s3_replicated_gb: Annotated[float, Field(ge=0)] = 100
     rds_replication_gb: Annotated[float, Field(ge=0)] = 100
     rds_backup_storage_gb: Annotated[float, Field(ge=0)] = 150
+    # Aurora (database.engine = "aurora-mysql-global"): the cluster volume, its I/O requests
+    # (Aurora Standard bills them), and the write I/Os replicated to each secondary Region.
+    aurora_storage_gb: Annotated[float, Field(ge=0)] = 100
+    aurora_io_millions: Annotated[float, Field(ge=0)] = 100
+    aurora_replicated_write_io_millions: Annotated[float, Field(ge=0)] = 50
     flow_logs_gb: Annotated[float, Field(ge=0)] = 50
     app_logs_gb: Annotated[float, Field(ge=0)] = 20
     log_storage_gb: Annotated[float, Field(ge=0)] = 200
