@@ -524,7 +524,9 @@ def backup_now_command(
     from tradedr.ops.backup import run_backup_now
 
     settings = settings_from(config)
-    result = run_backup_now(settings, target=target, profile=profile, progress=_ops_progress(as_json))
+    result = run_backup_now(
+        settings, target=target, profile=profile, progress=_ops_progress(as_json)
+    )
     if as_json:
         emit_json(result.to_dict())
     else:
@@ -800,7 +802,13 @@ def drill(
     from tradedr.ops.drill import run_drill, write_report
 
     settings = settings_from(config)
-    report = run_drill(settings, target=target, profile=profile, progress=_ops_progress(as_json))
+    report = run_drill(
+        settings,
+        target=target,
+        profile=profile,
+        runs_dir=out / "drill-runs",
+        progress=_ops_progress(as_json),
+    )
     markdown, data = write_report(report, out)
     if as_json:
         emit_json(report.as_dict())
@@ -826,7 +834,14 @@ def drill(
         console.print(
             f"total {report.total_seconds:.1f} s; measured recovery "
             + ("not reached" if recovery is None else f"{recovery:.1f} s")
-            + f" (RTO target {report.rto_seconds} s); reports: {markdown}, {data}"
+            + f" (RTO target {report.rto_seconds} s"
+            + (
+                f", modelled p50 {report.modelled_rto_seconds['p50']:.0f} s"
+                if report.modelled_rto_seconds
+                else ""
+            )
+            + f"); reports: {markdown}, {data}",
+            soft_wrap=True,
         )
         for step in report.steps:
             if step.status == "failed":

@@ -64,6 +64,8 @@ class DrillReport:
     total_seconds: float = 0.0
     measured_recovery_seconds: float | None = None
     rto_seconds: int = 0
+    # The analysis' region-loss RTO for these templates (p50/p99), to compare with.
+    modelled_rto_seconds: dict[str, float] | None = None
     run_ids: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -90,6 +92,7 @@ class DrillReport:
             "total_seconds": round(self.total_seconds, 3),
             "measured_recovery_seconds": None if recovery is None else round(recovery, 3),
             "rto_seconds": self.rto_seconds,
+            "modelled_rto_seconds": self.modelled_rto_seconds,
             "run_ids": self.run_ids,
         }
 
@@ -107,6 +110,12 @@ class DrillReport:
             + ("not reached" if recovery is None else f"{recovery:.1f} s")
             + f" (RTO target {self.rto_seconds} s)",
         ]
+        if self.modelled_rto_seconds:
+            model = self.modelled_rto_seconds
+            lines.append(
+                f"- modelled region-loss RTO (tradedr rto, same templates): p50 "
+                f"{model['p50']:.0f} s, p99 {model['p99']:.0f} s"
+            )
         if self.target == "local":
             lines.append(
                 "- on the emulator, API calls answer at once: the recovery time measures the "
@@ -346,6 +355,19 @@ def run_drill(
             return "executed", f"{len(stacks)} stacks"
 
         rec.run("synth", "all", synth)
+        if not rec.stopped:
+
+            def model() -> tuple[DrillStatus, str]:
+                from tradedr.analysis.rto import analyse_rto
+                from tradedr.analysis.templates import TemplateSet
+
+                loss = analyse_rto(TemplateSet.from_synth(settings, stacks)).scenario("region-loss")
+                report.modelled_rto_seconds = {k: loss.rto[k] for k in ("p50", "p99")}
+                return "executed", (
+                    f"region-loss RTO p50 {loss.rto['p50']:.0f} s, p99 {loss.rto['p99']:.0f} s"
+                )
+
+            rec.run("model the region-loss RTO", "all", model)
         with _drill_target(target, profile) as base:
             provider = FaultInjectingProvider(base)
             outputs: dict[str, dict[str, str]] = {}

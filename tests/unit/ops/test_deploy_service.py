@@ -21,7 +21,6 @@ from tradedr.errors import TemplateError
 from tradedr.infra.synth import StackTemplate
 from tradedr.ops.deploy import TEMPLATE_BODY_LIMIT, deploy_all, deployment_order, stack_parameters
 
-
 SOURCES = "tradedr:parameter-sources"
 
 

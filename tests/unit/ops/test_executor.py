@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
+from tests.unit.ops.moto_env import Environment, journal, successful_ends
 
-from conftest import Environment, journal, successful_ends
 from tradedr.errors import TradedrError
 from tradedr.ops.actions.base import PreconditionFailedError
 from tradedr.ops.executor import Executor, RetryPolicy, classify

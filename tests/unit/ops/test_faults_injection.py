@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from tests.unit.ops.moto_env import Environment, journal, successful_ends
 
-from conftest import Environment, journal, successful_ends
 from tradedr.ops.executor import RetryPolicy
 from tradedr.ops.failback import failback
 from tradedr.ops.failover import failover
