@@ -817,9 +817,8 @@ def drill(
             title=f"DR drill on {report.target}: {'PASSED' if report.passed else 'FAILED'}"
         )
         for column in ("#", "step", "region", "status", "seconds"):
-            table.add_column(
-                column, no_wrap=True, justify="right" if column in ("#", "seconds") else "left"
-            )
+            right = column in ("#", "seconds")
+            table.add_column(column, justify="right" if right else "left", overflow="fold")
         style = {"executed": "green", "not-emulated": "yellow", "failed": "bold red"}
         for index, step in enumerate(report.steps, start=1):
             table.add_row(
