@@ -45,11 +45,17 @@ class Benchmark:
 
 BENCHMARKS: list[Benchmark] = [
     Benchmark("synth", [TRADEDR, "synth", "--out", "{out}"], target_seconds=3.0, target_mb=400),
+    # Default config: synth + cdk-nag (AwsSolutions, PCI, NIST) + cfn-lint + DR rules.
+    Benchmark(
+        "check",
+        [TRADEDR, "check", "--format", "json", "--out", "{out}"],
+        target_seconds=15.0,
+        target_mb=700,
+    ),
     # The whole DR drill on a fresh embedded emulator (issue 5): synth, deploy, failover,
     # failback, validate, report.
     Benchmark("drill", [TRADEDR, "drill", "--out", "{out}"], target_seconds=60.0, target_mb=1000),
     # Later issues add their commands here, e.g.
-    # Benchmark("check", [TRADEDR, "check"], target_seconds=..., target_mb=...),
     # Benchmark("plan", [TRADEDR, "plan"], ...), Benchmark("drill", [TRADEDR, "drill"], ...).
 ]
 

@@ -257,6 +257,12 @@ class TargetSettings(_Model):
     backup_rpo_seconds: Annotated[int, Field(ge=0, le=30 * 24 * 3600)] = 24 * 3600
 
 
+class SecuritySettings(_Model):
+    """Account-wide security services tradedr may switch on; off unless asked for."""
+
+    security_hub: bool = False
+
+
 class TagSettings(_Model):
     """Values for the required tags that cannot be derived from the rest of the config."""
 
@@ -334,6 +340,7 @@ class Settings(_Model):
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
     targets: TargetSettings = Field(default_factory=TargetSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
     usage: UsageSettings = Field(default_factory=UsageSettings)
 
     @field_validator("application")

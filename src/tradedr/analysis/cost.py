@@ -778,7 +778,9 @@ class _Pricer:
             "AWS::EC2::EIP": lambda s, r: self.eip(s.region, r),
             "AWS::RDS::DBInstance": lambda s, r: self.rds(s.region, r),
             "AWS::DynamoDB::GlobalTable": lambda s, r: self.dynamodb(r),
-            "AWS::S3::Bucket": lambda s, r: self.bucket(s.region, r, s.region in replicated_into),
+            "AWS::S3::Bucket": lambda s, r: (
+                None if r.holds_logs else self.bucket(s.region, r, s.region in replicated_into)
+            ),
             "AWS::Backup::BackupPlan": lambda s, r: self.backup_plan(s.region, r),
             "AWS::Route53::HealthCheck": lambda s, r: self.health_check(r),
             "AWS::Route53::HostedZone": lambda s, r: self.add(

@@ -872,6 +872,8 @@ def _rpo(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
         entries.append(_sessions_rpo(templates, table, backup_rpo, backup_source, warnings))
 
     for bucket in templates.resources("AWS::S3::Bucket", region=primary):
+        if bucket.holds_logs:
+            continue
         rules = bucket.prop("ReplicationConfiguration.Rules") or []
         if not rules:
             entries.append(

@@ -92,6 +92,20 @@ class Names:
     def bucket_arn(self, region: str) -> str:
         return f"arn:${{AWS::Partition}}:s3:::{self.bucket(region)}"
 
+    def log_bucket(self, region: str) -> str:
+        return f"{self.prefix}-logs-{region}"
+
+    @property
+    def trail(self) -> str:
+        return f"{self.prefix}-trail"
+
+    @property
+    def trail_bucket(self) -> str:
+        return f"{self.prefix}-trail-{self.settings.primary_region}"
+
+    def web_acl(self, region: str) -> str:
+        return f"{self.prefix}-{region_code(region)}"
+
     def kms_alias(self, region: str) -> str:
         return f"alias/{self.prefix}-data-{region_code(region)}"
 
