@@ -468,9 +468,7 @@ def _not_emulated(stack: PreparedStack) -> None:
         for lid, res in resources.items():
             if lid in skipped or lid in dependents:
                 continue
-            needs = _direct_references(res.get("Properties", {})) & (
-                set(skipped) | set(dependents)
-            )
+            needs = _direct_references(res.get("Properties", {})) & (set(skipped) | set(dependents))
             if needs:
                 dependents[lid] = sorted(needs)[0]
                 changed = True
