@@ -29,7 +29,7 @@ system-deps:
 	fi
 
 run: install
-	$(BIN)/tradedr synth
+	$(BIN)/tradedr drill --out build/drill
 
 test: install system-deps
 	$(BIN)/pytest -q -n 2 tests

@@ -52,6 +52,9 @@ BENCHMARKS: list[Benchmark] = [
         target_seconds=15.0,
         target_mb=700,
     ),
+    # The whole DR drill on a fresh embedded emulator (issue 5): synth, deploy, failover,
+    # failback, validate, report.
+    Benchmark("drill", [TRADEDR, "drill", "--out", "{out}"], target_seconds=60.0, target_mb=1000),
     # Later issues add their commands here, e.g.
     # Benchmark("plan", [TRADEDR, "plan"], ...), Benchmark("drill", [TRADEDR, "drill"], ...).
     # Synth + a fresh embedded emulator (the temp cwd records none) + every stack (issue 5).

@@ -737,6 +737,254 @@ def _render_deploy(result: Any, ephemeral: bool) -> None:
         )
 
 
+# Failover, failback and the drill (plans and their execution) ------------------------
+
+RunsDirOption = Annotated[
+    Path,
+    typer.Option("--runs-dir", help="Where run journals are kept (one directory per RUN_ID)."),
+]
+YesOption = Annotated[
+    bool, typer.Option("--yes", "-y", help="Approve the plan's manual-approval step.")
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Print the plan and run only its read-only checks."),
+]
+ResumeOption = Annotated[
+    str | None,
+    typer.Option("--resume", metavar="RUN_ID", help="Continue an interrupted run."),
+]
+
+
+def _approver(yes: bool) -> Callable[[str], bool] | None:
+    """None approves automatically (and the journal says so)."""
+    if yes:
+        return None
+    return lambda prompt: typer.confirm(prompt, default=False, err=True)
+
+
+def _print_plan(plan: Any) -> None:
+    from tradedr.ops.plans import render_plan
+
+    table = Table(title=f"plan: {plan.title}", show_lines=True)
+    for column in ("group", "step", "action", "region", "what / verify"):
+        table.add_column(column, no_wrap=column in ("step", "region"))
+    for row in render_plan(plan):
+        table.add_row(*row)
+    err_console.print(table)
+    for note in plan.notes:
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+
+
+def _step_progress(as_json: bool) -> Callable[..., None]:
+    def report(event: str, step: Any, attempt: int, extra: Any = None) -> None:
+        if as_json:
+            return
+        if event == "start":
+            again = f" (attempt {attempt})" if attempt > 1 else ""
+            err_console.print(f"[dim]·[/] {step.id}{again} ...", highlight=False, soft_wrap=True)
+        elif event == "retry":
+            err_console.print(
+                f"  [yellow]retrying[/] {step.id}: {extra}", highlight=False, soft_wrap=True
+            )
+        elif event == "end":
+            err_console.print(
+                f"  {extra.status} in {extra.seconds:.2f} s", highlight=False, soft_wrap=True
+            )
+
+    return report
+
+
+def _render_run(result: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        table = Table(title=f"{result.plan.title}: {result.status} in {result.total_seconds:.1f} s")
+        for column in ("step", "region", "status", "seconds", "attempts", "detail"):
+            table.add_column(column, no_wrap=column in ("step", "region", "status"))
+        for record in result.records:
+            status = record.status + (" (earlier run)" if record.previous_run else "")
+            table.add_row(
+                record.step_id,
+                record.region,
+                status,
+                f"{record.seconds:.2f}",
+                str(record.attempts),
+                record.detail,
+            )
+        console.print(table)
+        if result.run_id != "dry-run":
+            console.print(f"run id {result.run_id}; journal {result.journal_path}", soft_wrap=True)
+    if result.status == "stopped":
+        err_console.print(
+            f"[bold red]stopped:[/] {result.message}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(result.exit_code)
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
+
+
+@app.command()
+@handles_errors
+def failover(
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="REGION", help="Region to fail over to.")
+    ] = None,
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    dry_run: DryRunOption = False,
+    practice: Annotated[
+        bool,
+        typer.Option("--practice", help="Rehearse the unplanned path on a healthy system."),
+    ] = False,
+    allow_data_loss: Annotated[
+        bool,
+        typer.Option(
+            "--allow-data-loss", help="Proceed when replica lag exceeds the RPO or is unknown."
+        ),
+    ] = False,
+    yes: YesOption = False,
+    resume: ResumeOption = None,
+    runs_dir: RunsDirOption = Path(".tradedr/runs"),
+    as_json: JsonOption = False,
+) -> None:
+    """Fail over to REGION: build the plan, print it, ask for approval, run it.
+
+    Planned when the primary answers (fence, catch up, promote, retire the old writer);
+    unplanned when it does not (nothing in the failed region is called).
+    """
+    from tradedr.ops.failover import failover as failover_service
+    from tradedr.ops.failover import run_on_target
+
+    result = run_on_target(
+        failover_service,
+        settings_from(config),
+        target=target,
+        profile=profile,
+        to_region=to,
+        dry_run=dry_run,
+        practice=practice,
+        allow_data_loss=allow_data_loss,
+        approver=_approver(yes),
+        resume=resume,
+        runs_dir=runs_dir,
+        progress=_step_progress(as_json),
+        on_plan=None if as_json else _print_plan,
+    )
+    _render_run(result, as_json)
+
+
+@app.command()
+@handles_errors
+def failback(
+    to: Annotated[
+        str | None,
+        typer.Option("--to", metavar="REGION", help="Home region (default: the primary)."),
+    ] = None,
+    from_region: Annotated[
+        str | None,
+        typer.Option("--from", metavar="REGION", help="Current writer region (default: found)."),
+    ] = None,
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    dry_run: DryRunOption = False,
+    yes: YesOption = False,
+    resume: ResumeOption = None,
+    runs_dir: RunsDirOption = Path(".tradedr/runs"),
+    as_json: JsonOption = False,
+) -> None:
+    """Return to the home region: retire its stale writer, replicate back, catch up, then
+    run the reverse plan and rebuild the standby replica."""
+    from tradedr.ops.failback import failback as failback_service
+    from tradedr.ops.failover import run_on_target
+
+    result = run_on_target(
+        failback_service,
+        settings_from(config),
+        target=target,
+        profile=profile,
+        to_region=to,
+        from_region=from_region,
+        dry_run=dry_run,
+        approver=_approver(yes),
+        resume=resume,
+        runs_dir=runs_dir,
+        progress=_step_progress(as_json),
+        on_plan=None if as_json else _print_plan,
+    )
+    _render_run(result, as_json)
+
+
+@app.command()
+@handles_errors
+def drill(
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for drill-report.md/.json.")
+    ] = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """The DR drill: deploy, seed, validate, lose the primary, fail over, fail back, report.
+
+    On the emulator by default (a fresh one, started for the drill). Exit 0 only when
+    every emulated step succeeded; steps the emulator cannot perform are "not-emulated".
+    """
+    from tradedr.ops.drill import run_drill, write_report
+
+    settings = settings_from(config)
+    report = run_drill(
+        settings,
+        target=target,
+        profile=profile,
+        runs_dir=out / "drill-runs",
+        progress=_ops_progress(as_json),
+    )
+    markdown, data = write_report(report, out)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        table = Table(
+            title=f"DR drill on {report.target}: {'PASSED' if report.passed else 'FAILED'}"
+        )
+        for column in ("#", "step", "region", "status", "seconds"):
+            right = column in ("#", "seconds")
+            table.add_column(column, justify="right" if right else "left", overflow="fold")
+        style = {"executed": "green", "not-emulated": "yellow", "failed": "bold red"}
+        for index, step in enumerate(report.steps, start=1):
+            table.add_row(
+                str(index),
+                step.name,
+                step.region,
+                f"[{style[step.status]}]{step.status}[/]",
+                f"{step.seconds:.2f}",
+            )
+        console.print(table)
+        recovery = report.measured_recovery_seconds
+        console.print(
+            f"total {report.total_seconds:.1f} s; measured recovery "
+            + ("not reached" if recovery is None else f"{recovery:.1f} s")
+            + f" (RTO target {report.rto_seconds} s"
+            + (
+                f", modelled p50 {report.modelled_rto_seconds['p50']:.0f} s"
+                if report.modelled_rto_seconds
+                else ""
+            )
+            + f"); reports: {markdown}, {data}",
+            soft_wrap=True,
+        )
+        for step in report.steps:
+            if step.status == "failed":
+                err_console.print(
+                    f"[bold red]failed:[/] {step.name}: {step.detail}", highlight=False
+                )
+    if not report.passed:
+        raise typer.Exit(1)
+
+
 # --- runbooks ------------------------------------------------------------------------
 
 

@@ -329,6 +329,10 @@ UNIMPLEMENTED_ATTRIBUTES: dict[tuple[str, str], Callable[[str], Any]] = {
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", "LoadBalancerFullName"): lambda lid: {
         "Fn::Join": ["/", _selects(lid, (1, 2, 3))]
     },
+    # moto: DBInstance has no DBInstanceArn attribute; Ref of an instance is its identifier.
+    ("AWS::RDS::DBInstance", "DBInstanceArn"): lambda lid: {
+        "Fn::Sub": f"arn:${{AWS::Partition}}:rds:${{AWS::Region}}:${{AWS::AccountId}}:db:${{{lid}}}"
+    },
     # moto: CanonicalHostedZoneID not implemented.
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", "CanonicalHostedZoneID"): lambda lid: (
         MOTO_ALB_HOSTED_ZONE

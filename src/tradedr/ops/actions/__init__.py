@@ -1,0 +1,51 @@
+"""One module per kind of plan step; `action_for(step)` finds the implementation."""
+
+from __future__ import annotations
+
+from tradedr.ops.actions.approval import ManualApproval
+from tradedr.ops.actions.aurora_global import AuroraGlobalFailover
+from tradedr.ops.actions.backup_job import BackupJob
+from tradedr.ops.actions.base import Action
+from tradedr.ops.actions.check_lag import CheckReplicaLag
+from tradedr.ops.actions.create_replica import CreateReadReplica
+from tradedr.ops.actions.fence_primary import FencePrimary
+from tradedr.ops.actions.promote_replica import PromoteReplica
+from tradedr.ops.actions.retire_db import RetireDb
+from tradedr.ops.actions.routing_control import SetRoutingControl
+from tradedr.ops.actions.scale_asg import ScaleAsg
+from tradedr.ops.actions.shift_traffic import ShiftTraffic
+from tradedr.ops.actions.table_replicas import UpdateTableReplicas
+from tradedr.ops.actions.traffic_dial import SetTrafficDial
+from tradedr.ops.actions.update_endpoint import UpdateDbEndpoint
+from tradedr.ops.actions.verify_health import VerifyHealth
+from tradedr.ops.actions.wait_replica import WaitReplica
+from tradedr.ops.plans import ActionKind, Step
+
+ACTIONS: dict[ActionKind, Action] = {
+    action.kind: action
+    for action in (
+        CheckReplicaLag(),
+        ManualApproval(),
+        ScaleAsg(),
+        FencePrimary(),
+        PromoteReplica(),
+        UpdateDbEndpoint(),
+        RetireDb(),
+        CreateReadReplica(),
+        WaitReplica(),
+        ShiftTraffic(),
+        SetRoutingControl(),
+        SetTrafficDial(),
+        AuroraGlobalFailover(),
+        UpdateTableReplicas(),
+        BackupJob(),
+        VerifyHealth(),
+    )
+}
+
+
+def action_for(step: Step) -> Action:
+    return ACTIONS[step.action]
+
+
+__all__ = ["ACTIONS", "Action", "action_for"]

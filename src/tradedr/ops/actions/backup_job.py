@@ -1,0 +1,65 @@
+"""AWS Backup: an on-demand backup of a resource, then a copy to another region's vault.
+
+Failback uses it to keep the stale writer's data before that instance is replaced.
+"""
+
+from __future__ import annotations
+
+from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.plans import ActionKind, ApiCall, Step
+
+
+class BackupJob(Action):
+    kind = ActionKind.BACKUP_JOB
+    emulated = False
+
+    def calls(self, step: Step) -> list[ApiCall]:
+        calls = [
+            ApiCall("backup", step.region, "StartBackupJob"),
+            ApiCall("backup", step.region, "DescribeBackupJob"),
+        ]
+        if step.params.get("copy_to_vault_arn"):
+            calls.append(ApiCall("backup", step.region, "StartCopyJob"))
+        return calls
+
+    def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
+        region = step.region
+        started = ctx.call(
+            "backup",
+            region,
+            "StartBackupJob",
+            BackupVaultName=param(step, "vault_name"),
+            ResourceArn=param(step, "resource_arn"),
+            IamRoleArn=param(step, "role_arn"),
+            IdempotencyToken=f"{ctx.run_id}-{step.id}"[:64] or step.id,
+        )
+        job_id = started["BackupJobId"]
+        recovery_point: dict[str, str] = {}
+
+        def completed() -> bool:
+            job = ctx.call("backup", region, "DescribeBackupJob", BackupJobId=job_id)
+            if job.get("State") in ("FAILED", "ABORTED", "EXPIRED"):
+                from tradedr.errors import AwsOperationError
+
+                raise AwsOperationError(
+                    f"{step.id}: backup job {job_id} {job['State']}: {job.get('StatusMessage')}"
+                )
+            recovery_point["arn"] = job.get("RecoveryPointArn", "")
+            return job.get("State") == "COMPLETED"
+
+        ctx.wait_for(f"backup job {job_id}", completed)
+        detail = f"backup job {job_id} -> {recovery_point['arn']}"
+        copy_to = step.params.get("copy_to_vault_arn")
+        if copy_to:
+            copy = ctx.call(
+                "backup",
+                region,
+                "StartCopyJob",
+                RecoveryPointArn=recovery_point["arn"],
+                SourceBackupVaultName=param(step, "vault_name"),
+                DestinationBackupVaultArn=copy_to,
+                IamRoleArn=param(step, "role_arn"),
+                IdempotencyToken=f"{ctx.run_id}-{step.id}-copy"[:64],
+            )
+            detail += f"; copy job {copy['CopyJobId']} to {copy_to}"
+        return Outcome("executed", detail, {"backup_job_id": job_id})

@@ -1,0 +1,186 @@
+"""What every action shares: the execution context, outcomes, and the action interface.
+
+Every action is idempotent: it reads the current state first and only changes what is not
+already as the step wants it, so the executor may retry or resume any step safely.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from botocore import xform_name
+
+from tradedr.config import Settings
+from tradedr.errors import TradedrError
+from tradedr.ops.clients import ClientProvider
+from tradedr.ops.plans import ActionKind, ApiCall, Step
+
+Target = Literal["local", "aws"]
+Status = Literal["executed", "skipped", "not-emulated", "dry-run", "failed"]
+DONE_STATUSES: frozenset[str] = frozenset({"executed", "skipped", "not-emulated"})
+
+
+class PreconditionFailedError(TradedrError):
+    """A step's precondition does not hold (e.g. replica lag above the RPO): stop, explain."""
+
+    exit_code = 1
+
+
+class PlanAbortedError(TradedrError):
+    """An operator declined a manual approval."""
+
+    exit_code = 1
+
+
+class StepTimeoutError(TradedrError):
+    """A wait inside a step ran past its limit."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    service: str
+    region: str
+    operation: str
+    request_id: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    detail: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def always_approve(prompt: str) -> bool:
+    """The approver of --yes and of the drill: recorded as an automatic approval."""
+    return True
+
+
+@dataclass
+class ExecutionContext:
+    """Everything a step needs at run time; tests swap the clock, sleep and approver."""
+
+    provider: ClientProvider
+    settings: Settings
+    target: Target = "local"
+    approver: Callable[[str], bool] = always_approve
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    poll_seconds: float = 5.0
+    wait_timeout_seconds: float = 1800.0
+    run_id: str = ""
+    _calls: threading.local = field(default_factory=threading.local, repr=False)
+
+    @property
+    def emulated(self) -> bool:
+        return self.target == "local"
+
+    def begin_step(self) -> None:
+        self._calls.items = []
+
+    def recorded(self) -> list[RecordedCall]:
+        items: list[RecordedCall] = getattr(self._calls, "items", [])
+        return list(items)
+
+    def call(self, service: str, region: str, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """Make one API call (PascalCase operation name) and record its request id."""
+        client = self.provider.client(service, region)
+        response: dict[str, Any] = getattr(client, xform_name(operation))(**kwargs)
+        request_id = (response.get("ResponseMetadata") or {}).get("RequestId")
+        if not hasattr(self._calls, "items"):
+            self._calls.items = []
+        self._calls.items.append(RecordedCall(service, region, operation, request_id))
+        return response
+
+    def wait_for(
+        self,
+        what: str,
+        check: Callable[[], bool],
+        *,
+        timeout: float | None = None,
+    ) -> None:
+        """Poll `check` until it is true; raise StepTimeoutError naming `what` otherwise."""
+        limit = self.wait_timeout_seconds if timeout is None else timeout
+        deadline = self.clock() + limit
+        while not check():
+            if self.clock() >= deadline:
+                raise StepTimeoutError(f"timed out after {limit:.0f} s waiting for {what}")
+            self.sleep(self.poll_seconds)
+
+
+class Action:
+    """One kind of plan step. Subclasses declare their API calls and implement `run`."""
+
+    kind: ClassVar[ActionKind]
+    # False when the embedded emulator has no such API: the step is reported "not emulated".
+    emulated: ClassVar[bool] = True
+    # Pre-checks that change nothing really run during a dry run; post-condition checks
+    # (verify, wait for DNS or lag) would only report the state before the plan, so not.
+    read_only: ClassVar[bool] = False
+
+    def calls(self, step: Step) -> list[ApiCall]:
+        raise NotImplementedError
+
+    def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
+        raise NotImplementedError
+
+    def preview(self, ctx: ExecutionContext, step: Step) -> Outcome:
+        """Dry run: what would happen. Read-only actions really run."""
+        if self.read_only:
+            return self.run(ctx, step)
+        return Outcome("dry-run", f"would {step.title[0].lower()}{step.title[1:]}")
+
+
+def param(step: Step, name: str) -> Any:
+    try:
+        return step.params[name]
+    except KeyError:
+        raise TradedrError(f"plan step {step.id} lacks the parameter {name!r}") from None
+
+
+def db_instance(ctx: ExecutionContext, region: str, identifier: str) -> dict[str, Any] | None:
+    """The RDS instance, or None when it does not exist (any other error propagates)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        found = ctx.call("rds", region, "DescribeDBInstances", DBInstanceIdentifier=identifier)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "DBInstanceNotFound":
+            return None
+        raise
+    instances: list[dict[str, Any]] = found.get("DBInstances", [])
+    return instances[0] if instances else None
+
+
+# Written by promote-replica: the source the instance was promoted away from.
+PROMOTED_TAG = "tradedr:promoted-from"
+
+
+def replication_source(instance: dict[str, Any]) -> str | None:
+    """The instance's replication source, or None for a writer.
+
+    AWS clears ReadReplicaSourceDBInstanceIdentifier on promotion; the emulator (moto 5.2)
+    keeps it, so a promoted instance is also recognised by the tag promote-replica writes,
+    whose value must equal the current source (a later replica copied from it does not
+    match and stays a replica).
+    """
+    source = instance.get("ReadReplicaSourceDBInstanceIdentifier")
+    if not source:
+        return None
+    tags = {t["Key"]: t["Value"] for t in instance.get("TagList", [])}
+    return None if tags.get(PROMOTED_TAG) == source else str(source)
+
+
+def is_writer(instance: dict[str, Any]) -> bool:
+    """A running instance that is not a read replica accepts writes."""
+    return replication_source(instance) is None and instance.get("DBInstanceStatus") not in (
+        "stopped",
+        "stopping",
+        "deleting",
+    )

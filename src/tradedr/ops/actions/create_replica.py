@@ -1,0 +1,93 @@
+"""Create a cross-region read replica of the current writer (failback's first half)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tradedr.errors import TradedrError
+from tradedr.ops.actions.base import (
+    Action,
+    ExecutionContext,
+    Outcome,
+    db_instance,
+    param,
+    replication_source,
+)
+from tradedr.ops.plans import ActionKind, ApiCall, Step
+
+
+def _subnet_group_name(ctx: ExecutionContext, region: str, name: str) -> str:
+    """The subnet group's stored name: RDS reports it lowercased on the instance, and
+    the emulator matches names case-sensitively, so look the exact name up."""
+    groups = ctx.call("rds", region, "DescribeDBSubnetGroups").get("DBSubnetGroups", [])
+    for group in groups:
+        if str(group["DBSubnetGroupName"]).lower() == name.lower():
+            return str(group["DBSubnetGroupName"])
+    return name
+
+
+class CreateReadReplica(Action):
+    kind = ActionKind.CREATE_REPLICA
+
+    def calls(self, step: Step) -> list[ApiCall]:
+        return [
+            ApiCall("rds", param(step, "source_region"), "DescribeDBInstances"),
+            ApiCall("rds", step.region, "DescribeDBInstances"),
+            ApiCall("rds", step.region, "DescribeDBSubnetGroups"),
+            ApiCall("rds", step.region, "CreateDBInstanceReadReplica"),
+        ]
+
+    def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
+        region = step.region
+        identifier = param(step, "db_identifier")
+        source_id = param(step, "source_identifier")
+        source_region = param(step, "source_region")
+        source = db_instance(ctx, source_region, source_id)
+        if source is None:
+            raise TradedrError(f"{step.id}: source writer {source_id} not in {source_region}")
+        existing = db_instance(ctx, region, identifier)
+        if existing is not None:
+            upstream = replication_source(existing) or ""
+            if upstream not in (source_id, source["DBInstanceArn"]):
+                raise TradedrError(
+                    f"{step.id}: {identifier} already exists in {region} but is not a replica "
+                    f"of {source_id} (source: {upstream or 'none, it is a writer'})"
+                )
+            changed = False
+        else:
+            kwargs: dict[str, Any] = {
+                "DBInstanceIdentifier": identifier,
+                "SourceDBInstanceIdentifier": source["DBInstanceArn"],
+                "DBInstanceClass": step.params.get("instance_class") or source["DBInstanceClass"],
+                "SourceRegion": source_region,
+                "CopyTagsToSnapshot": True,
+                "DeletionProtection": True,
+            }
+            if "multi_az" in step.params:
+                kwargs["MultiAZ"] = bool(step.params["multi_az"])
+            like_id = step.params.get("like_identifier")
+            like = db_instance(ctx, region, like_id) if like_id else None
+            if like is not None:
+                subnet_group = (like.get("DBSubnetGroup") or {}).get("DBSubnetGroupName")
+                # moto 5.2 resolves a cross-region replica's subnet group in the *source*
+                # region and fails; on the emulator the replica keeps the default group.
+                if subnet_group and not ctx.emulated:
+                    kwargs["DBSubnetGroupName"] = _subnet_group_name(ctx, region, subnet_group)
+                groups = [g["VpcSecurityGroupId"] for g in like.get("VpcSecurityGroups", [])]
+                if groups:
+                    kwargs["VpcSecurityGroupIds"] = groups
+                if like.get("KmsKeyId"):
+                    kwargs["KmsKeyId"] = like["KmsKeyId"]
+            if step.params.get("kms_key_id"):
+                kwargs["KmsKeyId"] = step.params["kms_key_id"]
+            ctx.call("rds", region, "CreateDBInstanceReadReplica", **kwargs)
+            changed = True
+        ctx.wait_for(
+            f"replica {identifier} to be available",
+            lambda: (
+                (db_instance(ctx, region, identifier) or {}).get("DBInstanceStatus") == "available"
+            ),
+        )
+        if changed:
+            return Outcome("executed", f"{identifier} created in {region} from {source_id}")
+        return Outcome("skipped", f"{identifier} already replicates {source_id}")

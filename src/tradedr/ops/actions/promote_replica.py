@@ -1,0 +1,70 @@
+"""Promote the standby's cross-region read replica to a standalone writer.
+
+Called in the standby region only: promotion needs nothing from the failed primary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tradedr.errors import TradedrError
+from tradedr.ops.actions.base import (
+    PROMOTED_TAG,
+    Action,
+    ExecutionContext,
+    Outcome,
+    db_instance,
+    param,
+    replication_source,
+)
+from tradedr.ops.plans import ActionKind, ApiCall, Step
+
+
+class PromoteReplica(Action):
+    kind = ActionKind.PROMOTE_REPLICA
+
+    def calls(self, step: Step) -> list[ApiCall]:
+        return [
+            ApiCall("rds", step.region, "DescribeDBInstances"),
+            ApiCall("rds", step.region, "PromoteReadReplica"),
+            ApiCall("rds", step.region, "AddTagsToResource"),
+        ]
+
+    def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
+        identifier = param(step, "db_identifier")
+        instance = db_instance(ctx, step.region, identifier)
+        if instance is None:
+            raise TradedrError(f"{step.id}: no DB instance {identifier} in {step.region}")
+        source = replication_source(instance)
+        if source is None:
+            return Outcome("skipped", f"{identifier} was already a standalone writer")
+        kwargs: dict[str, Any] = {}
+        if "backup_retention_days" in step.params:
+            kwargs["BackupRetentionPeriod"] = int(step.params["backup_retention_days"])
+        ctx.call(
+            "rds", step.region, "PromoteReadReplica", DBInstanceIdentifier=identifier, **kwargs
+        )
+        ctx.call(
+            "rds",
+            step.region,
+            "AddTagsToResource",
+            ResourceName=instance["DBInstanceArn"],
+            Tags=[
+                {"Key": PROMOTED_TAG, "Value": source},
+                {"Key": "tradedr:promoted-by-run", "Value": ctx.run_id or "manual"},
+            ],
+        )
+
+        def promoted() -> bool:
+            live = db_instance(ctx, step.region, identifier)
+            return bool(
+                live
+                and replication_source(live) is None
+                and live.get("DBInstanceStatus") == "available"
+            )
+
+        ctx.wait_for(f"{identifier} to be an available standalone writer", promoted)
+        return Outcome(
+            "executed",
+            f"{identifier} promoted to writer in {step.region} (was a replica of {source})",
+        )

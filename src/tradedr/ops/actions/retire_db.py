@@ -1,0 +1,77 @@
+"""Retire a stale writer: rename it out of the way and stop it, keeping its data.
+
+After a failover the old primary is a second writer as soon as its region answers again;
+stopping it fences it, and renaming it frees the stable name for the replica that failback
+creates in its place. Nothing is deleted.
+"""
+
+from __future__ import annotations
+
+from tradedr.errors import TradedrError
+from tradedr.ops.actions.base import (
+    Action,
+    ExecutionContext,
+    Outcome,
+    db_instance,
+    param,
+    replication_source,
+)
+from tradedr.ops.plans import ActionKind, ApiCall, Step
+
+
+class RetireDb(Action):
+    kind = ActionKind.RETIRE_DB
+
+    def calls(self, step: Step) -> list[ApiCall]:
+        return [
+            ApiCall("rds", step.region, "DescribeDBInstances"),
+            ApiCall("rds", step.region, "ModifyDBInstance"),
+            ApiCall("rds", step.region, "StopDBInstance"),
+        ]
+
+    def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
+        region = step.region
+        identifier = param(step, "db_identifier")
+        retired_as = param(step, "retired_identifier")
+        done: list[str] = []
+        instance = db_instance(ctx, region, identifier)
+        if instance is not None and replication_source(instance):
+            return Outcome("skipped", f"{identifier} is a read replica, not a stale writer")
+        retired = db_instance(ctx, region, retired_as)
+        if instance is not None and retired is None:
+            ctx.call(
+                "rds",
+                region,
+                "ModifyDBInstance",
+                DBInstanceIdentifier=identifier,
+                NewDBInstanceIdentifier=retired_as,
+                ApplyImmediately=True,
+            )
+            done.append(f"renamed {identifier} -> {retired_as}")
+            ctx.wait_for(
+                f"{identifier} to be renamed {retired_as}",
+                lambda: (
+                    (db_instance(ctx, region, retired_as) or {}).get("DBInstanceStatus")
+                    == "available"
+                ),
+            )
+            retired = db_instance(ctx, region, retired_as)
+        elif instance is not None:
+            raise TradedrError(
+                f"{step.id}: both {identifier} and {retired_as} exist in {region}; "
+                "resolve by hand (one of them is unexpected)"
+            )
+        if retired is None:
+            return Outcome("skipped", f"no stale writer {identifier} in {region}")
+        if retired.get("DBInstanceStatus") not in ("stopped", "stopping"):
+            ctx.call("rds", region, "StopDBInstance", DBInstanceIdentifier=retired_as)
+            done.append(f"stopped {retired_as}")
+        ctx.wait_for(
+            f"{retired_as} to stop",
+            lambda: (
+                (db_instance(ctx, region, retired_as) or {}).get("DBInstanceStatus") == "stopped"
+            ),
+        )
+        if not done:
+            return Outcome("skipped", f"{retired_as} already retired (stopped)")
+        return Outcome("executed", "; ".join(done) + " (data kept)")

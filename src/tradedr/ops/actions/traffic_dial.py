@@ -1,0 +1,36 @@
+"""Global Accelerator: turn an endpoint group's traffic dial (control plane in us-west-2)."""
+
+from __future__ import annotations
+
+from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.plans import ActionKind, ApiCall, Step
+
+GA_REGION = "us-west-2"
+
+
+class SetTrafficDial(Action):
+    kind = ActionKind.SET_TRAFFIC_DIAL
+    emulated = False
+
+    def calls(self, step: Step) -> list[ApiCall]:
+        return [
+            ApiCall("globalaccelerator", GA_REGION, "DescribeEndpointGroup"),
+            ApiCall("globalaccelerator", GA_REGION, "UpdateEndpointGroup"),
+        ]
+
+    def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
+        arn = param(step, "endpoint_group_arn")
+        percentage = float(param(step, "percentage"))
+        group = ctx.call(
+            "globalaccelerator", GA_REGION, "DescribeEndpointGroup", EndpointGroupArn=arn
+        )["EndpointGroup"]
+        if float(group.get("TrafficDialPercentage", 100.0)) == percentage:
+            return Outcome("skipped", f"traffic dial of {step.region} already {percentage:g}%")
+        ctx.call(
+            "globalaccelerator",
+            GA_REGION,
+            "UpdateEndpointGroup",
+            EndpointGroupArn=arn,
+            TrafficDialPercentage=percentage,
+        )
+        return Outcome("executed", f"traffic dial of {step.region} set to {percentage:g}%")

@@ -1,0 +1,59 @@
+"""Point the app at the orders DB writer: the SSM parameter each app region reads.
+
+The value is read from RDS (the writer's endpoint), never typed into the plan, so a
+resumed or repeated step writes the same thing.
+"""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+from tradedr.errors import TradedrError
+from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, db_instance, param
+from tradedr.ops.plans import ActionKind, ApiCall, Step
+
+
+class UpdateDbEndpoint(Action):
+    kind = ActionKind.UPDATE_DB_ENDPOINT
+
+    def calls(self, step: Step) -> list[ApiCall]:
+        db_region = step.params.get("db_region", step.region)
+        return [
+            ApiCall("rds", db_region, "DescribeDBInstances"),
+            ApiCall("ssm", step.region, "GetParameter"),
+            ApiCall("ssm", step.region, "PutParameter"),
+        ]
+
+    def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
+        name = param(step, "parameter_name")
+        identifier = param(step, "db_identifier")
+        db_region = step.params.get("db_region", step.region)
+        instance = db_instance(ctx, db_region, identifier)
+        address = ((instance or {}).get("Endpoint") or {}).get("Address")
+        if not address:
+            raise TradedrError(
+                f"{step.id}: {identifier} in {db_region} has no endpoint yet; cannot point "
+                f"{name} at it"
+            )
+        try:
+            current = ctx.call("ssm", step.region, "GetParameter", Name=name)["Parameter"]["Value"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ParameterNotFound":
+                raise
+            current = None
+        if current == address:
+            return Outcome("skipped", f"{name} in {step.region} already points at {address}")
+        ctx.call(
+            "ssm",
+            step.region,
+            "PutParameter",
+            Name=name,
+            Value=address,
+            Type="String",
+            Overwrite=True,
+        )
+        return Outcome(
+            "executed",
+            f"{name} in {step.region}: {current} -> {address}",
+            {"previous": current, "value": address},
+        )

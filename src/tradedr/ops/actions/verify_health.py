@@ -1,0 +1,91 @@
+"""Verify a region serves: one available writer, the app pointed at it, healthy targets,
+and (on AWS) the ALB's deep health endpoint answering 200."""
+
+from __future__ import annotations
+
+import urllib.request
+
+from tradedr.errors import TradedrError
+from tradedr.ops.actions.base import (
+    Action,
+    ExecutionContext,
+    Outcome,
+    db_instance,
+    is_writer,
+    param,
+)
+from tradedr.ops.actions.scale_asg import describe_asg, healthy_targets, in_service
+from tradedr.ops.plans import ActionKind, ApiCall, Step
+
+
+class HealthCheckFailedError(TradedrError):
+    exit_code = 1
+
+
+class VerifyHealth(Action):
+    kind = ActionKind.VERIFY_HEALTH
+
+    def calls(self, step: Step) -> list[ApiCall]:
+        db_region = step.params.get("db_region", step.region)
+        return [
+            ApiCall("rds", db_region, "DescribeDBInstances"),
+            ApiCall("ssm", step.region, "GetParameter"),
+            ApiCall("autoscaling", step.region, "DescribeAutoScalingGroups"),
+            ApiCall("elbv2", step.region, "DescribeTargetGroups"),
+            ApiCall("elbv2", step.region, "DescribeTargetHealth"),
+            ApiCall("elbv2", step.region, "DescribeLoadBalancers"),
+        ]
+
+    def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
+        region = step.region
+        db_id = param(step, "db_identifier")
+        db_region = step.params.get("db_region", region)
+        minimum = int(step.params.get("min_healthy", 1))
+        notes: list[str] = []
+        writer = db_instance(ctx, db_region, db_id)
+        if writer is None or not is_writer(writer) or writer.get("DBInstanceStatus") != "available":
+            state = "missing" if writer is None else writer.get("DBInstanceStatus")
+            raise HealthCheckFailedError(
+                f"{step.id}: {db_id} in {db_region} is not an available writer ({state})"
+            )
+        address = writer["Endpoint"]["Address"]
+        value = ctx.call("ssm", region, "GetParameter", Name=param(step, "parameter_name"))[
+            "Parameter"
+        ]["Value"]
+        if value != address:
+            raise HealthCheckFailedError(
+                f"{step.id}: the app in {region} reads {value}, not the writer {address}"
+            )
+        notes.append(f"writer {db_id} available, app points at it")
+        group = describe_asg(ctx, region, param(step, "asg_name"))
+        running = in_service(group)
+        if running < minimum:
+            raise HealthCheckFailedError(
+                f"{step.id}: {group['AutoScalingGroupName']} has {running} in-service "
+                f"instances, fewer than {minimum}"
+            )
+        healthy = healthy_targets(ctx, region, param(step, "target_group_name"))
+        if healthy < minimum:
+            raise HealthCheckFailedError(
+                f"{step.id}: {healthy} healthy targets, fewer than {minimum}"
+            )
+        notes.append(
+            f"{running} instances in service, {healthy} healthy targets"
+            + (" (as the emulator reports them)" if ctx.emulated else "")
+        )
+        if not ctx.emulated and step.params.get("alb_name"):
+            alb = ctx.call(
+                "elbv2", region, "DescribeLoadBalancers", Names=[step.params["alb_name"]]
+            )["LoadBalancers"][0]
+            url = f"http://{alb['DNSName']}{step.params.get('health_path', '/health')}"
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    status = response.status
+            except OSError as exc:
+                raise HealthCheckFailedError(f"{step.id}: GET {url} failed: {exc}") from None
+            if status != 200:
+                raise HealthCheckFailedError(f"{step.id}: GET {url} answered {status}")
+            notes.append(f"GET {url} -> 200")
+        elif ctx.emulated:
+            notes.append("ALB deep health endpoint not emulated (no instances run)")
+        return Outcome("executed", "; ".join(notes))

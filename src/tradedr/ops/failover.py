@@ -1,0 +1,505 @@
+"""Failover: build the plan for the situation at hand, check it, and run it.
+
+Three shapes of the same plan:
+- planned: the primary answers; fence its app, let the replica catch up, promote, retire
+  the old writer. No data loss, no second writer.
+- unplanned: the primary's region is gone; every step runs in the target region (or on a
+  data plane), checked statically by `failed_region_violations`.
+- practice: a rehearsal of the unplanned path on a healthy system; the primary's app is
+  fenced first and its writer retired last so the rehearsal never leaves two writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
+from tradedr.config import Settings
+from tradedr.errors import ConfigError, TradedrError
+from tradedr.infra.names import Names
+from tradedr.ops.actions.base import ExecutionContext, Target, always_approve, is_writer
+from tradedr.ops.clients import ClientProvider
+from tradedr.ops.executor import DEFAULT_RUNS_DIR, Executor, RetryPolicy, RunResult
+from tradedr.ops.plans import (
+    ActionKind,
+    Plan,
+    PlanMode,
+    Step,
+    StepGroup,
+    TrafficMode,
+    failed_region_violations,
+)
+
+
+def endpoint_parameter(settings: Settings) -> str:
+    """The SSM parameter the app tier reads its DB endpoint from (see compute.py)."""
+    return f"/{settings.prefix}/orders-db/endpoint"
+
+
+def retired_name(identifier: str, stamp: str) -> str:
+    return f"{identifier}-stale-{stamp}"[:63]
+
+
+def _stamp(created_at: str) -> str:
+    return datetime.fromisoformat(created_at).strftime("%Y%m%d%H%M")
+
+
+def _group(name: str, *steps: Step) -> StepGroup:
+    return StepGroup(name=name, steps=list(steps))
+
+
+def traffic_step(
+    settings: Settings,
+    region: str,
+    mode: TrafficMode,
+    traffic: dict[str, Any] | None,
+    *,
+    phase: str = "recovery",
+) -> Step:
+    """The step that moves clients to `region`, in whichever way the routing works."""
+    names = Names(settings)
+    traffic = traffic or {}
+    if mode is TrafficMode.ROUTING_CONTROL:
+        return Step(
+            id=f"route-to-{region}",
+            action=ActionKind.SET_ROUTING_CONTROL,
+            region=region,
+            title=f"Set ARC routing controls: {region} On, others Off",
+            params={"cluster_endpoints": traffic["cluster_endpoints"], "states": traffic["states"]},
+            verification="UpdateRoutingControlStates accepted by a cluster endpoint",
+            phase=phase,
+        )
+    if mode is TrafficMode.TRAFFIC_DIAL:
+        return Step(
+            id=f"dial-to-{region}",
+            action=ActionKind.SET_TRAFFIC_DIAL,
+            region=region,
+            title=f"Set the Global Accelerator traffic dial of {region} to 100%",
+            params={"endpoint_group_arn": traffic["endpoint_group_arn"], "percentage": 100},
+            verification="DescribeEndpointGroup shows TrafficDialPercentage 100",
+            phase=phase,
+        )
+    return Step(
+        id=f"traffic-to-{region}",
+        action=ActionKind.SHIFT_TRAFFIC,
+        region=region,
+        title=f"Confirm Route 53 health-check failover sends {names.record_fqdn} to {region}",
+        params={"record_name": names.record_fqdn, "alb_name": names.alb(region)},
+        preconditions=["the old primary is fenced or unreachable, so its health check fails"],
+        verification=f"{names.record_fqdn} resolves to the {region} ALB (data plane only)",
+        phase=phase,
+    )
+
+
+def build_failover_plan(
+    settings: Settings,
+    *,
+    to_region: str,
+    from_region: str | None = None,
+    mode: PlanMode = "planned",
+    allow_data_loss: bool = False,
+    approval: bool = True,
+    traffic_mode: TrafficMode = TrafficMode.HEALTH_CHECK,
+    traffic: dict[str, Any] | None = None,
+) -> Plan:
+    """The failover plan from `from_region` (default: the configured primary) to `to_region`."""
+    source = from_region or settings.primary_region
+    if to_region not in settings.all_regions:
+        raise ConfigError(
+            f"--to {to_region}: not a region of {settings.prefix} "
+            f"({', '.join(settings.all_regions)})"
+        )
+    if to_region == source:
+        raise ConfigError(f"--to {to_region}: that is the region failing over from")
+    if not settings.posture.replicates_data:
+        raise ConfigError(
+            "posture backup-restore keeps no live replica to promote; restore from the vault "
+            "copies instead (tradedr backup restore-test shows how long that takes)"
+        )
+    names = Names(settings)
+    created_at = datetime.now(UTC).isoformat(timespec="seconds")
+    stamp = _stamp(created_at)
+    target, parameter = to_region, endpoint_parameter(settings)
+    target_db, source_db = names.db_identifier(target), names.db_identifier(source)
+    sizing = settings.regions[target]
+    rpo = settings.targets.rpo_seconds
+    cleanup = "cleanup" if mode == "practice" else "recovery"
+
+    lag = Step(
+        id=f"check-lag-{target}",
+        action=ActionKind.CHECK_REPLICA_LAG,
+        region=target,
+        title=f"Check the replica lag of {target_db} against the RPO ({rpo} s)",
+        params={
+            "db_identifier": target_db,
+            "max_lag_seconds": rpo,
+            "allow_data_loss": allow_data_loss,
+        },
+        verification="CloudWatch ReplicaLag (Maximum, last 5 min) <= RPO",
+    )
+    approve = Step(
+        id="approve",
+        action=ActionKind.MANUAL_APPROVAL,
+        region=target,
+        title=f"Approve failover of {settings.prefix} from {source} to {target}",
+        params={"prompt": f"Fail {settings.prefix} over from {source} to {target} ({mode})?"},
+    )
+    scale = Step(
+        id=f"scale-{target}",
+        action=ActionKind.SCALE_ASG,
+        region=target,
+        title=f"Scale {names.asg(target)} to active capacity "
+        f"{sizing.asg_min}/{sizing.asg_desired}/{sizing.asg_max}",
+        params={
+            "asg_name": names.asg(target),
+            "min": sizing.asg_min,
+            "desired": sizing.asg_desired,
+            "max": sizing.asg_max,
+            "target_group_name": names.target_group(target),
+        },
+        verification=f"{sizing.asg_desired} instances in service and healthy in "
+        f"{names.target_group(target)}",
+    )
+    fence_app = Step(
+        id=f"fence-app-{source}",
+        action=ActionKind.FENCE_PRIMARY,
+        region=source,
+        title=f"Fence the old primary: scale {names.asg(source)} to 0",
+        params={"asg_name": names.asg(source)},
+        preconditions=[f"{source} answers API calls"],
+        verification="no instances left, so its deep health check fails and writes stop",
+        phase=cleanup,
+    )
+    drain = Step(
+        id=f"drain-{target}",
+        action=ActionKind.WAIT_REPLICA,
+        region=target,
+        title=f"Wait for {target_db} to apply the last writes",
+        params={"db_identifier": target_db, "max_lag_seconds": 0},
+        verification="ReplicaLag reaches 0 after the old primary stopped writing",
+    )
+    promote = Step(
+        id=f"promote-{target}",
+        action=ActionKind.PROMOTE_REPLICA,
+        region=target,
+        title=f"Promote {target_db} to the orders DB writer",
+        params={
+            "db_identifier": target_db,
+            "backup_retention_days": settings.database.backup_retention_days,
+        },
+        verification="instance available with no replication source",
+    )
+    repoint_target = Step(
+        id=f"repoint-{target}",
+        action=ActionKind.UPDATE_DB_ENDPOINT,
+        region=target,
+        title=f"Point {parameter} in {target} at {target_db}",
+        params={"parameter_name": parameter, "db_identifier": target_db, "db_region": target},
+        verification="parameter value equals the writer's endpoint address",
+    )
+    repoint_source = Step(
+        id=f"repoint-{source}",
+        action=ActionKind.UPDATE_DB_ENDPOINT,
+        region=source,
+        title=f"Point {parameter} in {source} at the new writer in {target}",
+        params={"parameter_name": parameter, "db_identifier": target_db, "db_region": target},
+        verification="parameter value equals the writer's endpoint address",
+        phase=cleanup,
+    )
+    retire = Step(
+        id=f"retire-db-{source}",
+        action=ActionKind.RETIRE_DB,
+        region=source,
+        title=f"Retire the old writer {source_db}: rename and stop (data kept)",
+        params={"db_identifier": source_db, "retired_identifier": retired_name(source_db, stamp)},
+        verification="the old writer is stopped, so it cannot take writes",
+        phase=cleanup,
+    )
+    shift = traffic_step(settings, target, traffic_mode, traffic)
+    verify = Step(
+        id=f"verify-{target}",
+        action=ActionKind.VERIFY_HEALTH,
+        region=target,
+        title=f"Verify {target} serves: writer, app endpoint, healthy targets",
+        params={
+            "db_identifier": target_db,
+            "db_region": target,
+            "parameter_name": parameter,
+            "asg_name": names.asg(target),
+            "target_group_name": names.target_group(target),
+            "min_healthy": max(1, sizing.asg_desired),
+            "alb_name": names.alb(target),
+            "health_path": settings.routing.health_check_path,
+        },
+        verification="all checks pass",
+    )
+
+    groups = [_group("preconditions", lag)]
+    if approval:
+        groups.append(_group("approval", approve))
+    notes: list[str] = []
+    if mode == "planned":
+        groups += [
+            _group("prepare the standby", scale),
+            _group("stop writes in the old primary", fence_app),
+            _group("let the replica catch up", drain),
+            _group("promote", promote),
+            _group("repoint the app", repoint_target, repoint_source),
+            _group("fence the old writer", retire),
+            _group("move traffic", shift),
+            _group("verify", verify),
+        ]
+    elif mode == "practice":
+        groups += [
+            _group("prepare the standby", scale),
+            _group("stop writes in the old primary (practice only)", fence_app),
+            _group("promote", promote),
+            _group("repoint the app", repoint_target),
+            _group("move traffic", shift),
+            _group("verify", verify),
+            _group("clean up the old primary (practice only)", repoint_source, retire),
+        ]
+        notes.append(
+            f"practice: recovery steps use nothing in {source}; the steps marked cleanup "
+            "fence the healthy primary so the rehearsal leaves one writer"
+        )
+    else:
+        groups += [
+            _group("prepare the standby", scale),
+            _group("promote", promote),
+            _group("repoint the app", repoint_target),
+            _group("move traffic", shift),
+            _group("verify", verify),
+        ]
+        notes.append(
+            f"unplanned: nothing in {source} is called. Its app and DB are NOT fenced: "
+            f"when {source} comes back, run `tradedr failback` (it retires the old writer "
+            "first) before its health check can pull traffic back"
+        )
+        if source == "us-east-1":
+            notes.append(
+                "Route 53's control plane is in us-east-1: the plan edits no "
+                "records or health checks"
+            )
+    plan = Plan(
+        kind="failover",
+        mode=mode,
+        prefix=settings.prefix,
+        source_region=source,
+        target_region=target,
+        rpo_seconds=rpo,
+        rto_seconds=settings.targets.rto_seconds,
+        traffic_mode=traffic_mode,
+        created_at=created_at,
+        notes=notes,
+        groups=groups,
+    )
+    if mode in ("unplanned", "practice"):
+        problems = failed_region_violations(plan, source)
+        if problems:
+            raise TradedrError("plan bug: " + "; ".join(problems))
+    return plan
+
+
+UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)
+
+
+def probe_region(provider: ClientProvider, region: str) -> str | None:
+    """None when the region's RDS API answers, else why not (a read-only call)."""
+    try:
+        provider.client("rds", region).describe_db_instances(MaxRecords=20)
+    except UNREACHABLE as exc:
+        return f"{type(exc).__name__}: {exc}"
+    except ClientError as exc:
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        if status >= 500:
+            return f"{exc.response['Error'].get('Code')} (HTTP {status})"
+        return None  # it answered, if only to refuse
+    except BotoCoreError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def db_writers(
+    provider: ClientProvider, settings: Settings, regions: list[str] | None = None
+) -> list[tuple[str, str]]:
+    """(region, identifier) of every running orders-DB instance that accepts writes."""
+    prefix = f"{settings.prefix}-orders-"
+    writers = []
+    for region in regions or settings.all_regions:
+        found = provider.client("rds", region).describe_db_instances().get("DBInstances", [])
+        writers += [
+            (region, i["DBInstanceIdentifier"])
+            for i in found
+            if i["DBInstanceIdentifier"].startswith(prefix) and is_writer(i)
+        ]
+    return writers
+
+
+def run_plan(
+    plan: Plan,
+    settings: Settings,
+    provider: ClientProvider,
+    *,
+    target: Target,
+    dry_run: bool = False,
+    approver: Callable[[str], bool] | None = None,
+    runs_dir: Path = DEFAULT_RUNS_DIR,
+    retry: RetryPolicy | None = None,
+    progress: Any = None,
+    poll_seconds: float | None = None,
+) -> RunResult:
+    ctx = ExecutionContext(
+        provider=provider,
+        settings=settings,
+        target=target,
+        approver=approver or always_approve,
+        poll_seconds=poll_seconds
+        if poll_seconds is not None
+        else (0.05 if target == "local" else 10.0),
+        wait_timeout_seconds=60.0 if target == "local" else 1800.0,
+    )
+    executor = Executor(ctx, runs_dir=runs_dir, retry=retry, progress=progress)
+    return executor.dry_run(plan) if dry_run else executor.start(plan)
+
+
+def resume_run(
+    run_id: str,
+    settings: Settings,
+    provider: ClientProvider,
+    *,
+    target: Target,
+    approver: Callable[[str], bool] | None = None,
+    runs_dir: Path = DEFAULT_RUNS_DIR,
+    retry: RetryPolicy | None = None,
+    progress: Any = None,
+    on_plan: Callable[[Plan], None] | None = None,
+) -> RunResult:
+    from tradedr.ops.executor import load_run
+
+    plan, _ = load_run(runs_dir, run_id)
+    if plan.prefix != settings.prefix:
+        raise ConfigError(
+            f"run {run_id} belongs to {plan.prefix}, but the config is {settings.prefix}"
+        )
+    if on_plan:
+        on_plan(plan)
+    ctx = ExecutionContext(
+        provider=provider,
+        settings=settings,
+        target=target,
+        approver=approver or always_approve,
+        poll_seconds=0.05 if target == "local" else 10.0,
+        wait_timeout_seconds=60.0 if target == "local" else 1800.0,
+    )
+    return Executor(ctx, runs_dir=runs_dir, retry=retry, progress=progress).resume(run_id)
+
+
+def failover(
+    settings: Settings,
+    provider: ClientProvider,
+    *,
+    to_region: str | None,
+    target: Target = "local",
+    from_region: str | None = None,
+    dry_run: bool = False,
+    practice: bool = False,
+    allow_data_loss: bool = False,
+    approver: Callable[[str], bool] | None = None,
+    resume: str | None = None,
+    runs_dir: Path = DEFAULT_RUNS_DIR,
+    retry: RetryPolicy | None = None,
+    progress: Any = None,
+    on_plan: Callable[[Plan], None] | None = None,
+    unplanned: bool | None = None,
+) -> RunResult:
+    """Build (or reload), show and run a failover plan; the one entry point the CLI calls."""
+    if resume:
+        return resume_run(
+            resume,
+            settings,
+            provider,
+            target=target,
+            approver=approver,
+            runs_dir=runs_dir,
+            retry=retry,
+            progress=progress,
+            on_plan=on_plan,
+        )
+    if not to_region:
+        raise ConfigError("--to REGION is required (unless --resume RUN_ID)")
+    source = from_region or settings.primary_region
+    if unplanned is None:
+        reason = probe_region(provider, source)
+        unplanned = reason is not None
+    else:
+        reason = "declared unplanned" if unplanned else None
+    if practice and unplanned:
+        raise TradedrError(
+            f"--practice needs a healthy {source}, but it does not answer ({reason}); "
+            "run a real failover instead"
+        )
+    mode: PlanMode = "practice" if practice else "unplanned" if unplanned else "planned"
+    plan = build_failover_plan(
+        settings,
+        to_region=to_region,
+        from_region=source,
+        mode=mode,
+        allow_data_loss=allow_data_loss,
+    )
+    if reason and unplanned:
+        plan = plan.model_copy(update={"notes": [f"{source} unreachable: {reason}", *plan.notes]})
+    if on_plan:
+        on_plan(plan)
+    return run_plan(
+        plan,
+        settings,
+        provider,
+        target=target,
+        dry_run=dry_run,
+        approver=approver,
+        runs_dir=runs_dir,
+        retry=retry,
+        progress=progress,
+    )
+
+
+def run_on_target(
+    operation: Callable[..., RunResult],
+    settings: Settings,
+    *,
+    target: str,
+    profile: str | None,
+    **kwargs: Any,
+) -> RunResult:
+    """Run failover or failback against `--target`: the running emulator, or real AWS.
+
+    A failover needs something deployed to act on, so the local target requires a running
+    emulator (`tradedr emulator start` + `tradedr deploy`) rather than a fresh, empty one.
+    """
+    from tradedr.ops.target import check_target, open_target
+
+    check_target(target, profile)
+    if target == "local":
+        from tradedr.emulator.server import running_emulator
+
+        if running_emulator() is None:
+            raise ConfigError(
+                "no emulator is running: start one and deploy into it first "
+                "(`tradedr emulator start && tradedr deploy`), or run `tradedr drill`, "
+                "which does both"
+            )
+    with open_target(target, profile) as opened:
+        return operation(
+            settings, opened.provider, target="local" if opened.is_emulator else "aws", **kwargs
+        )

@@ -1,0 +1,68 @@
+"""The drill end to end on a fresh embedded emulator, as `make run` runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tradedr.cli import app
+
+pytestmark = pytest.mark.integration
+
+
+def test_drill_passes_and_writes_both_reports(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["drill", "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    on_disk = json.loads((tmp_path / "drill-report.json").read_text())
+    assert on_disk["steps"] == data["steps"]
+    assert (tmp_path / "drill-report.md").read_text().startswith("# DR drill")
+    assert data["target"] == "local"
+    assert data["passed"] is True
+    assert data["total_seconds"] > 0
+    assert 0 < data["measured_recovery_seconds"] <= data["total_seconds"]
+    steps = data["steps"]
+    assert {s["status"] for s in steps} <= {"executed", "not-emulated"}
+    assert all(set(s) >= {"name", "region", "status", "seconds"} for s in steps)
+    names = [s["name"] for s in steps]
+    for expected in (
+        "synth",
+        "write sample sessions and objects",
+        "validate deployment",
+        "simulate loss of us-east-1",
+        "failover: promote-us-west-2",
+        "standby serves: VPC, ALB and targets",
+        "restore us-east-1",
+        "failback: promote-us-east-1",
+        "validate after failback",
+    ):
+        assert expected in names
+    assert names.index("simulate loss of us-east-1") < names.index("failover: promote-us-west-2")
+    assert names.index("failover: promote-us-west-2") < names.index("restore us-east-1")
+    lost = names.index("simulate loss of us-east-1")
+    restored = names.index("restore us-east-1")
+    during_outage = steps[lost + 1 : restored]
+    assert {s["region"] for s in during_outage} == {"us-west-2"}
+    not_emulated = {s["name"] for s in steps if s["status"] == "not-emulated"}
+    assert "failover: traffic-to-us-west-2" in not_emulated
+    assert "failover: check-lag-us-west-2" in not_emulated
+
+
+def test_a_failed_step_fails_the_drill_and_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tradedr.infra.synth
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(tradedr.infra.synth, "synthesize", broken)
+    result = CliRunner().invoke(app, ["drill", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    data = json.loads((tmp_path / "drill-report.json").read_text())
+    assert [(s["name"], s["status"]) for s in data["steps"]] == [("synth", "failed")]
+    assert data["measured_recovery_seconds"] is None
+    assert "disk full" in (tmp_path / "drill-report.md").read_text()

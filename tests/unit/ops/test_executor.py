@@ -1,0 +1,231 @@
+"""The executor: journal, resume, dry run, approvals, error classification, backoff, and
+the lag precondition (CloudWatch data written into moto)."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
+from tests.unit.ops.moto_env import Environment, journal, successful_ends
+
+from tradedr.errors import TradedrError
+from tradedr.ops.actions.base import PreconditionFailedError
+from tradedr.ops.executor import Executor, RetryPolicy, classify
+from tradedr.ops.failover import build_failover_plan, failover, resume_run, run_plan
+from tradedr.ops.faults import make_error
+from tradedr.ops.plans import Plan, StepGroup
+
+STANDBY = "us-west-2"
+
+
+def client_error(code: str, status: int = 400) -> ClientError:
+    return ClientError(
+        {"Error": {"Code": code, "Message": "m"}, "ResponseMetadata": {"HTTPStatusCode": status}},
+        "Op",
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "verdict", "words"),
+    [
+        (client_error("Throttling"), "retry", "throttled"),
+        (client_error("ThrottlingException"), "retry", "throttled"),
+        (client_error("RequestLimitExceeded"), "retry", "throttled"),
+        (client_error("TooManyRequestsException", 429), "retry", "throttled"),
+        (client_error("InternalFailure", 500), "retry", "server error"),
+        (client_error("ServiceUnavailable", 503), "retry", "server error"),
+        (client_error("SomethingNew", 502), "retry", "server error"),
+        (make_error("timeout", "rds", "us-west-2", "Op"), "retry", "timeout"),
+        (ConnectTimeoutError(endpoint_url="https://x"), "retry", "timeout"),
+        (EndpointConnectionError(endpoint_url="https://x"), "retry", "unreachable"),
+        (client_error("AccessDenied", 403), "stop", "access denied"),
+        (client_error("AccessDeniedException", 400), "stop", "access denied"),
+        (client_error("UnauthorizedOperation", 403), "stop", "access denied"),
+        (client_error("ValidationError"), "stop", "request rejected"),
+        (client_error("InvalidParameterCombination"), "stop", "request rejected"),
+        (client_error("DBInstanceNotFound", 404), "stop", "request rejected"),
+        (PreconditionFailedError("lag too high"), "stop", "lag too high"),
+        (ValueError("bug"), "stop", "ValueError"),
+    ],
+)
+def test_classify(error: Exception, verdict: str, words: str) -> None:
+    got, reason = classify(error)
+    assert got == verdict
+    assert words in reason
+
+
+def test_backoff_grows_exponentially_within_the_cap() -> None:
+    policy = RetryPolicy(base_seconds=0.5, cap_seconds=4.0, rng=random.Random(7))
+    for attempt in range(1, 10):
+        ceiling = min(4.0, 0.5 * 2 ** (attempt - 1))
+        delays = [policy.delay(attempt) for _ in range(50)]
+        assert all(0 <= d <= ceiling for d in delays)
+    assert max(policy.delay(8) for _ in range(200)) > 2.0  # jitter spans the range
+
+
+def test_dry_run_changes_nothing_and_writes_no_journal(env: Environment) -> None:
+    before = (env.capacity(STANDBY), env.writers())
+    result = failover(
+        env.settings, env.provider, to_region=STANDBY, dry_run=True, runs_dir=env.runs_dir
+    )
+    assert result.status == "dry-run"
+    assert not env.runs_dir.exists()
+    statuses = {r.step_id: r.status for r in result.records}
+    assert statuses["check-lag-us-west-2"] == "not-emulated"  # read-only: really ran
+    assert statuses["promote-us-west-2"] == "dry-run"
+    assert statuses["verify-us-west-2"] == "dry-run"  # a post-condition: not checked early
+    assert result.exit_code == 0
+    assert (env.capacity(STANDBY), env.writers()) == before
+
+
+def test_journal_records_every_step_with_request_ids(env: Environment) -> None:
+    result = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    assert result.status == "completed"
+    events = journal(env.runs_dir, result.run_id)
+    assert events[0]["event"] == "run-start"
+    assert events[-1] == {**events[-1], "event": "run-end", "status": "completed"}
+    ends = {e["step"]: e for e in events if e["event"] == "step-end"}
+    assert set(ends) == {s.id for s in result.plan.steps()}
+    promote = ends["promote-us-west-2"]
+    assert promote["outcome"] == "executed"
+    assert promote["end"] >= promote["start"]
+    assert promote["request_ids"]
+    assert "rds:us-west-2:PromoteReadReplica" in promote["calls"]
+    assert (env.runs_dir / result.run_id / "plan.json").is_file()
+
+
+def test_declined_approval_stops_then_resume_continues_without_repeating(
+    env: Environment,
+) -> None:
+    first = failover(
+        env.settings,
+        env.provider,
+        to_region=STANDBY,
+        runs_dir=env.runs_dir,
+        approver=lambda _prompt: False,
+    )
+    assert first.status == "stopped"
+    assert "not approved" in first.message
+    assert first.exit_code == 1
+    assert env.writers() == [("us-east-1", env.names.db_identifier("us-east-1"))]
+    second = resume_run(
+        first.run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir
+    )
+    assert second.status == "completed"
+    events = journal(env.runs_dir, first.run_id)
+    assert successful_ends(events) == {s.id: 1 for s in first.plan.steps()}
+    lag_checks = [
+        e for e in events if e["event"] == "step-start" and e["step"] == "check-lag-us-west-2"
+    ]
+    assert len(lag_checks) == 1
+
+
+def test_resuming_a_completed_run_runs_nothing(env: Environment) -> None:
+    first = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    again = resume_run(
+        first.run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir
+    )
+    assert again.status == "completed"
+    assert all(r.previous_run for r in again.records)
+    starts = [e for e in journal(env.runs_dir, first.run_id) if e["event"] == "step-start"]
+    assert len(starts) == len(list(first.plan.steps()))
+
+
+def test_unknown_run_id_names_the_known_runs(env: Environment) -> None:
+    done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    with pytest.raises(TradedrError, match=done.run_id):
+        resume_run(
+            "failover-nope", env.settings, env.provider, target="local", runs_dir=env.runs_dir
+        )
+
+
+def test_resume_refuses_a_run_of_another_environment(env: Environment) -> None:
+    from tradedr.config import load_settings
+
+    done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    with pytest.raises(TradedrError, match="belongs to"):
+        resume_run(
+            done.run_id,
+            load_settings({"environment": "other"}),
+            env.provider,
+            target="local",
+            runs_dir=env.runs_dir,
+        )
+
+
+def lag_only(env: Environment, **kwargs: object) -> Plan:
+    plan = build_failover_plan(env.settings, to_region=STANDBY, **kwargs)  # type: ignore[arg-type]
+    return plan.model_copy(
+        update={
+            "groups": [StepGroup(name="preconditions", steps=[plan.step("check-lag-us-west-2")])]
+        }
+    )
+
+
+def put_lag(env: Environment, seconds: float) -> None:
+    boto3.client("cloudwatch", region_name=STANDBY).put_metric_data(
+        Namespace="AWS/RDS",
+        MetricData=[
+            {
+                "MetricName": "ReplicaLag",
+                "Dimensions": [
+                    {"Name": "DBInstanceIdentifier", "Value": env.names.db_identifier(STANDBY)}
+                ],
+                "Timestamp": datetime.now(UTC) - timedelta(seconds=30),
+                "Value": seconds,
+                "Unit": "Seconds",
+            }
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("lag", "target", "allow", "status", "words"),
+    [
+        (5.0, "local", False, "completed", "within the RPO"),
+        (5.0, "aws", False, "completed", "within the RPO"),
+        (120.0, "local", False, "stopped", "above the RPO target of 60 s"),
+        (120.0, "aws", True, "completed", "accepted by --allow-data-loss"),
+        (None, "local", False, "completed", "not emulated"),
+        (None, "aws", False, "stopped", "never treated as within the RPO"),
+        (None, "aws", True, "completed", "--allow-data-loss"),
+        (-1.0, "aws", False, "stopped", "unknown"),  # RDS reports -1 when replication broke
+    ],
+)
+def test_lag_precondition(
+    env: Environment, lag: float | None, target: str, allow: bool, status: str, words: str
+) -> None:
+    if lag is not None:
+        put_lag(env, lag)
+    result = run_plan(
+        lag_only(env, allow_data_loss=allow),
+        env.settings,
+        env.provider,
+        target=target,
+        runs_dir=env.runs_dir,
+    )  # type: ignore[arg-type]
+    assert result.status == status
+    record = result.record("check-lag-us-west-2")
+    assert record is not None
+    assert words in (record.detail + result.message)
+
+
+def test_parallel_group_steps_all_run_and_are_journaled(env: Environment) -> None:
+    plan = build_failover_plan(env.settings, to_region=STANDBY)
+    group = next(g for g in plan.groups if len(g.steps) > 1)
+    result = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    ends = {e["step"] for e in journal(env.runs_dir, result.run_id) if e["event"] == "step-end"}
+    assert {s.id for s in group.steps} <= ends
+
+
+def test_executor_refuses_to_reuse_a_run_id(env: Environment) -> None:
+    from tradedr.ops.actions.base import ExecutionContext
+
+    plan = build_failover_plan(env.settings, to_region=STANDBY)
+    executor = Executor(ExecutionContext(env.provider, env.settings), runs_dir=env.runs_dir)
+    executor.start(plan, run_id="fixed")
+    with pytest.raises(FileExistsError):
+        executor.start(plan, run_id="fixed")
