@@ -337,22 +337,6 @@ UNIMPLEMENTED_ATTRIBUTES: dict[tuple[str, str], Callable[[str], Any]] = {
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", "CanonicalHostedZoneID"): lambda lid: (
         MOTO_ALB_HOSTED_ZONE
     ),
-    # moto's DBInstance has no DBInstanceArn attribute; Ref is the identifier.
-    ("AWS::RDS::DBInstance", "DBInstanceArn"): lambda lid: {
-        "Fn::Join": [
-            "",
-            [
-                "arn:",
-                {"Ref": "AWS::Partition"},
-                ":rds:",
-                {"Ref": "AWS::Region"},
-                ":",
-                {"Ref": "AWS::AccountId"},
-                ":db:",
-                {"Ref": lid},
-            ],
-        ]
-    },
 }
 
 
