@@ -113,7 +113,9 @@ def render_runbooks(facts: DeploymentFacts, plan_steps: list[PlanStep]) -> dict[
             rendered[runbook.filename] = env.get_template(runbook.template).render(context)
         rendered["README.md"] = env.get_template("index.md.j2").render(context)
     except jinja2.UndefinedError as exc:
-        raise RunbookError(f"runbook template refers to something this deployment lacks: {exc}")
+        raise RunbookError(
+            f"runbook template refers to something this deployment lacks: {exc}"
+        ) from None
     for name, text in rendered.items():
         left = unresolved_placeholders(text)
         if left:

@@ -15,7 +15,7 @@ def failover_steps(facts: DeploymentFacts) -> list[PlanStep]:
     """The failover plan in the runbook's words, from the same facts the plan is built on."""
     primary, target = facts.primary, facts.failover_target
     rpo = facts.settings.targets.rpo_seconds
-    steps = [
+    return [
         PlanStep(
             "Check replica lag",
             target.region,
@@ -52,7 +52,6 @@ def failover_steps(facts: DeploymentFacts) -> list[PlanStep]:
             f"`{facts.record_fqdn}` answers from {target.region} and its deep health check passes",
         ),
     ]
-    return steps
 
 
 def generate_runbooks(
