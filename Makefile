@@ -31,7 +31,7 @@ system-deps:
 run: install
 	$(BIN)/tradedr synth
 
-test: install
+test: install system-deps
 	$(BIN)/pytest -q -n 2 tests
 
 lint: install

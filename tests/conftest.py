@@ -59,7 +59,13 @@ def default_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 
 @pytest.fixture(scope="session")
 def posture_synths(tmp_path_factory: pytest.TempPathFactory) -> dict[Posture, Synthesized]:
-    return {p: synth_config(tmp_path_factory, {"posture": p.value}) for p in Posture}
+    def config(posture: Posture) -> dict[str, Any]:
+        data: dict[str, Any] = {"posture": posture.value}
+        if posture is Posture.BACKUP_RESTORE:  # hourly copies cannot meet a 60 s RPO
+            data["targets"] = {"rpo_seconds": 3600}
+        return data
+
+    return {p: synth_config(tmp_path_factory, config(p)) for p in Posture}
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +74,92 @@ def three_region_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
         tmp_path_factory,
         {"standby_regions": ["us-west-2", "eu-west-1"], "environment": "tri"},
     )
+
+
+FAST_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "hot-standby-fast.toml"
+
+
+@pytest.fixture(scope="session")
+def fast_arc_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    import tomllib
+
+    return synth_config(tmp_path_factory, tomllib.loads(FAST_EXAMPLE.read_text()))
+
+
+@pytest.fixture(scope="session")
+def fast_ga_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    import tomllib
+
+    data = tomllib.loads(FAST_EXAMPLE.read_text())
+    data["environment"] = "fastga"
+    data["routing"] = {**data["routing"], "traffic": "global-accelerator"}
+    return synth_config(tmp_path_factory, data)
+
+
+@pytest.fixture(scope="session")
+def baseline_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """examples/reference-baseline.toml: the reference design the analyses are checked against."""
+    import tomllib
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "reference-baseline.toml"
+    return synth_config(tmp_path_factory, tomllib.loads(path.read_text(encoding="utf-8")))
+
+
+class FakeFinding:
+    """Test double for a check finding (the real one comes from tradedr.checks)."""
+
+    def __init__(self, severity: str, message: str) -> None:
+        self.severity, self.message = severity, message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "rule": "FAKE-1",
+            "stack": "fake-stack",
+            "resource": "FakeResource",
+            "message": self.message,
+        }
+
+
+class FakeCheckReport:
+    """Test double standing in for tradedr.checks.runner.CheckReport in plan tests."""
+
+    def __init__(self, *, passed: bool = True, stacks: list[StackTemplate] | None = None) -> None:
+        self.passed = passed
+        self.stacks = stacks
+        self.findings = [FakeFinding("warning", "a warning from the test double")]
+        if not passed:
+            self.findings.append(FakeFinding("error", "an error from the test double"))
+
+    def summary(self) -> dict[str, int]:
+        errors = sum(f.severity == "error" for f in self.findings)
+        return {"errors": errors, "warnings": len(self.findings) - errors, "acknowledged": 0}
+
+
+def install_fake_checks(monkeypatch: pytest.MonkeyPatch, check_config: Any) -> None:
+    """Make `from tradedr.checks.runner import check_config` resolve to a test double."""
+    import sys
+    import types
+
+    runner = types.ModuleType("tradedr.checks.runner")
+    runner.check_config = check_config  # type: ignore[attr-defined]
+    try:
+        import tradedr.checks as package
+    except ImportError:
+        package = types.ModuleType("tradedr.checks")
+        monkeypatch.setitem(sys.modules, "tradedr.checks", package)
+    monkeypatch.setattr(package, "runner", runner, raising=False)
+    monkeypatch.setitem(sys.modules, "tradedr.checks.runner", runner)
+
+
+@pytest.fixture(scope="session")
+def plan_result(tmp_path_factory: pytest.TempPathFactory, default_synth: Synthesized) -> Any:
+    """`tradedr plan` on the default config, with the static checks replaced by a test double
+    that hands back the session's default templates (so nothing synthesizes twice)."""
+    from tradedr.report.plan import run_plan
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        install_fake_checks(
+            monkeypatch, lambda settings, outdir: FakeCheckReport(stacks=default_synth.stacks)
+        )
+        return run_plan(default_synth.settings, tmp_path_factory.mktemp("plan"))

@@ -168,6 +168,134 @@ def synth(
 
 # --- analyses (rto, cost, plan) ------------------------------------------------------
 
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates",
+        help="Read templates from this directory (e.g. cdk.out) instead of synthesizing.",
+        file_okay=False,
+    ),
+]
+FallbackOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fallback-region",
+        help="Fill prices missing from the snapshot with this region's (each line labelled).",
+    ),
+]
+SynthDirOption = Annotated[
+    Path, typer.Option("--synth-dir", help="Where to synthesize when --templates is not given.")
+]
+
+
+def _progress(message: str) -> None:
+    err_console.print(message, highlight=False)
+
+
+@app.command()
+@handles_errors
+def rto(
+    config: ConfigOption = None,
+    templates: TemplatesOption = None,
+    synth_dir: SynthDirOption = Path("cdk.out"),
+    as_json: JsonOption = False,
+) -> None:
+    """Recovery time per failure scenario and data loss per store, from the templates.
+
+    Exit 0 when every scenario's p99 RTO and every RPO meet the config's targets, else 1.
+    """
+    from tradedr.analysis.service import run_rto
+    from tradedr.report.console import render_rto
+
+    settings = settings_from(config)
+    report = run_rto(
+        settings,
+        templates_dir=templates,
+        synth_dir=synth_dir,
+        progress=None if as_json else _progress,
+    )
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        render_rto(console, report)
+    if not report.met:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def cost(
+    config: ConfigOption = None,
+    templates: TemplatesOption = None,
+    synth_dir: SynthDirOption = Path("cdk.out"),
+    live: Annotated[
+        bool, typer.Option("--live", help="Ask the AWS Price List API instead of the snapshot.")
+    ] = False,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="AWS profile for --live.")
+    ] = None,
+    fallback_region: FallbackOption = None,
+    compare_postures: Annotated[
+        bool,
+        typer.Option("--compare-postures", help="One row per DR posture: cost vs RTO and RPO."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Monthly cost per region and service from the templates and the [usage] config."""
+    from tradedr.analysis.service import run_cost
+    from tradedr.report.console import render_cost
+
+    settings = settings_from(config)
+    result = run_cost(
+        settings,
+        templates_dir=templates,
+        synth_dir=synth_dir,
+        live=live,
+        profile=profile,
+        fallback_region=fallback_region,
+        compare=compare_postures,
+        progress=None if as_json else _progress,
+    )
+    if as_json:
+        emit_json(result.to_dict())
+        return
+    render_cost(console, result)
+
+
+@app.command()
+@handles_errors
+def plan(
+    config: ConfigOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for the HTML report and summary.")
+    ] = Path("report"),
+    live: Annotated[bool, typer.Option("--live", help="Live prices (AWS Price List API).")] = False,
+    fallback_region: FallbackOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change review in one step: synth, checks, RTO/RPO, cost and posture trade-off.
+
+    Writes OUT/report.html (self-contained, with charts) and OUT/summary.md for the pull
+    request. Exit 1 when a check fails or a recovery target is missed.
+    """
+    from tradedr.report.plan import run_plan
+
+    settings = settings_from(config)
+    result = run_plan(
+        settings,
+        out,
+        live=live,
+        fallback_region=fallback_region,
+        progress=None if as_json else _progress,
+    )
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        console.print(result.summary_line())
+        console.print(f"report: {result.html_path}\nsummary: {result.markdown_path}")
+    if not result.passed:
+        raise typer.Exit(1)
+
 
 # --- operations (emulator, deploy, validate, failover, backup, drill) ----------------
 

@@ -133,10 +133,15 @@ class RegionSettings(_Model):
         return self
 
 
-class DatabaseSettings(_Model):
-    """The orders database: RDS MySQL Multi-AZ in the primary, read replicas in standbys."""
+AURORA_DEFAULT_VERSION = "8.0.mysql_aurora.3.08.0"
 
-    engine: Literal["mysql"] = "mysql"
+
+class DatabaseSettings(_Model):
+    """The orders database: RDS MySQL Multi-AZ in the primary with cross-region read
+    replicas, or an Aurora MySQL global database (secondary cluster per standby) for
+    sub-second replication and about a minute of managed failover."""
+
+    engine: Literal["mysql", "aurora-mysql-global"] = "mysql"
     engine_version: str = "8.0.39"
     instance_class: str = "db.r6g.large"
     multi_az: bool = True
@@ -151,12 +156,36 @@ class DatabaseSettings(_Model):
             raise ValueError(f"{value!r} is not an RDS instance class such as 'db.r6g.large'")
         return value
 
-    @field_validator("engine_version")
+    @model_validator(mode="before")
     @classmethod
-    def _version(cls, value: str) -> str:
-        if not re.fullmatch(r"8\.0\.\d+|8\.4\.\d+", value):
-            raise ValueError(f"{value!r} is not a supported MySQL version (8.0.x or 8.4.x)")
-        return value
+    def _aurora_default_version(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("engine") == "aurora-mysql-global":
+            data = {"engine_version": AURORA_DEFAULT_VERSION, **data}
+        return data
+
+    @model_validator(mode="after")
+    def _version_for_engine(self) -> DatabaseSettings:
+        if self.engine == "mysql" and not re.fullmatch(r"8\.0\.\d+|8\.4\.\d+", self.engine_version):
+            raise ValueError(
+                f"database.engine_version: {self.engine_version!r} is not a supported MySQL "
+                "version (8.0.x or 8.4.x)"
+            )
+        if self.engine == "aurora-mysql-global":
+            if not re.fullmatch(r"8\.0\.mysql_aurora\.3\.\d+\.\d+", self.engine_version):
+                raise ValueError(
+                    f"database.engine_version: {self.engine_version!r} is not an Aurora MySQL 3 "
+                    f"version such as {AURORA_DEFAULT_VERSION!r}"
+                )
+            if not self.instance_class.startswith(("db.r", "db.x")):
+                raise ValueError(
+                    f"database.instance_class: Aurora global databases need a memory-optimized "
+                    f"class (db.r*), got {self.instance_class!r}"
+                )
+        return self
+
+    @property
+    def is_aurora_global(self) -> bool:
+        return self.engine == "aurora-mysql-global"
 
 
 class SessionsSettings(_Model):
@@ -172,6 +201,9 @@ class RoutingSettings(_Model):
 
     domain_name: str = "trading.example.com"
     record_name: str = "app"
+    # How traffic moves at failover: Route 53 health-check failover records ("dns-failover"),
+    # Route 53 ARC routing controls ("arc"), or Global Accelerator's traffic dial.
+    traffic: Literal["dns-failover", "arc", "global-accelerator"] = "dns-failover"
     health_check_interval_seconds: Literal[10, 30] = 10
     health_check_failure_threshold: Annotated[int, Field(ge=1, le=10)] = 3
     health_check_path: str = "/health"
@@ -192,10 +224,17 @@ class RoutingSettings(_Model):
 
 
 class TargetSettings(_Model):
-    """Recovery objectives the analyses and gates measure against."""
+    """Recovery objectives the analyses and gates measure against.
 
-    rto_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 300
+    `rpo_seconds` applies to the transactional stores (orders DB, sessions table); objects
+    and backup copies have their own, looser objectives because their replication
+    mechanisms are bounded differently (S3 RTC: 15 minutes; backups: their schedule).
+    """
+
+    rto_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 600
     rpo_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 60
+    objects_rpo_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 900
+    backup_rpo_seconds: Annotated[int, Field(ge=0, le=30 * 24 * 3600)] = 24 * 3600
 
 
 class TagSettings(_Model):
@@ -221,6 +260,35 @@ class TagSettings(_Model):
         return value
 
 
+class UsageSettings(_Model):
+    """Monthly usage the cost model cannot read from templates, per region that serves
+    traffic (the primary; every region under active-active). Defaults describe a modest
+    trading platform; override them with measured figures from Cost Explorer."""
+
+    hours_per_month: Annotated[float, Field(gt=0, le=744)] = 730
+    alb_lcu_average: Annotated[float, Field(ge=0)] = 1.5
+    nat_processed_gb: Annotated[float, Field(ge=0)] = 500
+    internet_egress_gb: Annotated[float, Field(ge=0)] = 500
+    dynamodb_writes_millions: Annotated[float, Field(ge=0)] = 50
+    dynamodb_reads_millions: Annotated[float, Field(ge=0)] = 200
+    dynamodb_storage_gb: Annotated[float, Field(ge=0)] = 2
+    s3_storage_gb: Annotated[float, Field(ge=0)] = 500
+    s3_put_thousands: Annotated[float, Field(ge=0)] = 1000
+    s3_get_thousands: Annotated[float, Field(ge=0)] = 10000
+    s3_replicated_gb: Annotated[float, Field(ge=0)] = 100
+    rds_replication_gb: Annotated[float, Field(ge=0)] = 100
+    rds_backup_storage_gb: Annotated[float, Field(ge=0)] = 150
+    flow_logs_gb: Annotated[float, Field(ge=0)] = 50
+    app_logs_gb: Annotated[float, Field(ge=0)] = 20
+    log_storage_gb: Annotated[float, Field(ge=0)] = 200
+    kms_requests_10k: Annotated[float, Field(ge=0)] = 100
+    secrets_api_calls_10k: Annotated[float, Field(ge=0)] = 10
+    waf_requests_millions: Annotated[float, Field(ge=0)] = 50
+    route53_queries_millions: Annotated[float, Field(ge=0)] = 10
+    cloudtrail_data_events_100k: Annotated[float, Field(ge=0)] = 0
+    standby_usage_fraction: Annotated[float, Field(ge=0, le=1)] = 0.05
+
+
 def _default_regions() -> dict[str, RegionSettings]:
     return {}
 
@@ -240,7 +308,7 @@ class Settings(_Model):
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
     targets: TargetSettings = Field(default_factory=TargetSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
-    usage: dict[str, Any] = Field(default_factory=dict)
+    usage: UsageSettings = Field(default_factory=UsageSettings)
 
     @field_validator("application")
     @classmethod

@@ -8,7 +8,14 @@ from pathlib import Path
 import aws_cdk as cdk
 
 from tradedr.config import Settings, load_config
-from tradedr.infra.stacks import AppStack, DataStack, GlobalStack, ReplicaStack, add_dependency
+from tradedr.infra.stacks import (
+    AppStack,
+    DataStack,
+    GlobalStack,
+    ReplicaStack,
+    TrafficStack,
+    add_dependency,
+)
 
 # CDK context that keeps synth offline and templates lean.
 _CONTEXT = {
@@ -35,14 +42,12 @@ def build_app(settings: Settings, *, outdir: str | Path | None = None) -> cdk.Ap
         # standby's key, bucket and vault to exist first.
         add_dependency(data[primary], data[standby])
 
-    db_endpoints: dict[str, str] = {
-        primary: data[primary].database.instance.db_instance_endpoint_address
-    }
+    db_endpoints: dict[str, str] = {primary: data[primary].db_endpoint}
     if posture.replicates_data:
         for standby in settings.standby_regions:
             replica = ReplicaStack(app, settings=settings, region=standby, data=data[standby])
             add_dependency(replica, data[primary])
-            db_endpoints[standby] = replica.replica.instance.attr_endpoint_address
+            db_endpoints[standby] = replica.db_endpoint
 
     app_regions = [r for r in settings.all_regions if r == primary or posture.runs_standby_app]
     apps = {}
@@ -59,6 +64,11 @@ def build_app(settings: Settings, *, outdir: str | Path | None = None) -> cdk.Ap
     global_stack = GlobalStack(app, settings=settings, app_regions=app_regions)
     for stack in apps.values():
         add_dependency(global_stack, stack)
+    if settings.routing.traffic != "dns-failover":
+        traffic = TrafficStack(app, settings=settings, app_regions=app_regions)
+        for stack in apps.values():
+            add_dependency(traffic, stack)
+        add_dependency(global_stack, traffic)
     return app
 
 

@@ -112,3 +112,30 @@ class Names:
     def record_fqdn(self) -> str:
         routing = self.settings.routing
         return f"{routing.record_name}.{routing.domain_name}"
+
+    # Fast-failover options (Aurora global database, ARC, Global Accelerator)
+    @property
+    def global_cluster(self) -> str:
+        return f"{self.prefix}-orders-global"
+
+    def db_cluster(self, region: str) -> str:
+        return f"{self.prefix}-orders-{region_code(region)}"
+
+    @property
+    def traffic_stack(self) -> str:
+        return f"{self.prefix}-traffic"
+
+    @property
+    def arc_cluster(self) -> str:
+        return f"{self.prefix}-arc"
+
+    @property
+    def control_panel(self) -> str:
+        return f"{self.prefix}-panel"
+
+    def routing_control(self, region: str) -> str:
+        return f"{self.prefix}-{region}"
+
+    @property
+    def accelerator(self) -> str:
+        return f"{self.prefix}-accelerator"

@@ -15,16 +15,23 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from tradedr.config import Posture, Settings
+from tradedr.infra.components.aurora import AuroraGlobalPrimary, AuroraGlobalSecondary
 from tradedr.infra.components.backup import BackupPlan, BackupVault
 from tradedr.infra.components.compute import AppTier
 from tradedr.infra.components.database import OrdersDatabase, OrdersReplica
 from tradedr.infra.components.monitoring import AlarmSpec, RegionMonitoring, metric
 from tradedr.infra.components.network import Network
-from tradedr.infra.components.routing import GlobalRouting, RegionEndpoint
+from tradedr.infra.components.routing import AcceleratorRecord, GlobalRouting, RegionEndpoint
 from tradedr.infra.components.security import DataKey
 from tradedr.infra.components.sessions import SessionsTable
 from tradedr.infra.components.storage import ObjectsBucket
 from tradedr.infra.components.tagging import apply_required_tags, name_component
+from tradedr.infra.components.traffic import (
+    CONTROL_PLANE_REGION,
+    GLOBAL_ACCELERATOR_ZONE_ID,
+    AcceleratorTraffic,
+    ArcRoutingControls,
+)
 from tradedr.infra.names import Names, region_code
 
 GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
@@ -33,6 +40,25 @@ LT = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
 
 def _output(stack: cdk.Stack, key: str, value: str, description: str) -> None:
     cdk.CfnOutput(stack, key, value=value, description=description)
+
+
+PARAMETER_SOURCES = "tradedr:parameter-sources"
+
+
+def sourced_parameter(
+    stack: cdk.Stack, name: str, *, source_stack: str, output: str, description: str
+) -> cdk.CfnParameter:
+    """A deploy-time parameter whose value is another stack's output.
+
+    The mapping is written into the template's Metadata so the deployer can fill it from
+    earlier stacks without a cross-region reference.
+    """
+    parameter = cdk.CfnParameter(stack, name, type="String", description=description)
+    metadata = stack.template_options.metadata or {}
+    sources = dict(metadata.get(PARAMETER_SOURCES, {}))
+    sources[name] = {"stack": source_stack, "output": output}
+    stack.template_options.metadata = {**metadata, PARAMETER_SOURCES: sources}
+    return parameter
 
 
 class _RegionalStack(cdk.Stack):
@@ -108,6 +134,9 @@ class DataStack(_RegionalStack):
     def _primary_data(self, region: str) -> None:
         settings, names = self.settings, self.names
         db = settings.database
+        if db.is_aurora_global:
+            self._aurora_primary(region)
+            return
         self.database = OrdersDatabase(
             self,
             "Orders",
@@ -121,6 +150,43 @@ class DataStack(_RegionalStack):
             allocated_storage_gb=db.allocated_storage_gb,
             backup_retention_days=db.backup_retention_days,
         )
+        self._sessions_and_backups(region, self.database.instance.instance_arn)
+        instance = self.database.instance
+        self.db_endpoint = instance.db_instance_endpoint_address
+        _output(self, "DbIdentifier", instance.instance_identifier, "Orders DB instance id")
+        _output(self, "DbEndpoint", instance.db_instance_endpoint_address, "Orders DB endpoint")
+        _output(self, "DbArn", instance.instance_arn, "Orders DB ARN")
+        assert self.database.secret is not None
+        _output(self, "DbSecretArn", self.database.secret.secret_arn, "Generated DB credentials")
+
+    def _aurora_primary(self, region: str) -> None:
+        settings, names = self.settings, self.names
+        db = settings.database
+        self.aurora = AuroraGlobalPrimary(
+            self,
+            "OrdersAurora",
+            vpc=self.vpc,
+            key=self.key,
+            cluster_identifier=names.db_cluster(region),
+            global_cluster_identifier=names.global_cluster,
+            engine_version=db.engine_version,
+            instance_class=db.instance_class,
+            backup_retention_days=db.backup_retention_days,
+            secret_name=names.db_secret(region),
+        )
+        cluster = self.aurora.cluster
+        self.db_endpoint = cluster.cluster_endpoint.hostname
+        self._sessions_and_backups(region, cluster.cluster_arn)
+        _output(self, "DbIdentifier", cluster.cluster_identifier, "Orders Aurora cluster id")
+        _output(self, "DbEndpoint", cluster.cluster_endpoint.hostname, "Writer endpoint")
+        _output(self, "DbArn", cluster.cluster_arn, "Orders Aurora cluster ARN")
+        _output(self, "GlobalClusterIdentifier", names.global_cluster, "Aurora global cluster")
+        assert self.aurora.secret is not None
+        _output(self, "DbSecretArn", self.aurora.secret.secret_arn, "Generated DB credentials")
+
+    def _sessions_and_backups(self, region: str, db_arn: str) -> None:
+        settings, names = self.settings, self.names
+        db = settings.database
         replica_regions = settings.standby_regions if settings.posture.replicates_data else []
         self.sessions = SessionsTable(
             self,
@@ -139,19 +205,10 @@ class DataStack(_RegionalStack):
             plan_name=f"{settings.prefix}-plan",
             vault=self.vault,
             copy_vault_arns=[names.backup_vault_arn(r) for r in settings.standby_regions],
-            resource_arns=[
-                self.database.instance.instance_arn,
-                self.sessions.table.table_arn,
-            ],
+            resource_arns=[db_arn, self.sessions.table.table_arn],
             retention_days=max(db.backup_retention_days, 7),
             hourly=settings.posture is Posture.BACKUP_RESTORE,
         )
-        instance = self.database.instance
-        _output(self, "DbIdentifier", instance.instance_identifier, "Orders DB instance id")
-        _output(self, "DbEndpoint", instance.db_instance_endpoint_address, "Orders DB endpoint")
-        _output(self, "DbArn", instance.instance_arn, "Orders DB ARN")
-        assert self.database.secret is not None
-        _output(self, "DbSecretArn", self.database.secret.secret_arn, "Generated DB credentials")
         _output(self, "TableName", self.sessions.table.table_name, "Sessions global table")
         _output(self, "TableArn", self.sessions.table.table_arn, "Sessions global table ARN")
 
@@ -167,6 +224,26 @@ class ReplicaStack(_RegionalStack):
             scope, names.replica_stack(region), settings=settings, region=region, kind="replica"
         )
         full_capacity = settings.posture in (Posture.HOT_STANDBY, Posture.ACTIVE_ACTIVE)
+        db = settings.database
+        if db.is_aurora_global:
+            self.secondary = AuroraGlobalSecondary(
+                self,
+                "OrdersSecondary",
+                vpc=data.vpc,
+                key=data.key,
+                cluster_identifier=names.db_cluster(region),
+                global_cluster_identifier=names.global_cluster,
+                engine_version=db.engine_version,
+                instance_class=db.instance_class,
+                instances=2 if full_capacity else 1,
+                backup_retention_days=db.backup_retention_days,
+            )
+            self.db_endpoint = self.secondary.cluster.attr_endpoint_address
+            _output(self, "DbIdentifier", names.db_cluster(region), "Aurora secondary cluster")
+            _output(self, "DbEndpoint", self.db_endpoint, "Secondary cluster endpoint")
+            _output(self, "DbArn", self.secondary.cluster.attr_db_cluster_arn, "Cluster ARN")
+            _output(self, "GlobalClusterIdentifier", names.global_cluster, "Global cluster")
+            return
         self.replica = OrdersReplica(
             self,
             "OrdersReplica",
@@ -177,8 +254,9 @@ class ReplicaStack(_RegionalStack):
             instance_class=settings.database.instance_class,
             multi_az=full_capacity,
         )
+        self.db_endpoint = self.replica.instance.attr_endpoint_address
         _output(self, "DbIdentifier", names.db_identifier(region), "Orders DB replica id")
-        _output(self, "DbEndpoint", self.replica.instance.attr_endpoint_address, "Replica endpoint")
+        _output(self, "DbEndpoint", self.db_endpoint, "Replica endpoint")
         _output(self, "DbArn", cdk.Fn.sub(names.db_arn(region)), "Replica ARN")
 
 
@@ -258,7 +336,12 @@ class AppStack(_RegionalStack):
     def _alarm_specs(self, region: str) -> list[AlarmSpec]:
         settings, names = self.settings, self.names
         tier = self.tier
-        db_id = names.db_identifier(region)
+        aurora = settings.database.is_aurora_global
+        db_dims = (
+            {"DBClusterIdentifier": names.db_cluster(region)}
+            if aurora
+            else {"DBInstanceIdentifier": names.db_identifier(region)}
+        )
         alb_dims = {"LoadBalancer": tier.alb.load_balancer_full_name}
         tg_dims = {**alb_dims, "TargetGroup": tier.target_group.target_group_full_name}
         capacity_min = settings.capacity(region)[0]
@@ -272,21 +355,10 @@ class AppStack(_RegionalStack):
             ),
             AlarmSpec(
                 "rds-cpu",
-                metric(
-                    "AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": db_id}, "Average", 300
-                ),
+                metric("AWS/RDS", "CPUUtilization", db_dims, "Average", 300),
                 80,
                 GT,
                 description="Orders DB CPU above 80%",
-            ),
-            AlarmSpec(
-                "rds-free-storage",
-                metric(
-                    "AWS/RDS", "FreeStorageSpace", {"DBInstanceIdentifier": db_id}, "Minimum", 300
-                ),
-                settings.database.allocated_storage_gb * 1024**3 * 0.1,
-                LT,
-                description="Orders DB has under 10% of its storage free",
             ),
             AlarmSpec(
                 "dynamodb-throttles",
@@ -296,6 +368,16 @@ class AppStack(_RegionalStack):
                 description="Sessions table throttled requests",
             ),
         ]
+        if not aurora:  # Aurora storage grows by itself
+            specs.append(
+                AlarmSpec(
+                    "rds-free-storage",
+                    metric("AWS/RDS", "FreeStorageSpace", db_dims, "Minimum", 300),
+                    settings.database.allocated_storage_gb * 1024**3 * 0.1,
+                    LT,
+                    description="Orders DB has under 10% of its storage free",
+                )
+            )
         if capacity_min > 0:
             specs.insert(
                 0,
@@ -308,11 +390,15 @@ class AppStack(_RegionalStack):
                 ),
             )
         if self.role == "standby":
+            lag_seconds = settings.database.replica_lag_alarm_seconds
             specs.append(
                 AlarmSpec(
                     "rds-replica-lag",
-                    metric("AWS/RDS", "ReplicaLag", {"DBInstanceIdentifier": db_id}, "Maximum"),
-                    settings.database.replica_lag_alarm_seconds,
+                    # Aurora reports global replication lag in milliseconds on the secondary.
+                    metric("AWS/RDS", "AuroraGlobalDBReplicationLag", db_dims, "Maximum")
+                    if aurora
+                    else metric("AWS/RDS", "ReplicaLag", db_dims, "Maximum"),
+                    lag_seconds * 1000 if aurora else lag_seconds,
                     GT,
                     evaluation_periods=2,
                     description="Replica lag above the alarm threshold: failover would lose data",
@@ -356,8 +442,94 @@ class AppStack(_RegionalStack):
         return specs
 
 
+class TrafficStack(cdk.Stack):
+    """ARC routing controls or Global Accelerator, in us-west-2 where their control planes
+    live. Only synthesized when `routing.traffic` asks for one of them."""
+
+    def __init__(self, scope: Construct, *, settings: Settings, app_regions: list[str]) -> None:
+        names = Names(settings)
+        super().__init__(
+            scope,
+            names.traffic_stack,
+            stack_name=names.traffic_stack,
+            env=cdk.Environment(region=CONTROL_PLANE_REGION),
+            synthesizer=cdk.BootstraplessSynthesizer(),
+            description=f"tradedr fast traffic control ({settings.routing.traffic}) for "
+            f"{settings.prefix}",
+        )
+        apply_required_tags(
+            self,
+            tags={
+                **settings.required_tags(settings.primary_region),
+                "DisasterRecovery": f"{settings.posture.value}:global",
+            },
+            name=f"{settings.prefix}-traffic",
+        )
+        routing = settings.routing
+        self.arc: ArcRoutingControls | None = None
+        self.accelerator: AcceleratorTraffic | None = None
+        if routing.traffic == "arc":
+            self.arc = ArcRoutingControls(
+                self,
+                "Arc",
+                cluster_name=names.arc_cluster,
+                control_panel_name=names.control_panel,
+                routing_control_names={r: names.routing_control(r) for r in app_regions},
+            )
+            _output(self, "ArcClusterArn", self.arc.cluster.attr_cluster_arn, "ARC cluster")
+            _output(
+                self,
+                "ControlPanelArn",
+                self.arc.control_panel.attr_control_panel_arn,
+                "ARC control panel",
+            )
+            for region, control in self.arc.routing_controls.items():
+                _output(
+                    self,
+                    f"RoutingControlArn{region_code(region).upper()}",
+                    control.attr_routing_control_arn,
+                    f"Routing control of {region}",
+                )
+        else:
+            alb_arns = {
+                region: sourced_parameter(
+                    self,
+                    f"AlbArn{region_code(region).upper()}",
+                    source_stack=names.app_stack(region),
+                    output="AlbArn",
+                    description=f"ALB ARN in {region}",
+                ).value_as_string
+                for region in app_regions
+            }
+            serving = (
+                app_regions
+                if settings.posture is Posture.ACTIVE_ACTIVE
+                else [settings.primary_region]
+            )
+            self.accelerator = AcceleratorTraffic(
+                self,
+                "Accelerator",
+                accelerator_name=names.accelerator,
+                alb_arns=alb_arns,
+                serving_regions=serving,
+                health_check_path=routing.health_check_path,
+                health_check_threshold=routing.health_check_failure_threshold,
+            )
+            accelerator = self.accelerator.accelerator
+            _output(self, "AcceleratorArn", accelerator.accelerator_arn, "Global Accelerator")
+            _output(self, "AcceleratorDnsName", accelerator.dns_name, "Accelerator DNS name")
+            for region, group in self.accelerator.endpoint_groups.items():
+                _output(
+                    self,
+                    f"EndpointGroupArn{region_code(region).upper()}",
+                    group.endpoint_group_arn,
+                    f"Endpoint group of {region}",
+                )
+
+
 class GlobalStack(cdk.Stack):
-    """Route 53 zone, health checks and records; ALBs arrive as parameters, not references."""
+    """Route 53 zone, health checks and records. ALBs, routing controls and the accelerator
+    arrive as deploy-time parameters filled from other stacks' outputs, not references."""
 
     def __init__(self, scope: Construct, *, settings: Settings, app_regions: list[str]) -> None:
         names = Names(settings)
@@ -377,32 +549,37 @@ class GlobalStack(cdk.Stack):
             },
             name=f"{settings.prefix}-global",
         )
-        endpoints: dict[str, RegionEndpoint] = {}
-        for region in app_regions:
-            code = region_code(region).upper()
-            dns = cdk.CfnParameter(
-                self, f"AlbDns{code}", type="String", description=f"ALB DNS name in {region}"
-            )
-            zone = cdk.CfnParameter(
-                self,
-                f"AlbZone{code}",
-                type="String",
-                description=f"ALB canonical hosted zone id in {region}",
-            )
-            endpoints[region] = RegionEndpoint(region, dns.value_as_string, zone.value_as_string)
         routing = settings.routing
-        self.routing = GlobalRouting(
-            self,
-            "Routing",
-            domain_name=routing.domain_name,
-            record_name=routing.record_name,
-            primary=endpoints[settings.primary_region],
-            standbys=[endpoints[r] for r in app_regions if r != settings.primary_region],
-            health_check_path=routing.health_check_path,
-            interval_seconds=routing.health_check_interval_seconds,
-            failure_threshold=routing.health_check_failure_threshold,
-            active_active=settings.posture is Posture.ACTIVE_ACTIVE,
-        )
+        if routing.traffic == "global-accelerator":
+            dns = sourced_parameter(
+                self,
+                "AcceleratorDnsName",
+                source_stack=names.traffic_stack,
+                output="AcceleratorDnsName",
+                description="Global Accelerator DNS name",
+            )
+            self.routing: GlobalRouting | AcceleratorRecord = AcceleratorRecord(
+                self,
+                "Routing",
+                domain_name=routing.domain_name,
+                record_name=routing.record_name,
+                accelerator_dns_name=dns.value_as_string,
+                accelerator_zone_id=GLOBAL_ACCELERATOR_ZONE_ID,
+            )
+        else:
+            endpoints = {r: self._endpoint(names, r, routing.traffic) for r in app_regions}
+            self.routing = GlobalRouting(
+                self,
+                "Routing",
+                domain_name=routing.domain_name,
+                record_name=routing.record_name,
+                primary=endpoints[settings.primary_region],
+                standbys=[endpoints[r] for r in app_regions if r != settings.primary_region],
+                health_check_path=routing.health_check_path,
+                interval_seconds=routing.health_check_interval_seconds,
+                failure_threshold=routing.health_check_failure_threshold,
+                active_active=settings.posture is Posture.ACTIVE_ACTIVE,
+            )
         _output(self, "HostedZoneId", self.routing.zone.hosted_zone_id, "Public hosted zone")
         _output(self, "RecordName", self.routing.fqdn, "Name clients resolve")
         for region, check in self.routing.health_checks.items():
@@ -413,10 +590,47 @@ class GlobalStack(cdk.Stack):
                 f"Health check of {region}",
             )
 
+    def _endpoint(self, names: Names, region: str, traffic: str) -> RegionEndpoint:
+        code = region_code(region).upper()
+        app_stack = names.app_stack(region)
+        dns = sourced_parameter(
+            self,
+            f"AlbDns{code}",
+            source_stack=app_stack,
+            output="AlbDnsName",
+            description=f"ALB DNS name in {region}",
+        )
+        zone = sourced_parameter(
+            self,
+            f"AlbZone{code}",
+            source_stack=app_stack,
+            output="AlbHostedZoneId",
+            description=f"ALB canonical hosted zone id in {region}",
+        )
+        control_arn = None
+        if traffic == "arc":
+            control_arn = sourced_parameter(
+                self,
+                f"RoutingControlArn{code}",
+                source_stack=names.traffic_stack,
+                output=f"RoutingControlArn{code}",
+                description=f"ARC routing control of {region}",
+            ).value_as_string
+        return RegionEndpoint(region, dns.value_as_string, zone.value_as_string, control_arn)
+
 
 def add_dependency(dependent: cdk.Stack, dependency: cdk.Stack) -> None:
     """Order-only dependency (allowed across regions): no values flow."""
     dependent.add_stack_dependency(dependency, "deployment order")
 
 
-__all__ = ["AppStack", "DataStack", "GlobalStack", "ReplicaStack", "add_dependency", "kms"]
+__all__ = [
+    "AppStack",
+    "DataStack",
+    "GlobalStack",
+    "ReplicaStack",
+    "TrafficStack",
+    "add_dependency",
+    "kms",
+    "sourced_parameter",
+]

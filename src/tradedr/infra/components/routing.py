@@ -15,6 +15,8 @@ class RegionEndpoint:
     region: str
     alb_dns_name: str
     alb_hosted_zone_id: str
+    # With ARC, the region's health check follows this routing control instead of HTTP.
+    routing_control_arn: str | None = None
 
 
 class GlobalRouting(Construct):
@@ -43,10 +45,12 @@ class GlobalRouting(Construct):
         self.fqdn = f"{record_name}.{domain_name}"
         self.health_checks: dict[str, route53.CfnHealthCheck] = {}
         for endpoint in [primary, *standbys]:
-            self.health_checks[endpoint.region] = route53.CfnHealthCheck(
-                self,
-                f"Health-{endpoint.region}",
-                health_check_config=route53.CfnHealthCheck.HealthCheckConfigProperty(
+            if endpoint.routing_control_arn is not None:
+                config = route53.CfnHealthCheck.HealthCheckConfigProperty(
+                    type="RECOVERY_CONTROL", routing_control_arn=endpoint.routing_control_arn
+                )
+            else:
+                config = route53.CfnHealthCheck.HealthCheckConfigProperty(
                     type="HTTP",
                     fully_qualified_domain_name=endpoint.alb_dns_name,
                     port=80,
@@ -54,7 +58,9 @@ class GlobalRouting(Construct):
                     request_interval=interval_seconds,
                     failure_threshold=failure_threshold,
                     measure_latency=True,
-                ),
+                )
+            self.health_checks[endpoint.region] = route53.CfnHealthCheck(
+                self, f"Health-{endpoint.region}", health_check_config=config
             )
         self.records: list[route53.CfnRecordSet] = []
         if active_active:
@@ -111,4 +117,36 @@ class GlobalRouting(Construct):
                     evaluate_target_health=True,
                 ),
             )
+        )
+
+
+class AcceleratorRecord(Construct):
+    """With Global Accelerator the public name is one alias to the accelerator: no DNS
+    failover and no TTL in the recovery path; the accelerator's own checks decide."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        domain_name: str,
+        record_name: str,
+        accelerator_dns_name: str,
+        accelerator_zone_id: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.zone = route53.PublicHostedZone(self, "Zone", zone_name=domain_name)
+        self.fqdn = f"{record_name}.{domain_name}"
+        self.health_checks: dict[str, route53.CfnHealthCheck] = {}
+        self.record = route53.CfnRecordSet(
+            self,
+            "Record",
+            hosted_zone_id=self.zone.hosted_zone_id,
+            name=self.fqdn,
+            type="A",
+            alias_target=route53.CfnRecordSet.AliasTargetProperty(
+                dns_name=accelerator_dns_name,
+                hosted_zone_id=accelerator_zone_id,
+                evaluate_target_health=True,
+            ),
         )

@@ -1,0 +1,196 @@
+"""Every number the RTO/RPO model assumes rather than reads from a template, with its source.
+
+Values are seconds as (best, typical, worst). The Monte Carlo draws each from a triangular
+distribution over that range (mode = typical), so one table drives both the deterministic
+figures and p50/p99. Change a value here and `docs/rto-rpo.md` in the same commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Assumption:
+    key: str
+    best: float
+    typical: float
+    worst: float
+    what: str
+    source: str
+
+    @property
+    def range(self) -> tuple[float, float, float]:
+        return (self.best, self.typical, self.worst)
+
+    def label(self) -> str:
+        return f"assumption:{self.key}"
+
+
+R53_HEALTH = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html"
+R53_ALIAS = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html"
+RDS_MULTI_AZ = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html"
+)
+RDS_PROMOTE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html"
+RDS_RESTORE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_RestoreFromSnapshot.html"
+EC2_LAUNCH = "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html"
+ELB_TG_HEALTH = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
+DDB_GLOBAL = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html"
+S3_RTC = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html"
+GA_HEALTH = "https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoint-groups-health-check-options.html"
+ARC_ROUTING = "https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.html"
+CFN_APP = (
+    "tradedr measurement: the app stack (ALB, ASG, alarms) creates in 4-8 min on CloudFormation"
+)
+REFERENCE = (
+    "reference design estimate: DNS 60-300 s, standby warm-up 0-300 s (docs/architecture.md)"
+)
+
+ASSUMPTIONS: dict[str, Assumption] = {
+    a.key: a
+    for a in [
+        Assumption(
+            "health-checker-consensus",
+            0,
+            0,
+            10,
+            "Extra delay while Route 53 aggregates uncoordinated checkers (unhealthy when fewer "
+            "than 18% report healthy); HTTP checks time out after 4 s connect + 2 s response.",
+            R53_HEALTH,
+        ),
+        Assumption(
+            "resolver-ttl-overrun",
+            0,
+            0,
+            240,
+            "Resolvers and clients that keep an answer past its TTL; the reference design "
+            "allows DNS 60-300 s in total.",
+            REFERENCE,
+        ),
+        Assumption(
+            "accelerator-shift",
+            0,
+            30,
+            60,
+            "Global Accelerator moves traffic to a healthy endpoint group without DNS "
+            "(static anycast IPs); about 30 s after the health change.",
+            GA_HEALTH,
+        ),
+        Assumption(
+            "routing-control-flip",
+            5,
+            15,
+            60,
+            "An operator or automation sets the ARC routing control state through a cluster "
+            "data-plane endpoint; Route 53 then answers with the standby.",
+            ARC_ROUTING,
+        ),
+        Assumption(
+            "ec2-launch",
+            10,
+            30,
+            90,
+            "RunInstances to running: Auto Scaling scale-out request, capacity placement.",
+            EC2_LAUNCH,
+        ),
+        Assumption(
+            "ec2-boot",
+            30,
+            60,
+            150,
+            "Amazon Linux 2023 boot and user data until /health answers.",
+            EC2_LAUNCH,
+        ),
+        Assumption(
+            "rds-multi-az-failover",
+            60,
+            90,
+            120,
+            "RDS Multi-AZ instance failover: 'typically complete within 60-120 seconds'.",
+            RDS_MULTI_AZ,
+        ),
+        Assumption(
+            "rds-replica-promotion",
+            60,
+            180,
+            420,
+            "Promoting a cross-region RDS MySQL read replica ('takes a few minutes'), including "
+            "the reboot; longer when replication has a backlog to apply.",
+            RDS_PROMOTE,
+        ),
+        Assumption(
+            "rds-snapshot-restore",
+            600,
+            1200,
+            3600,
+            "Restoring an RDS instance from a copied snapshot (grows with size).",
+            RDS_RESTORE,
+        ),
+        Assumption(
+            "rds-point-in-time-restore",
+            900,
+            1800,
+            5400,
+            "Point-in-time restore of a Single-AZ instance after its host is lost.",
+            RDS_RESTORE,
+        ),
+        Assumption(
+            "app-stack-create",
+            240,
+            360,
+            900,
+            "Creating the app stack in a standby that had none (backup-restore posture).",
+            CFN_APP,
+        ),
+        Assumption(
+            "app-reconnect",
+            1,
+            10,
+            30,
+            "Application connection pools noticing the new DB endpoint and reconnecting.",
+            RDS_MULTI_AZ,
+        ),
+        Assumption(
+            "verification",
+            10,
+            30,
+            60,
+            "Post-failover smoke test through the public name: /health, one order write.",
+            "tradedr failover runbook: verification step",
+        ),
+        Assumption(
+            "dynamodb-replication",
+            0.5,
+            1,
+            5,
+            "DynamoDB global tables (MREC) replicate 'usually within one second'.",
+            DDB_GLOBAL,
+        ),
+        Assumption(
+            "s3-rtc",
+            1,
+            15,
+            900,
+            "S3 Replication Time Control: 99.99% of objects within 15 minutes (SLA).",
+            S3_RTC,
+        ),
+        Assumption(
+            "s3-crr-no-rtc",
+            1,
+            900,
+            86400,
+            "S3 replication without RTC has no time bound; most objects replicate in minutes, "
+            "some take hours. tradedr plans for a day.",
+            S3_RTC,
+        ),
+    ]
+}
+
+# Monte Carlo: fixed seed so two runs of the same templates print the same p50/p99.
+MONTE_CARLO_SAMPLES = 20_000
+MONTE_CARLO_SEED = 20261128
+
+
+def get(key: str) -> Assumption:
+    return ASSUMPTIONS[key]

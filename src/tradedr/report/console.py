@@ -1,0 +1,135 @@
+"""Terminal rendering of the analyses (rich tables); JSON output lives in the models."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from tradedr.analysis.rto import RtoReport
+    from tradedr.analysis.service import CostResult
+
+
+def _s(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"
+
+
+def _usd(value: float | None) -> str:
+    return "unavailable" if value is None else f"${value:,.2f}"
+
+
+def render_rto(console: Console, report: RtoReport) -> None:
+    targets = report.settings.targets
+    summary = Table(title=f"RTO by scenario ({report.settings.posture.value}), seconds")
+    for column in ("scenario", "best", "typical", "worst", "p50", "p99", "target", "met"):
+        summary.add_column(column, justify="left" if column == "scenario" else "right")
+    for s in report.scenarios:
+        met = s.rto["p99"] <= targets.rto_seconds
+        summary.add_row(
+            s.name,
+            *(_s(s.rto[k]) for k in ("best", "typical", "worst", "p50", "p99")),
+            str(targets.rto_seconds),
+            "[green]yes[/]" if met else "[red]no[/]",
+        )
+    console.print(summary)
+    for s in report.scenarios:
+        table = Table(title=f"{s.name}: {s.description}", title_justify="left")
+        for column in ("component", "best", "typical", "worst", "critical", "source"):
+            table.add_column(column, overflow="fold")
+        for c in s.components:
+            table.add_row(
+                c.name,
+                _s(c.best),
+                _s(c.typical),
+                _s(c.worst),
+                "yes" if c.critical else "no (parallel)",
+                c.source,
+            )
+        console.print(table)
+    rpo = Table(title="RPO by data store, seconds")
+    for column in ("store", "rpo", "target", "met", "basis"):
+        rpo.add_column(column, overflow="fold")
+    for r in report.rpo:
+        rpo.add_row(
+            r.store,
+            "unbounded" if r.rpo_seconds is None else _s(r.rpo_seconds),
+            f"{r.target_seconds} ({r.target_name})",
+            "[green]yes[/]" if r.met else "[red]no[/]",
+            r.basis,
+        )
+    console.print(rpo)
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    console.print("[green]targets met[/]" if report.met else "[red]targets NOT met[/]")
+
+
+def render_cost(console: Console, result: CostResult) -> None:
+    report = result.report
+    console.print(f"prices: {report.prices.description}")
+    for region in report.regions:
+        table = Table(title=f"{region.region}: {_usd(region.monthly)}/month", title_justify="left")
+        for column in ("service", "charge", "quantity", "unit price", "monthly", "status"):
+            table.add_column(
+                column,
+                overflow="fold",
+                justify="right" if column in ("quantity", "unit price", "monthly") else "left",
+            )
+        for item in region.items:
+            data = item.to_dict()
+            status = data["status"]
+            style = {"price unavailable": "[yellow]", "fallback price": "[cyan]"}.get(status, "")
+            table.add_row(
+                item.service,
+                item.charge,
+                f"{item.quantity:,.2f} {item.unit}",
+                "-" if item.price.usd is None else f"{item.price.usd:g}",
+                _usd(item.monthly),
+                f"{style}{status}" + ("[/]" if style else ""),
+            )
+        console.print(table)
+    console.print(
+        f"[bold]total: {_usd(report.total_monthly)}/month[/] "
+        f"(standby {_usd(report.standby_monthly)})"
+    )
+    usage = report.settings.usage.model_dump()
+    console.print(
+        "usage assumed ([usage] in the config): "
+        + ", ".join(f"{k}={v:g}" for k, v in usage.items())
+    )
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    if report.recommendations:
+        recs = Table(title="Recommendations (estimates)")
+        for column in ("recommendation", "est. savings/month", "basis"):
+            recs.add_column(column, overflow="fold")
+        for rec in report.recommendations:
+            recs.add_row(rec["title"], f"~{_usd(rec['estimated_monthly_savings'])}", rec["basis"])
+        console.print(recs)
+    if result.postures:
+        table = Table(title="Postures: cost vs recovery", caption=result.comparison_prices)
+        for column in (
+            "posture",
+            "monthly",
+            "standby share",
+            "region-loss RTO p99",
+            "RPO",
+            "unpriced",
+        ):
+            table.add_column(
+                column,
+                justify="left" if column == "posture" else "right",
+                no_wrap=column == "posture",
+            )
+        for row in result.postures:
+            d = row.to_dict()
+            table.add_row(
+                d["posture"],
+                _usd(d["monthly"]),
+                f"{d['standby_share']:.0%}",
+                f"{d['region_loss_rto_p99']:,.0f} s",
+                "n/a" if d["rpo_seconds"] is None else f"{d['rpo_seconds']:,.0f} s",
+                str(d["unpriced_items"]),
+            )
+        console.print(table)

@@ -1,0 +1,263 @@
+"""The self-contained HTML report of `tradedr plan`: inline CSS and inline SVG charts,
+no scripts, no external requests, so it can be attached to a review as one file."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from tradedr.report import charts
+from tradedr.report.diagram import architecture_svg
+
+if TYPE_CHECKING:
+    from tradedr.analysis.templates import TemplateSet
+    from tradedr.report.plan import PlanResult
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
+max-width:1100px;color:#222;line-height:1.4;padding:0 1rem}
+h1{margin-bottom:.2rem} h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2.2rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;width:100%}
+th,td{border:1px solid #ddd;padding:.25rem .45rem;text-align:left;vertical-align:top}
+th{background:#f4f6f7} td.num{text-align:right;white-space:nowrap}
+.pass{color:#1e8449;font-weight:bold} .fail{color:#c0392b;font-weight:bold}
+.warn{color:#b9770e} .muted{color:#777;font-size:.85rem}
+figure{margin:1rem 0} figure svg{max-width:100%;height:auto}
+code{font-size:.8rem;word-break:break-all}
+"""
+
+
+def _ok(flag: bool) -> str:
+    return '<span class="pass">pass</span>' if flag else '<span class="fail">FAIL</span>'
+
+
+def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] | None = None) -> str:
+    numeric = numeric or set()
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{cell}</td>' if index in numeric else f"<td>{cell}</td>"
+            for index, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _figure(svg: str, caption: str) -> str:
+    return f'<figure>{svg}<figcaption class="muted">{escape(caption)}</figcaption></figure>'
+
+
+def _usd(value: float | None) -> str:
+    return "price unavailable" if value is None else f"${value:,.2f}"
+
+
+def render_html(result: PlanResult, templates: TemplateSet) -> str:
+    settings = result.settings
+    targets = settings.targets
+    rto = result.rto
+    cost = result.cost.report
+    postures = [row.to_dict() for row in result.cost.postures]
+    checks = result.checks
+    summary = checks.summary()
+    parts: list[str] = []
+    parts.append(f"<h1>tradedr plan: {escape(settings.prefix)}</h1>")
+    parts.append(
+        f'<p class="muted">posture {escape(settings.posture.value)}; regions '
+        f"{escape(', '.join(settings.all_regions))}; prices: {escape(cost.prices.description)}</p>"
+    )
+    parts.append(
+        "<p>Overall: "
+        + _ok(result.passed)
+        + " &mdash; static checks "
+        + _ok(result.checks_passed)
+        + ", recovery targets "
+        + _ok(rto.met)
+        + "</p>"
+    )
+
+    parts.append("<h2>Architecture</h2>")
+    parts.append(
+        _figure(
+            architecture_svg(templates),
+            "Every stack and region, drawn from the synthesized templates.",
+        )
+    )
+
+    parts.append("<h2>Recovery time (RTO)</h2>")
+    rows = []
+    for s in rto.scenarios:
+        rows.append(
+            [escape(s.name)]
+            + [f"{s.rto[k]:,.0f}" for k in ("best", "typical", "worst", "p50", "p99")]
+            + [f"{targets.rto_seconds:,}", _ok(s.rto["p99"] <= targets.rto_seconds)]
+        )
+    parts.append(
+        _table(
+            ["scenario", "best s", "typical s", "worst s", "p50 s", "p99 s", "target s", "met"],
+            rows,
+            numeric={1, 2, 3, 4, 5, 6},
+        )
+    )
+    for s in rto.scenarios:
+        parts.append(f"<h3>{escape(s.name)}: {escape(s.description)}</h3>")
+        parts.append(
+            _figure(
+                charts.rto_waterfall(s, targets.rto_seconds),
+                "Red: on the critical path; grey: runs in parallel, not counted.",
+            )
+        )
+        parts.append(
+            _table(
+                ["component", "best", "typical", "worst", "critical", "source / assumptions"],
+                [
+                    [
+                        escape(c.name),
+                        f"{c.best:,.0f}",
+                        f"{c.typical:,.0f}",
+                        f"{c.worst:,.0f}",
+                        "yes" if c.critical else "no",
+                        "<br>".join(f"<code>{escape(x)}</code>" for x in (c.sources or [c.source]))
+                        + ("<br>" + escape(", ".join(c.assumptions)) if c.assumptions else ""),
+                    ]
+                    for c in s.components
+                ],
+                numeric={1, 2, 3},
+            )
+        )
+
+    parts.append("<h2>Data loss (RPO)</h2>")
+    parts.append(
+        _table(
+            ["store", "RPO s", "target s", "met", "basis", "source"],
+            [
+                [
+                    escape(r.store),
+                    "unbounded" if r.rpo_seconds is None else f"{r.rpo_seconds:,.0f}",
+                    f"{r.target_seconds:,} ({escape(r.target_name)})",
+                    _ok(r.met),
+                    escape(r.basis),
+                    f"<code>{escape(r.source)}</code>",
+                ]
+                for r in rto.rpo
+            ],
+            numeric={1},
+        )
+    )
+    for warning in rto.warnings:
+        parts.append(f'<p class="warn">warning: {escape(warning)}</p>')
+
+    parts.append("<h2>Cost</h2>")
+    parts.append(
+        _figure(
+            charts.cost_by_region(cost),
+            "Priced lines only; lines without a price are listed below.",
+        )
+    )
+    parts.append(
+        _table(
+            ["region", "monthly", "unpriced lines"],
+            [[escape(r.region), _usd(r.monthly), str(len(r.unpriced))] for r in cost.regions]
+            + [["<b>total</b>", f"<b>{_usd(cost.total_monthly)}</b>", ""]],
+            numeric={1, 2},
+        )
+    )
+    for warning in cost.warnings:
+        parts.append(f'<p class="warn">warning: {escape(warning)}</p>')
+    for region in cost.regions:
+        parts.append(
+            f"<details><summary>{escape(region.region)} line items "
+            f"({_usd(region.monthly)})</summary>"
+        )
+        parts.append(
+            _table(
+                ["service", "charge", "quantity", "unit price", "monthly", "price basis / source"],
+                [
+                    [
+                        escape(i.service),
+                        escape(i.charge),
+                        f"{i.quantity:,.2f} {escape(i.unit)}",
+                        "-" if i.price.usd is None else f"{i.price.usd:g}",
+                        _usd(i.monthly),
+                        escape(f"{i.price.basis}: {i.price.source}"),
+                    ]
+                    for i in region.items
+                ],
+                numeric={2, 3, 4},
+            )
+        )
+        parts.append("</details>")
+    usage = settings.usage.model_dump()
+    parts.append(
+        '<p class="muted">Usage assumed ([usage]): '
+        + escape(", ".join(f"{k}={v:g}" for k, v in usage.items()))
+        + "</p>"
+    )
+    if cost.recommendations:
+        parts.append("<h3>Recommendations (estimates)</h3>")
+        parts.append(
+            _table(
+                ["recommendation", "est. savings / month", "basis"],
+                [
+                    [
+                        escape(r["title"]),
+                        f"~{_usd(r['estimated_monthly_savings'])}",
+                        escape(r["basis"]),
+                    ]
+                    for r in cost.recommendations
+                ],
+                numeric={1},
+            )
+        )
+
+    if postures:
+        parts.append("<h2>Posture trade-off</h2>")
+        parts.append(
+            _figure(
+                charts.posture_tradeoff(postures, settings.posture.value),
+                f"Each posture synthesized and analysed; {result.cost.comparison_prices}. "
+                f"The Cost section above uses the prices as configured "
+                f"(${cost.total_monthly:,.2f}, unpriced lines excluded).",
+            )
+        )
+        parts.append(
+            _table(
+                ["posture", "monthly", "standby share", "region-loss RTO p99", "RPO", "notes"],
+                [
+                    [
+                        escape(p["posture"]),
+                        _usd(p["monthly"]),
+                        f"{p['standby_share']:.0%}",
+                        f"{p['region_loss_rto_p99']:,.0f} s",
+                        "n/a" if p["rpo_seconds"] is None else f"{p['rpo_seconds']:,.0f} s",
+                        escape("; ".join(p["notes"])),
+                    ]
+                    for p in postures
+                ],
+                numeric={1, 2, 3, 4},
+            )
+        )
+
+    parts.append("<h2>Static checks</h2>")
+    parts.append(_figure(charts.check_summary(summary), "Findings by severity."))
+    findings = [f.to_dict() for f in checks.findings]
+    if findings:
+        preferred = ("severity", "rule", "id", "stack", "resource", "message")
+        keys = [k for k in preferred if any(k in f for f in findings)]
+        keys = keys or sorted({k for f in findings for k in f})
+        parts.append(
+            "<details open><summary>findings</summary>"
+            + _table(keys, [[escape(str(f.get(k, ""))) for k in keys] for f in findings[:500]])
+            + "</details>"
+        )
+    else:
+        parts.append("<p>No findings.</p>")
+    timings = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
+    parts.append(f'<p class="muted">Generated by tradedr plan ({escape(timings)}).</p>')
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>tradedr plan: {escape(settings.prefix)}</title><style>{CSS}</style></head>"
+        "<body>" + "\n".join(parts) + "</body></html>\n"
+    )

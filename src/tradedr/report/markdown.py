@@ -1,0 +1,115 @@
+"""Markdown summary of `tradedr plan` for a pull request description or comment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tradedr.report.plan import PlanResult
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    return [_row(headers), _row(["---"] * len(headers)), *(_row(r) for r in rows)]
+
+
+def render_markdown(result: PlanResult) -> str:
+    settings = result.settings
+    targets = settings.targets
+    rto = result.rto
+    cost = result.cost.report
+    summary = result.checks.summary()
+    ok = {True: "pass", False: "**FAIL**"}
+    lines = [
+        f"## tradedr plan: `{settings.prefix}` ({settings.posture.value})",
+        "",
+        f"**{'PASS' if result.passed else 'FAIL'}**: static checks {ok[result.checks_passed]} "
+        f"({summary.get('errors', 0)} errors, {summary.get('warnings', 0)} warnings, "
+        f"{summary.get('acknowledged', 0)} acknowledged); recovery targets {ok[rto.met]}.",
+        "",
+        "### RTO (seconds)",
+        *_table(
+            ["scenario", "typical", "p50", "p99", "target", "met"],
+            [
+                [
+                    s.name,
+                    f"{s.rto['typical']:,.0f}",
+                    f"{s.rto['p50']:,.0f}",
+                    f"{s.rto['p99']:,.0f}",
+                    f"{targets.rto_seconds:,}",
+                    ok[s.rto["p99"] <= targets.rto_seconds],
+                ]
+                for s in rto.scenarios
+            ],
+        ),
+        "",
+        "### RPO (seconds)",
+        *_table(
+            ["store", "RPO", "target", "met"],
+            [
+                [
+                    r.store,
+                    "unbounded" if r.rpo_seconds is None else f"{r.rpo_seconds:,.0f}",
+                    f"{r.target_seconds:,}",
+                    ok[r.met],
+                ]
+                for r in rto.rpo
+            ],
+        ),
+        "",
+        f"### Cost ({cost.prices.description})",
+        *_table(
+            ["region", "monthly (USD)", "unpriced lines"],
+            [[r.region, f"{r.monthly:,.2f}", str(len(r.unpriced))] for r in cost.regions]
+            + [["**total**", f"**{cost.total_monthly:,.2f}**", ""]],
+        ),
+    ]
+    if cost.warnings:
+        lines += ["", *(f"> warning: {w}" for w in cost.warnings)]
+    if cost.recommendations:
+        lines += [
+            "",
+            "Recommendations (estimates): "
+            + "; ".join(
+                f"{r['title']} (~${r['estimated_monthly_savings']:,.0f}/month)"
+                for r in cost.recommendations
+            ),
+        ]
+    if result.cost.postures:
+        lines += [
+            "",
+            "### Postures",
+            *_table(
+                ["posture", "monthly (USD)", "standby share", "region-loss RTO p99", "RPO"],
+                [
+                    [
+                        p["posture"]
+                        + (" (configured)" if p["posture"] == settings.posture.value else ""),
+                        f"{p['monthly']:,.2f}",
+                        f"{p['standby_share']:.0%}",
+                        f"{p['region_loss_rto_p99']:,.0f} s",
+                        "n/a" if p["rpo_seconds"] is None else f"{p['rpo_seconds']:,.0f} s",
+                    ]
+                    for p in (row.to_dict() for row in result.cost.postures)
+                ],
+            ),
+            "",
+            f"_{result.cost.comparison_prices}_",
+        ]
+    errors = [f.to_dict() for f in result.checks.findings]
+    errors = [f for f in errors if str(f.get("severity", "")).lower() == "error"]
+    if errors:
+        lines += ["", "### Failing checks"]
+        for finding in errors[:20]:
+            where = "/".join(str(finding.get(k)) for k in ("stack", "resource") if finding.get(k))
+            lines.append(
+                f"- `{finding.get('rule', finding.get('id', '?'))}` {where}: "
+                f"{finding.get('message', '')}"
+            )
+        if len(errors) > 20:
+            lines.append(f"- ... and {len(errors) - 20} more (see report.html)")
+    lines += ["", f"Full report with charts: `{result.html_path}`", ""]
+    return "\n".join(lines)

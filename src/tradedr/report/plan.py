@@ -1,0 +1,138 @@
+"""`tradedr plan`: synth once, run the static checks, RTO/RPO, cost and the posture
+comparison, then write a self-contained HTML report and a Markdown summary."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tradedr.analysis.rto import RtoReport, analyse_rto
+from tradedr.analysis.service import CostResult, run_cost
+from tradedr.analysis.templates import TemplateSet
+from tradedr.config import Settings
+from tradedr.errors import TradedrError
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class PlanResult:
+    settings: Settings
+    checks: Any  # tradedr.checks.runner.CheckReport
+    rto: RtoReport
+    cost: CostResult
+    html_path: Path
+    markdown_path: Path
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def checks_passed(self) -> bool:
+        return bool(self.checks.passed)
+
+    @property
+    def passed(self) -> bool:
+        return self.checks_passed and self.rto.met
+
+    @property
+    def gates(self) -> dict[str, bool]:
+        return {"checks": self.checks_passed, "recovery_targets": self.rto.met}
+
+    def summary_line(self) -> str:
+        region_loss = self.rto.scenario("region-loss").rto
+        summary = self.checks.summary()
+        verdict = "PASS" if self.passed else "FAIL"
+        return (
+            f"{verdict}: checks {summary.get('errors', 0)} error(s), "
+            f"{summary.get('warnings', 0)} warning(s); region-loss RTO p99 "
+            f"{region_loss['p99']:,.0f} s (target {self.settings.targets.rto_seconds:,} s); "
+            f"cost ${self.cost.report.total_monthly:,.2f}/month"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "gates": self.gates,
+            "checks": {
+                "summary": self.checks.summary(),
+                "passed": self.checks_passed,
+                "findings": [f.to_dict() for f in self.checks.findings],
+            },
+            "rto": self.rto.to_dict(),
+            "cost": self.cost.to_dict(),
+            "report": str(self.html_path),
+            "summary": str(self.markdown_path),
+            "timings_seconds": self.timings,
+        }
+
+
+def _templates_after_checks(
+    settings: Settings, checks: Any, synth_dir: Path, progress: Progress | None
+) -> TemplateSet:
+    """Reuse what the checks synthesized; synthesize only when they left nothing behind."""
+    stacks = getattr(checks, "stacks", None) or getattr(checks, "templates", None)
+    if stacks and all(hasattr(s, "load") for s in stacks):
+        return TemplateSet.from_synth(settings, list(stacks))
+    if (synth_dir / "manifest.json").is_file() and list(synth_dir.glob("*.template.json")):
+        return TemplateSet.from_directory(settings, synth_dir)
+    from tradedr.infra.synth import synthesize
+
+    if progress:
+        progress("synthesizing ...")
+    return TemplateSet.from_synth(settings, synthesize(settings, synth_dir))
+
+
+def run_plan(
+    settings: Settings,
+    out: Path,
+    *,
+    live: bool = False,
+    fallback_region: str | None = None,
+    provider: Any = None,
+    progress: Progress | None = None,
+) -> PlanResult:
+    try:
+        from tradedr.checks.runner import check_config
+    except ImportError as exc:  # the checks package ships separately in development trees
+        raise TradedrError(f"static checks are not available: {exc}") from None
+    from tradedr.report.html import render_html
+    from tradedr.report.markdown import render_markdown
+
+    out.mkdir(parents=True, exist_ok=True)
+    synth_dir = out / "cdk.out"
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    if progress:
+        progress(f"checking {settings.prefix} ({settings.posture.value}) ...")
+    checks = check_config(settings, synth_dir)
+    timings["synth_and_checks"] = round(time.perf_counter() - started, 2)
+    templates = _templates_after_checks(settings, checks, synth_dir, progress)
+
+    mark = time.perf_counter()
+    rto = analyse_rto(templates)
+    timings["rto"] = round(time.perf_counter() - mark, 2)
+    mark = time.perf_counter()
+    cost = run_cost(
+        settings,
+        templates_dir=None,
+        synth_dir=out,
+        live=live,
+        fallback_region=fallback_region,
+        compare=True,
+        provider=provider,
+        progress=progress,
+        templates=templates,
+    )
+    timings["cost_and_postures"] = round(time.perf_counter() - mark, 2)
+
+    mark = time.perf_counter()
+    html_path = out / "report.html"
+    markdown_path = out / "summary.md"
+    result = PlanResult(settings, checks, rto, cost, html_path, markdown_path, timings)
+    html_path.write_text(render_html(result, templates), encoding="utf-8")
+    markdown_path.write_text(render_markdown(result), encoding="utf-8")
+    timings["render"] = round(time.perf_counter() - mark, 2)
+    timings["total"] = round(time.perf_counter() - started, 2)
+    return result

@@ -1,0 +1,120 @@
+"""`--live`: the AWS Price List API, checked against the real service model with Stubber."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from tradedr.analysis.prices import LivePrices, parse_price_list
+from tradedr.errors import AwsOperationError
+
+
+class StubbedProvider:
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.asked: list[tuple[str, str]] = []
+
+    def client(self, service: str, region: str) -> Any:
+        self.asked.append((service, region))
+        return self._client
+
+
+def product(usd: str, unit: str = "Hrs") -> str:
+    return json.dumps(
+        {
+            "product": {"attributes": {"instanceType": "t3.large"}},
+            "terms": {
+                "OnDemand": {
+                    "T1": {
+                        "priceDimensions": {
+                            "D1": {"unit": unit, "beginRange": "0", "pricePerUnit": {"USD": usd}}
+                        }
+                    }
+                }
+            },
+        }
+    )
+
+
+@pytest.fixture
+def pricing() -> Any:
+    client = boto3.client("pricing", region_name="us-east-1")
+    with Stubber(client) as stubber:
+        yield client, stubber
+
+
+@pytest.mark.stubbed
+def test_live_ec2_price_comes_from_get_products(pricing: Any) -> None:
+    client, stubber = pricing
+    stubber.add_response(
+        "get_products",
+        {"PriceList": [product("0.0000", "Hrs"), product("0.0999")], "FormatVersion": "aws_v1"},
+        {
+            "ServiceCode": "AmazonEC2",
+            "FormatVersion": "aws_v1",
+            "MaxResults": 100,
+            "Filters": [
+                {"Type": "TERM_MATCH", "Field": f, "Value": v}
+                for f, v in sorted(
+                    {
+                        "capacitystatus": "Used",
+                        "instanceType": "t3.large",
+                        "operatingSystem": "Linux",
+                        "preInstalledSw": "NA",
+                        "regionCode": "us-west-2",
+                        "tenancy": "Shared",
+                    }.items()
+                )
+            ],
+        },
+    )
+    provider = StubbedProvider(client)
+    live = LivePrices(provider)
+    price = live.price("ec2.instance.t3.large", "us-west-2")
+    assert price.usd == 0.0999
+    assert price.basis == "live"
+    assert provider.asked == [("pricing", "us-east-1")]
+    assert live.price("ec2.instance.t3.large", "us-west-2") is price  # cached, no second call
+    stubber.assert_no_pending_responses()
+
+
+@pytest.mark.stubbed
+def test_items_without_a_live_query_stay_on_the_labelled_snapshot(pricing: Any) -> None:
+    client, _stubber = pricing
+    price = LivePrices(StubbedProvider(client)).price("kms.key", "us-east-1")
+    assert price.usd == 1.0
+    assert "no live query" in price.basis
+
+
+@pytest.mark.stubbed
+def test_no_matching_product_is_unavailable_not_invented(pricing: Any) -> None:
+    client, stubber = pricing
+    stubber.add_response("get_products", {"PriceList": [], "FormatVersion": "aws_v1"})
+    price = LivePrices(StubbedProvider(client)).price("vpc.nat.hour", "us-west-2")
+    assert price.usd is None
+    assert price.basis == "unavailable"
+
+
+@pytest.mark.stubbed
+def test_api_errors_become_aws_operation_errors(pricing: Any) -> None:
+    client, stubber = pricing
+    stubber.add_client_error("get_products", "AccessDeniedException", "no pricing:GetProducts")
+    with pytest.raises(AwsOperationError, match="GetProducts"):
+        LivePrices(StubbedProvider(client)).price("elb.alb.hour", "us-east-1")
+
+
+@pytest.mark.parametrize(
+    ("entries", "unit", "expected"),
+    [
+        ([product("0.10")], "Hrs", 0.10),
+        ([product("0.10", "GB")], "Hrs", None),
+        ([product("0.00"), product("0.20")], "Hrs", 0.20),
+        ([], "Hrs", None),
+    ],
+)
+def test_parse_price_list(entries: list[str], unit: str, expected: float | None) -> None:
+    assert parse_price_list(entries, unit) == expected

@@ -1,0 +1,116 @@
+"""`tradedr plan`: HTML report, Markdown summary, gates. Static checks are a test double
+(tests/conftest.py FakeCheckReport) until the checks runner is merged."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import FakeCheckReport
+from typer.testing import CliRunner
+
+from tradedr.cli import app
+from tradedr.report.plan import _templates_after_checks
+
+
+def test_plan_writes_report_and_summary(plan_result: Any) -> None:
+    assert plan_result.html_path.is_file()
+    assert plan_result.markdown_path.is_file()
+    assert plan_result.passed
+    data = plan_result.to_dict()
+    assert data["gates"] == {"checks": True, "recovery_targets": True}
+    assert set(data["timings_seconds"]) >= {"synth_and_checks", "total"}
+
+
+def test_html_is_self_contained_with_real_charts(plan_result: Any) -> None:
+    html = plan_result.html_path.read_text()
+    charts = set(re.findall(r'<svg data-chart="([a-z0-9-]+)"', html))
+    assert {
+        "architecture",
+        "cost-by-region",
+        "posture-tradeoff",
+        "check-summary",
+        "rto-region-loss",
+        "rto-az-loss",
+        "rto-db-instance-failure",
+        "rto-app-instance-failure",
+    } <= charts
+    assert "<script" not in html
+    assert "<link" not in html
+    assert " src=" not in html
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "element ids repeat across charts"
+
+
+def test_architecture_names_every_stack(plan_result: Any, default_synth: Any) -> None:
+    html = plan_result.html_path.read_text()
+    svg = html[html.index('data-chart="architecture"') :]
+    svg = svg[: svg.index("</svg>")]
+    for stack in default_synth.stacks:
+        assert stack.name in svg
+
+
+def test_markdown_summary(plan_result: Any) -> None:
+    text = plan_result.markdown_path.read_text()
+    assert text.startswith("## tradedr plan: `trading-prod`")
+    for heading in ("### RTO", "### RPO", "### Cost", "### Postures"):
+        assert heading in text
+    assert "| region-loss |" in text
+
+
+def test_reuses_templates_from_checks(
+    default_synth: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_synth(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("plan synthesized although the checks had templates")
+
+    monkeypatch.setattr("tradedr.infra.synth.synthesize", no_synth)
+    checks = FakeCheckReport(stacks=default_synth.stacks)
+    templates = _templates_after_checks(default_synth.settings, checks, tmp_path, None)
+    assert [s.name for s in templates.stacks] == [s.name for s in default_synth.stacks]
+
+
+class FakePlanResult:
+    """Test double for PlanResult: only what the CLI reads."""
+
+    def __init__(self, passed: bool) -> None:
+        self.passed = passed
+        self.html_path = Path("report/report.html")
+        self.markdown_path = Path("report/summary.md")
+
+    def summary_line(self) -> str:
+        return "PASS" if self.passed else "FAIL"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed}
+
+
+@pytest.mark.parametrize(("passed", "exit_code"), [(True, 0), (False, 1)])
+def test_plan_exit_code_follows_gates(
+    monkeypatch: pytest.MonkeyPatch, passed: bool, exit_code: int
+) -> None:
+    monkeypatch.setattr(
+        "tradedr.report.plan.run_plan", lambda *_args, **_kwargs: FakePlanResult(passed)
+    )
+    result = CliRunner().invoke(app, ["plan", "--out", "unused"])
+    assert result.exit_code == exit_code, result.output
+    assert ("PASS" if passed else "FAIL") in result.stdout
+
+
+def test_failed_checks_fail_the_plan(plan_result: Any) -> None:
+    failing = FakeCheckReport(passed=False)
+    result = type(plan_result)(
+        plan_result.settings,
+        failing,
+        plan_result.rto,
+        plan_result.cost,
+        plan_result.html_path,
+        plan_result.markdown_path,
+    )
+    assert not result.passed
+    assert result.gates == {"checks": False, "recovery_targets": True}
+    from tradedr.report.markdown import render_markdown
+
+    assert "### Failing checks" in render_markdown(result)
