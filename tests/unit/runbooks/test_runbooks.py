@@ -120,8 +120,9 @@ def test_each_runbook_names_real_regions_and_resources(
     text = default_runbooks[runbook]
     assert text.startswith("# ")
     assert "**When to use:**" in text
-    assert "RTO target | 300 s" in text
-    assert "RPO target | 60 s" in text
+    targets = default_synth.settings.targets
+    assert f"RTO target | {targets.rto_seconds} s" in text
+    assert f"RPO target | {targets.rpo_seconds} s (orders DB, sessions)" in text
     assert "us-east-1" in text
     assert "us-west-2" in text
     real = {s.name for s in default_synth.stacks} | _template_strings(default_synth)
