@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -103,10 +104,18 @@ def unresolved_placeholders(text: str) -> list[str]:
     return sorted(set(_UNRESOLVED.findall(text)))
 
 
-def render_runbooks(facts: DeploymentFacts, plan_steps: list[PlanStep]) -> dict[str, str]:
-    """File name -> Markdown, for every runbook plus the index."""
+def render_runbooks(
+    facts: DeploymentFacts, plan_steps: list[PlanStep], model: dict[str, Any]
+) -> dict[str, str]:
+    """File name -> Markdown, for every runbook plus the index; `model` is `tradedr rto`'s."""
     env = _environment()
-    context = {"s": facts.settings, "f": facts, "plan_steps": plan_steps, "runbooks": RUNBOOKS}
+    context = {
+        "s": facts.settings,
+        "f": facts,
+        "plan_steps": plan_steps,
+        "model": model,
+        "runbooks": RUNBOOKS,
+    }
     rendered: dict[str, str] = {}
     try:
         for runbook in RUNBOOKS:

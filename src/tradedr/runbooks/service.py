@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from tradedr.config import Settings
 from tradedr.infra.synth import StackTemplate, synthesize
@@ -54,6 +55,22 @@ def failover_steps(facts: DeploymentFacts) -> list[PlanStep]:
     ]
 
 
+def recovery_model(facts: DeploymentFacts) -> dict[str, Any]:
+    """The modelled RTO per scenario and RPO per store (tradedr rto), for the runbooks."""
+    from tradedr.analysis.rto import analyse_rto
+    from tradedr.analysis.templates import TemplateSet
+
+    report = analyse_rto(TemplateSet.from_synth(facts.settings, facts.stacks))
+    return {
+        "scenarios": {s.name: {k: round(v) for k, v in s.rto.items()} for s in report.scenarios},
+        "rpo": [
+            {"store": e.store, "seconds": e.rpo_seconds, "target": e.target_seconds, "met": e.met}
+            for e in report.rpo
+        ],
+        "met": report.met,
+    }
+
+
 def generate_runbooks(
     settings: Settings, outdir: Path, *, stacks: list[StackTemplate] | None = None
 ) -> list[Path]:
@@ -62,8 +79,8 @@ def generate_runbooks(
         with tempfile.TemporaryDirectory(prefix="tradedr-runbook-") as tmp:
             stacks = synthesize(settings, Path(tmp))
             facts = gather_facts(settings, stacks)
-            rendered = render_runbooks(facts, failover_steps(facts))
+            rendered = render_runbooks(facts, failover_steps(facts), recovery_model(facts))
     else:
         facts = gather_facts(settings, stacks)
-        rendered = render_runbooks(facts, failover_steps(facts))
+        rendered = render_runbooks(facts, failover_steps(facts), recovery_model(facts))
     return write_runbooks(rendered, outdir)
