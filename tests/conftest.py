@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,26 @@ class Synthesized:
             if res["Type"] == type_
         }
 
+    def name(self, kind: str, region: str | None = None) -> str:
+        """Stack name of a kind ("data", "replica", "app") in a region, or the global stack."""
+        if kind == "global":
+            return f"{self.settings.prefix}-global"
+        return f"{self.settings.prefix}-{kind}-{region}"
+
+    def has_stack(self, kind: str, region: str | None = None) -> bool:
+        return self.name(kind, region) in self.templates
+
+    def one(self, stack: str, type_: str) -> dict[str, Any]:
+        """Properties of the single resource of `type_` in `stack` (fails if not exactly one)."""
+        found = list(self.resources(stack, type_).values())
+        assert len(found) == 1, f"{stack}: expected one {type_}, found {len(found)}"
+        properties: dict[str, Any] = found[0].get("Properties", {})
+        return properties
+
+    def outputs(self, stack: str) -> dict[str, Any]:
+        outputs: dict[str, Any] = self.templates[stack].get("Outputs", {})
+        return outputs
+
     def all_resources(self, type_: str) -> list[tuple[str, str, dict[str, Any]]]:
         return [
             (stack, logical, res)
@@ -44,6 +65,9 @@ class Synthesized:
             for logical, res in template["Resources"].items()
             if res["Type"] == type_
         ]
+
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def synth_config(tmp_path_factory: pytest.TempPathFactory, data: dict[str, Any]) -> Synthesized:
@@ -163,3 +187,68 @@ def plan_result(tmp_path_factory: pytest.TempPathFactory, default_synth: Synthes
             monkeypatch, lambda settings, outdir: FakeCheckReport(stacks=default_synth.stacks)
         )
         return run_plan(default_synth.settings, tmp_path_factory.mktemp("plan"))
+
+
+# Every setting that reaches a template, moved off its default, so tests can see it flow.
+CUSTOM_CONFIG: dict[str, Any] = {
+    "application": "orders",
+    "environment": "qa-2",
+    "posture": "hot-standby",
+    "primary_region": "eu-west-1",
+    "standby_regions": ["eu-central-1"],
+    "alarm_email": "dr-team@example.org",
+    "regions": {
+        "eu-west-1": {
+            "cidr": "10.40.0.0/16",
+            "instance_type": "m6i.xlarge",
+            "asg_min": 3,
+            "asg_desired": 4,
+            "asg_max": 9,
+            "availability_zones": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+        },
+        "eu-central-1": {
+            "cidr": "10.41.0.0/16",
+            "instance_type": "m6i.large",
+            "asg_min": 2,
+            "asg_desired": 3,
+            "asg_max": 5,
+            "nat_gateways": 1,
+        },
+    },
+    "database": {
+        "engine_version": "8.4.3",
+        "instance_class": "db.r6g.xlarge",
+        "allocated_storage_gb": 250,
+        "backup_retention_days": 14,
+        "replica_lag_alarm_seconds": 45,
+    },
+    "sessions": {"billing_mode": "provisioned", "read_capacity": 20, "write_capacity": 10},
+    "routing": {
+        "domain_name": "dr.example.net",
+        "record_name": "orders",
+        "health_check_interval_seconds": 30,
+        "health_check_failure_threshold": 2,
+        "health_check_path": "/healthz",
+    },
+    "targets": {"rto_seconds": 120, "rpo_seconds": 30},
+    "tags": {"cost_center": "cc-42", "owner": "dr-team", "extra": {"Team": "execution"}},
+}
+
+
+@pytest.fixture(scope="session")
+def custom_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synth_config(tmp_path_factory, CUSTOM_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def cli_synth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One `tradedr synth --json` through the CLI for the default config, parsed."""
+    from typer.testing import CliRunner
+
+    from tradedr.cli import app
+
+    workdir = tmp_path_factory.mktemp("cli-synth")
+    result = CliRunner().invoke(app, ["synth", "--json", "--out", str(workdir / "cdk.out")])
+    assert result.exit_code == 0, result.output
+    parsed: dict[str, Any] = json.loads(result.stdout)
+    return parsed

@@ -19,12 +19,29 @@ REGION_CODES = {
 }
 
 
+_DIRECTIONS = {
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "central": "c",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
+}
+
+
 def region_code(region: str) -> str:
-    """Short region code for names with length limits (e.g. eu-west-1 -> euw1)."""
+    """Short region code for names with length limits (eu-west-1 -> euw1, ap-southeast-1 ->
+    apse1). Distinct for every region: construct ids and names in the global stack use it."""
     if region in REGION_CODES:
         return REGION_CODES[region]
     parts = region.split("-")
-    return "".join(p[0] for p in parts[:-1]) + parts[-1] if len(parts) >= 3 else region
+    if len(parts) != 3:
+        return region
+    geography, direction, number = parts
+    return f"{geography}{_DIRECTIONS.get(direction, direction[:1])}{number}"
 
 
 @dataclass(frozen=True)

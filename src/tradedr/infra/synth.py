@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tradedr.config import Settings
+from tradedr.errors import TemplateError
 
 
 @dataclass(frozen=True)
@@ -42,19 +43,57 @@ def synthesize(settings: Settings, outdir: Path) -> list[StackTemplate]:
     from tradedr.infra.app import build_app
 
     outdir.mkdir(parents=True, exist_ok=True)
-    assembly = build_app(settings, outdir=outdir).synth()
+    build_app(settings, outdir=outdir).synth()
+    return read_assembly(outdir, prefix=settings.prefix)
+
+
+def read_assembly(outdir: Path, *, prefix: str) -> list[StackTemplate]:
+    """Describe the stacks of a cloud assembly from its manifest, in deployment order.
+
+    Reads `manifest.json` and the templates in Python rather than walking the assembly
+    through jsii: each jsii property read is a round trip to Node, and the template
+    itself would be serialized across the pipe just to count its resources.
+    """
+    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    artifacts = {
+        artifact_id: artifact
+        for artifact_id, artifact in manifest.get("artifacts", {}).items()
+        if artifact.get("type") == "aws:cloudformation:stack"
+    }
     stacks = []
-    for artifact in assembly.stacks_recursively:
-        path = Path(artifact.template_full_path)
+    for artifact_id in _deployment_order(artifacts):
+        artifact = artifacts[artifact_id]
+        properties = artifact.get("properties", {})
+        path = (outdir / properties["templateFile"]).resolve()
+        text = path.read_text(encoding="utf-8")
+        template = json.loads(text)
+        stack_name = properties.get("stackName", artifact_id)
         stacks.append(
             StackTemplate(
-                name=artifact.stack_name,
-                region=artifact.environment.region,
-                kind=_kind(artifact.stack_name, settings.prefix),
+                name=stack_name,
+                region=str(artifact.get("environment", "")).rsplit("/", 1)[-1],
+                kind=_kind(stack_name, prefix),
                 template_path=path,
-                resources=len(artifact.template.get("Resources", {})),
-                bytes=path.stat().st_size,
-                dependencies=[d.id for d in artifact.dependencies],
+                resources=len(template.get("Resources", {})),
+                bytes=len(text.encode("utf-8")),
+                dependencies=[d for d in artifact.get("dependencies", []) if d in artifacts],
             )
         )
     return stacks
+
+
+def _deployment_order(artifacts: dict[str, dict[str, Any]]) -> list[str]:
+    """Topological order in batches sorted by id: the same order the CDK assembly reports."""
+    remaining = {
+        artifact_id: [d for d in artifact.get("dependencies", []) if d in artifacts]
+        for artifact_id, artifact in artifacts.items()
+    }
+    ordered: list[str] = []
+    while remaining:
+        ready = sorted(a for a, deps in remaining.items() if not any(d in remaining for d in deps))
+        if not ready:
+            raise TemplateError(f"stack dependency cycle among {', '.join(sorted(remaining))}")
+        ordered.extend(ready)
+        for artifact_id in ready:
+            del remaining[artifact_id]
+    return ordered

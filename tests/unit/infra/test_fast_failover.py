@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import Synthesized
 
+from tests.conftest import Synthesized
 from tradedr.config import load_settings
 from tradedr.errors import ConfigError
 from tradedr.infra.stacks import PARAMETER_SOURCES

@@ -80,6 +80,11 @@ class OrdersDatabase(Construct):
             removal_policy=cdk.RemovalPolicy.SNAPSHOT,
         )
         self.secret = self.instance.secret
+        # The snapshot taken on delete is useless without the credentials it was made with.
+        # (`instance.secret` is the target attachment; the generated secret is the child.)
+        generated = self.instance.node.try_find_child("Secret")
+        if isinstance(generated, cdk.Resource):
+            generated.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
 
 
 class OrdersReplica(Construct):

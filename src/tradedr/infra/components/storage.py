@@ -85,7 +85,7 @@ class ObjectsBucket(Construct):
                     ],
                     conditions={
                         "ForAnyValue:StringEquals": {
-                            "kms:ResourceAliases": key_alias_arn.split(":", 5)[-1]
+                            "kms:ResourceAliases": key_alias_arn[key_alias_arn.index("alias/") :]
                         }
                     },
                 )
