@@ -184,7 +184,7 @@ def test_runbooks_show_commands(default_runbooks: dict[str, str]) -> None:
     ("needle", "in_default", "in_three"),
     [
         ("eu-west-1", False, True),
-        ("trading-tri-orders-replica-ew1", False, True),
+        ("trading-tri-orders-replica-euw1", False, True),
         ("trading-tri-objects-eu-west-1", False, True),
         ("trading-prod-orders-replica-usw2", True, False),
     ],
