@@ -45,8 +45,14 @@ class Benchmark:
 
 BENCHMARKS: list[Benchmark] = [
     Benchmark("synth", [TRADEDR, "synth", "--out", "{out}"], target_seconds=3.0, target_mb=400),
+    # Default config: synth + cdk-nag (AwsSolutions, PCI, NIST) + cfn-lint + DR rules.
+    Benchmark(
+        "check",
+        [TRADEDR, "check", "--format", "json", "--out", "{out}"],
+        target_seconds=15.0,
+        target_mb=700,
+    ),
     # Later issues add their commands here, e.g.
-    # Benchmark("check", [TRADEDR, "check"], target_seconds=..., target_mb=...),
     # Benchmark("plan", [TRADEDR, "plan"], ...), Benchmark("drill", [TRADEDR, "drill"], ...).
 ]
 

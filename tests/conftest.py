@@ -189,6 +189,22 @@ def plan_result(tmp_path_factory: pytest.TempPathFactory, default_synth: Synthes
         return run_plan(default_synth.settings, tmp_path_factory.mktemp("plan"))
 
 
+@pytest.fixture(scope="session")
+def check_reports(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`check_config` results, computed once per named config and shared by every test."""
+    from tradedr.checks.runner import check_config
+
+    cache: dict[str, Any] = {}
+
+    def get(name: str, data: dict[str, Any]) -> Any:
+        if name not in cache:
+            settings = load_settings(data)
+            cache[name] = check_config(settings, tmp_path_factory.mktemp(f"check-{name}"))
+        return cache[name]
+
+    return get
+
+
 # Every setting that reaches a template, moved off its default, so tests can see it flow.
 CUSTOM_CONFIG: dict[str, Any] = {
     "application": "orders",

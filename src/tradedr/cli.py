@@ -170,6 +170,140 @@ def synth(
 # --- checks (static gates) -----------------------------------------------------------
 
 
+@app.command()
+@handles_errors
+def check(
+    config: ConfigOption = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Check the CloudFormation templates (JSON or YAML) in DIR instead of "
+            "synthesizing the config.",
+            file_okay=False,
+        ),
+    ] = None,
+    regions: Annotated[
+        str | None,
+        typer.Option(
+            "--regions",
+            help="Comma-separated regions for cfn-lint with --templates "
+            "(default: the assembly's regions, else us-east-1).",
+        ),
+    ] = None,
+    packs: Annotated[
+        str,
+        typer.Option(
+            "--packs", help="Comma-separated cdk-nag packs: AwsSolutions, PCI, NIST, HIPAA."
+        ),
+    ] = "AwsSolutions,PCI,NIST",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json or sarif.")
+    ] = "table",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for the synthesized templates.")
+    ] = Path("cdk.out"),
+    list_acknowledged_: Annotated[
+        bool,
+        typer.Option(
+            "--list-acknowledged", help="Print the acknowledged findings and their reasons."
+        ),
+    ] = False,
+) -> None:
+    """Run cdk-nag (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 R5), cfn-lint for every region
+    and tradedr's DR rules. Exit 0 without errors, 1 with errors, 2 on bad input."""
+    from tradedr.checks import runner
+
+    if output_format not in ("table", "json", "sarif"):
+        raise ConfigError(f"--format must be table, json or sarif, not {output_format!r}")
+    pack_list = [p.strip() for p in packs.split(",") if p.strip()]
+    region_list = [r.strip() for r in regions.split(",") if r.strip()] if regions else None
+    if list_acknowledged_:
+        if templates is not None:
+            acknowledged = runner.check_templates(templates, regions=region_list, packs=pack_list)
+            entries = acknowledged.acknowledged
+        else:
+            entries = runner.list_acknowledged(settings_from(config), out)
+        _render_acknowledged(entries, output_format)
+        return
+    if templates is not None:
+        if output_format == "table":
+            err_console.print(f"checking templates in {templates} ...")
+        report = runner.check_templates(templates, regions=region_list, packs=pack_list)
+    else:
+        settings = settings_from(config)
+        if output_format == "table":
+            err_console.print(
+                f"synthesizing and checking {settings.prefix} ({settings.posture.value}) ..."
+            )
+        report = runner.check_config(settings, out, packs=pack_list)
+    if output_format == "json":
+        emit_json(report.to_dict())
+    elif output_format == "sarif":
+        emit_json(runner.to_sarif(report))
+    else:
+        _render_report(report)
+    if not report.passed:
+        raise typer.Exit(1)
+
+
+def _render_report(report: Any) -> None:
+    """Findings grouped by severity, then source; then a per-source summary."""
+    from tradedr.checks.findings import SEVERITY_ORDER
+
+    findings = report.sorted_findings()
+    for severity in SEVERITY_ORDER:
+        group = [f for f in findings if f.severity == severity]
+        if not group:
+            continue
+        table = Table(title=f"{len(group)} {severity}{'s' if len(group) != 1 else ''}")
+        table.add_column("source", no_wrap=True)
+        table.add_column("rule")
+        table.add_column("stack", no_wrap=True)
+        table.add_column("resource")
+        table.add_column("message")
+        for f in group:
+            table.add_row(f.source, f.rule, f.stack, f.resource, f.message)
+        console.print(table)
+    summary = Table(title="tradedr check summary")
+    summary.add_column("source", no_wrap=True)
+    for column in ("errors", "warnings", "info", "acknowledged"):
+        summary.add_column(column, justify="right")
+    for source, counts in report.counts_by_source().items():
+        summary.add_row(
+            source,
+            str(counts["error"]),
+            str(counts["warning"]),
+            str(counts["info"]),
+            str(counts["acknowledged"]),
+        )
+    console.print(summary)
+    totals = report.summary()
+    verdict = "[green]passed[/]" if report.passed else "[bold red]failed[/]"
+    console.print(
+        f"{verdict}: {totals['errors']} errors, {totals['warnings']} warnings, "
+        f"{totals['acknowledged']} acknowledged"
+    )
+
+
+def _render_acknowledged(entries: list[Any], output_format: str) -> None:
+    if output_format != "table":
+        emit_json({"acknowledged": [e.to_dict() for e in entries]})
+        return
+    table = Table(title=f"{len(entries)} acknowledged findings", show_lines=True)
+    table.add_column("source", no_wrap=True)
+    table.add_column("rule")
+    table.add_column("stack")
+    table.add_column("resource")
+    table.add_column("reason (the trade-off)")
+    for e in entries:
+        table.add_row(e.source, e.rule, e.stack, e.resource, e.reason)
+    console.print(table)
+    reasons = len({e.reason for e in entries})
+    rules = len({e.rule.split("[", 1)[0] for e in entries})
+    console.print(f"{rules} rules acknowledged, under {reasons} written reasons")
+
+
 # --- analyses (rto, cost, plan) ------------------------------------------------------
 
 TemplatesOption = Annotated[

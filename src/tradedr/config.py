@@ -257,6 +257,12 @@ class TargetSettings(_Model):
     backup_rpo_seconds: Annotated[int, Field(ge=0, le=30 * 24 * 3600)] = 24 * 3600
 
 
+class SecuritySettings(_Model):
+    """Account-wide security services tradedr may switch on; off unless asked for."""
+
+    security_hub: bool = False
+
+
 class TagSettings(_Model):
     """Values for the required tags that cannot be derived from the rest of the config."""
 
@@ -299,6 +305,11 @@ class UsageSettings(_Model):
     s3_replicated_gb: Annotated[float, Field(ge=0)] = 100
     rds_replication_gb: Annotated[float, Field(ge=0)] = 100
     rds_backup_storage_gb: Annotated[float, Field(ge=0)] = 150
+    # Aurora (database.engine = "aurora-mysql-global"): the cluster volume, its I/O requests
+    # (Aurora Standard bills them), and the write I/Os replicated to each secondary Region.
+    aurora_storage_gb: Annotated[float, Field(ge=0)] = 100
+    aurora_io_millions: Annotated[float, Field(ge=0)] = 100
+    aurora_replicated_write_io_millions: Annotated[float, Field(ge=0)] = 50
     flow_logs_gb: Annotated[float, Field(ge=0)] = 50
     app_logs_gb: Annotated[float, Field(ge=0)] = 20
     log_storage_gb: Annotated[float, Field(ge=0)] = 200
@@ -329,6 +340,7 @@ class Settings(_Model):
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
     targets: TargetSettings = Field(default_factory=TargetSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
     usage: UsageSettings = Field(default_factory=UsageSettings)
 
     @field_validator("application")
@@ -583,9 +595,18 @@ def _format_error(error: ValidationError) -> str:
 def load_settings(data: dict[str, Any]) -> Settings:
     """Validate a parsed config mapping, raising ConfigError with a single line."""
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"config error: {_format_error(exc)}") from None
+    from tradedr.infra.names import name_length_problems
+
+    problems = name_length_problems(settings)
+    if problems:
+        raise ConfigError(
+            f"config error: application/environment: too long for AWS names: {problems[0]}; "
+            "shorten application or environment"
+        )
+    return settings
 
 
 def load_config(path: Path | None) -> Settings:

@@ -40,6 +40,16 @@ DDB_GLOBAL = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V
 S3_RTC = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html"
 GA_HEALTH = "https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoint-groups-health-check-options.html"
 ARC_ROUTING = "https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.html"
+ARC_API = "https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.update.api.html"
+ARC_HEALTH = (
+    "https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.create-health-check.html"
+)
+GA_FAILOVER = "https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html"
+AURORA_GLOBAL = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html"
+)
+AURORA_HA = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html"
+ESTIMATE = "tradedr estimate (no public AWS figure)"
 CFN_APP = (
     "tradedr measurement: the app stack (ALB, ASG, alarms) creates in 4-8 min on CloudFormation"
 )
@@ -74,17 +84,67 @@ ASSUMPTIONS: dict[str, Assumption] = {
             30,
             60,
             "Global Accelerator moves traffic to a healthy endpoint group without DNS "
-            "(static anycast IPs); about 30 s after the health change.",
-            GA_HEALTH,
+            "(static anycast IPs; the traffic dial is ignored for failover); AWS cites about "
+            "30 s for traffic to move after a health change.",
+            GA_FAILOVER,
         ),
         Assumption(
-            "routing-control-flip",
-            5,
-            15,
+            "failover-decision",
             60,
-            "An operator or automation sets the ARC routing control state through a cluster "
-            "data-plane endpoint; Route 53 then answers with the standby.",
-            ARC_ROUTING,
+            180,
+            900,
+            "No automated region-loss detector in the templates (routing-control health checks "
+            "follow the control; nothing probes /health): the on-call operator is paged, "
+            "confirms the region is lost and starts the failover plan.",
+            ESTIMATE
+            + "; ARC leaves the decision to an operator or your automation: "
+            + ARC_ROUTING,
+        ),
+        Assumption(
+            "routing-control-update",
+            1,
+            3,
+            20,
+            "UpdateRoutingControlStates through one of the cluster's five regional data-plane "
+            "endpoints, trying the next endpoint when one fails.",
+            ARC_API,
+        ),
+        Assumption(
+            "routing-control-propagation",
+            1,
+            5,
+            30,
+            "The RECOVERY_CONTROL health check follows the new routing-control state and Route 53 "
+            "answers with the other failover record; AWS publishes no propagation figure.",
+            ESTIMATE + "; mechanism: " + ARC_HEALTH,
+        ),
+        Assumption(
+            "aurora-global-failover",
+            20,
+            55,
+            120,
+            "Aurora global database failover (FailoverGlobalCluster with AllowDataLoss): AWS says "
+            "a secondary Region can take full read/write workloads 'in under a minute'; no "
+            "distribution is published, so tradedr allows 120 s under load.",
+            AURORA_GLOBAL,
+        ),
+        Assumption(
+            "aurora-cluster-failover",
+            15,
+            30,
+            60,
+            "Aurora promotes a reader in another AZ of the same cluster (shared storage, no log "
+            "replay), faster than an RDS Multi-AZ instance failover.",
+            ESTIMATE + "; mechanism: " + AURORA_HA,
+        ),
+        Assumption(
+            "aurora-global-replication",
+            0.1,
+            0.5,
+            1,
+            "Aurora global database storage-level replication: 'typical latency of less than "
+            "one second'. A typical figure, not a bound: the lag alarm is the bound.",
+            AURORA_GLOBAL,
         ),
         Assumption(
             "ec2-launch",
@@ -164,7 +224,8 @@ ASSUMPTIONS: dict[str, Assumption] = {
             0.5,
             1,
             5,
-            "DynamoDB global tables (MREC) replicate 'usually within one second'.",
+            "DynamoDB global tables (MREC) replicate 'usually within one second'; AWS gives no "
+            "bound, so tradedr plans for 5 s unless an alarm on the Maximum latency bounds it.",
             DDB_GLOBAL,
         ),
         Assumption(

@@ -50,6 +50,7 @@ FREE_TYPES = frozenset(
         "AWS::Route53RecoveryControl::RoutingControl",
         "AWS::Route53RecoveryControl::SafetyRule",
         "AWS::RDS::DBSubnetGroup",
+        "AWS::RDS::GlobalCluster",  # billed through its clusters' replicated write I/O
         "AWS::RDS::DBParameterGroup",
         "AWS::SecretsManager::SecretTargetAttachment",
         "AWS::SecretsManager::RotationSchedule",
@@ -364,7 +365,125 @@ class _Pricer:
             "vpc.public-ipv4",
         )
 
+    def aurora_cluster_of(self, db: Resource) -> Resource | None:
+        ref = db.prop("DBClusterIdentifier")
+        for cluster in self.templates.resources("AWS::RDS::DBCluster", region=db.region):
+            if ref == {"Ref": cluster.logical_id} or ref == cluster.prop("DBClusterIdentifier"):
+                return cluster
+        return None
+
+    @staticmethod
+    def aurora_mode(cluster: Resource | None) -> str:
+        """Aurora Standard bills I/O per request; I/O-Optimized folds it into instance/storage."""
+        storage = str(cluster.prop("StorageType", "") or "") if cluster else ""
+        return "io-optimized" if storage == "aurora-iopt1" else "standard"
+
+    def aurora_instance(self, region: str, db: Resource) -> None:
+        cluster = self.aurora_cluster_of(db)
+        mode = self.aurora_mode(cluster)
+        db_class = str(db.prop("DBInstanceClass"))
+        name = cluster.prop("DBClusterIdentifier") if cluster else "?"
+        self.add(
+            region,
+            "aurora-instance",
+            db,
+            f"Aurora MySQL {db_class} ({mode}) in cluster {name}",
+            self.hours,
+            "instance-hours",
+            f"aurora.mysql.{db_class}.{mode}",
+        )
+
+    def aurora_cluster(self, region: str, cluster: Resource) -> None:
+        """Cluster volume and I/O; a global secondary also pays replicated write I/O and the
+        inter-region transfer of the redo stream (billed in the primary)."""
+        mode = self.aurora_mode(cluster)
+        secondary = bool(cluster.prop("GlobalClusterIdentifier"))
+        storage = self.usage.aurora_storage_gb
+        self.add(
+            region,
+            "aurora-storage",
+            cluster,
+            f"Aurora storage {storage:g} GB ({mode}" + (", secondary copy)" if secondary else ")"),
+            storage,
+            "GB-month",
+            f"aurora.storage.{mode}",
+        )
+        share = self.traffic_share(region) if secondary else 1.0
+        self.add(
+            region,
+            "aurora-io",
+            cluster,
+            "Aurora I/O requests" + (" (reads served by the secondary)" if secondary else ""),
+            self.usage.aurora_io_millions * share,
+            "million requests",
+            f"aurora.io.{mode}",
+        )
+        if secondary:
+            self.add(
+                region,
+                "aurora-global",
+                cluster,
+                "Aurora global database replicated write I/O",
+                self.usage.aurora_replicated_write_io_millions,
+                "million replicated write I/Os",
+                "aurora.global.replicated-io",
+            )
+            self.add(
+                self.settings.primary_region,
+                "transfer",
+                cluster,
+                f"Aurora global replication to {region} (inter-region transfer)",
+                self.usage.rds_replication_gb,
+                "GB",
+                "transfer.inter-region",
+            )
+        elif int(cluster.prop("BackupRetentionPeriod", 1) or 0) > 0:
+            self.add(
+                region,
+                "aurora-backup",
+                cluster,
+                "Aurora backup storage beyond the free allowance",
+                max(self.usage.rds_backup_storage_gb - storage, 0.0),
+                "GB-month",
+                "aurora.backup.storage",
+            )
+        if cluster.prop("EnableCloudwatchLogsExports"):
+            self.add(
+                region,
+                "logs",
+                cluster,
+                "Aurora logs ingested",
+                self.usage.app_logs_gb * (share if secondary else 1.0),
+                "GB",
+                "logs.ingestion",
+            )
+
+    def accelerator(self, accelerator: Resource) -> None:
+        """Fixed hourly fee plus the DT-Premium on the dominant (outbound) direction."""
+        self.add(
+            "global",
+            "globalaccelerator",
+            accelerator,
+            "Global Accelerator fixed fee",
+            self.hours,
+            "accelerator-hours",
+            "globalaccelerator.hour",
+        )
+        area = _ga_area(self.settings.primary_region)
+        self.add(
+            "global",
+            "globalaccelerator",
+            accelerator,
+            f"Global Accelerator DT-Premium ({area.upper()}, outbound)",
+            self.usage.internet_egress_gb,
+            "GB",
+            f"globalaccelerator.dt-premium-{area}",
+        )
+
     def rds(self, region: str, db: Resource) -> None:
+        if str(db.prop("Engine", "")).startswith("aurora"):
+            self.aurora_instance(region, db)
+            return
         primary = self.primary_db()
         engine = str(db.prop("Engine") or (primary.prop("Engine") if primary else "mysql"))
         db_class = str(db.prop("DBInstanceClass"))
@@ -659,7 +778,9 @@ class _Pricer:
             "AWS::EC2::EIP": lambda s, r: self.eip(s.region, r),
             "AWS::RDS::DBInstance": lambda s, r: self.rds(s.region, r),
             "AWS::DynamoDB::GlobalTable": lambda s, r: self.dynamodb(r),
-            "AWS::S3::Bucket": lambda s, r: self.bucket(s.region, r, s.region in replicated_into),
+            "AWS::S3::Bucket": lambda s, r: (
+                None if r.holds_logs else self.bucket(s.region, r, s.region in replicated_into)
+            ),
             "AWS::Backup::BackupPlan": lambda s, r: self.backup_plan(s.region, r),
             "AWS::Route53::HealthCheck": lambda s, r: self.health_check(r),
             "AWS::Route53::HostedZone": lambda s, r: self.add(
@@ -677,15 +798,8 @@ class _Pricer:
                 if int(r.prop("Period", 60) or 60) >= 60
                 else "cloudwatch.alarm.high-resolution",
             ),
-            "AWS::GlobalAccelerator::Accelerator": lambda s, r: self.add(
-                "global",
-                "globalaccelerator",
-                r,
-                "Global Accelerator fixed fee",
-                self.hours,
-                "accelerator-hours",
-                "globalaccelerator.hour",
-            ),
+            "AWS::GlobalAccelerator::Accelerator": lambda s, r: self.accelerator(r),
+            "AWS::RDS::DBCluster": lambda s, r: self.aurora_cluster(s.region, r),
             "AWS::Route53RecoveryControl::Cluster": lambda s, r: self.add(
                 "global",
                 "arc",
@@ -823,6 +937,15 @@ class _Pricer:
             "million requests",
             "waf.requests",
         )
+
+
+def _ga_area(region: str) -> str:
+    """Global Accelerator's DT-Premium table is per geographic area, not per Region."""
+    if region.startswith(("us-", "ca-")):
+        return "na"
+    if region.startswith("eu-"):
+        return "eu"
+    return "apac" if region.startswith("ap-") else region.split("-")[0]
 
 
 def analyse_cost(templates: TemplateSet, prices: PriceBook) -> CostReport:

@@ -2,6 +2,8 @@
 
 Each posture is synthesized for real (its own templates), then priced and timed by the
 same models, so the trade-off table cannot drift from what each posture would deploy.
+Hot standby is also shown with the fast-failover options (Aurora global database with ARC
+routing controls or Global Accelerator), so their price for the gain is visible.
 """
 
 from __future__ import annotations
@@ -17,6 +19,24 @@ from tradedr.analysis.templates import TemplateSet
 from tradedr.config import POSTURE_ORDER, Posture, Settings, load_settings
 from tradedr.errors import ConfigError
 
+# Fast-failover variants of hot standby: (database.engine, routing.traffic).
+FAST_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("aurora-mysql-global", "arc"),
+    ("aurora-mysql-global", "global-accelerator"),
+)
+# The replica-lag alarm threshold the fast variants use (examples/hot-standby-fast.toml).
+FAST_LAG_ALARM_SECONDS = 1
+
+
+def options_label(settings: Settings) -> str:
+    """The non-default failover options of a config, e.g. `aurora-global + arc`."""
+    parts = []
+    if settings.database.engine == "aurora-mysql-global":
+        parts.append("aurora-global")
+    if settings.routing.traffic != "dns-failover":
+        parts.append(settings.routing.traffic)
+    return " + ".join(parts)
+
 
 @dataclass
 class PostureRow:
@@ -24,6 +44,12 @@ class PostureRow:
     cost: CostReport
     rto: RtoReport
     notes: list[str]
+    options: str = ""
+    configured: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.posture.value} + {self.options}" if self.options else self.posture.value
 
     def to_dict(self) -> dict[str, Any]:
         region_loss = self.rto.scenario("region-loss").rto
@@ -31,7 +57,10 @@ class PostureRow:
         known = [r for r in transactional if r is not None]
         total = self.cost.total_monthly
         return {
-            "posture": self.posture.value,
+            "posture": self.label,
+            "base_posture": self.posture.value,
+            "options": self.options,
+            "configured": self.configured,
             "monthly": total,
             "standby_monthly": self.cost.standby_monthly,
             "standby_share": round(self.cost.standby_monthly / total, 3) if total else 0.0,
@@ -67,6 +96,28 @@ def posture_settings(settings: Settings, posture: Posture) -> tuple[Settings, li
         raise ConfigError(f"posture {posture.value}: {exc.message}") from None
 
 
+def fast_option_settings(
+    settings: Settings, engine: str, traffic: str
+) -> tuple[Settings, list[str]]:
+    """Hot standby of the same environment with one fast-failover combination."""
+    base, notes = posture_settings(settings, Posture.HOT_STANDBY)
+    data = base.model_dump(mode="json")
+    database = data["database"]
+    if database["engine"] != engine:
+        database["engine"] = engine
+        database.pop("engine_version", None)  # each engine brings its own default version
+    if database["replica_lag_alarm_seconds"] > FAST_LAG_ALARM_SECONDS:
+        database["replica_lag_alarm_seconds"] = FAST_LAG_ALARM_SECONDS
+        notes.append(
+            f"replica-lag alarm at {FAST_LAG_ALARM_SECONDS} s as in examples/hot-standby-fast.toml"
+        )
+    data["routing"]["traffic"] = traffic
+    try:
+        return load_settings(data), notes
+    except ConfigError as exc:
+        raise ConfigError(f"hot-standby + {engine} + {traffic}: {exc.message}") from None
+
+
 def compare_postures(
     settings: Settings,
     prices: PriceBook,
@@ -79,16 +130,47 @@ def compare_postures(
     from tradedr.infra.synth import synthesize
 
     rows = []
+    configured = (settings.database.engine, settings.routing.traffic)
+
+    def synth(variant: Settings, name: str) -> TemplateSet:
+        if progress is not None:
+            progress(f"synthesizing {name} for the comparison ...")
+        return TemplateSet.from_synth(variant, synthesize(variant, outdir / name))
+
     for posture in POSTURE_ORDER:
         if current is not None and posture is settings.posture:
             templates, notes = current, list[str]()
         else:
             variant, notes = posture_settings(settings, posture)
-            if progress is not None:
-                progress(f"synthesizing {posture.value} for the comparison ...")
-            stacks = synthesize(variant, outdir / posture.value)
-            templates = TemplateSet.from_synth(variant, stacks)
+            templates = synth(variant, posture.value)
         rows.append(
-            PostureRow(posture, analyse_cost(templates, prices), analyse_rto(templates), notes)
+            PostureRow(
+                posture,
+                analyse_cost(templates, prices),
+                analyse_rto(templates),
+                notes,
+                options_label(templates.settings),
+                configured=posture is settings.posture,
+            )
+        )
+    for engine, traffic in FAST_OPTIONS:
+        if settings.posture is Posture.HOT_STANDBY and (engine, traffic) == configured:
+            continue  # already the configured row
+        try:
+            variant, notes = fast_option_settings(settings, engine, traffic)
+        except ConfigError as exc:
+            if progress is not None:
+                progress(f"skipping a fast-failover row: {exc.message}")
+            continue
+        name = f"hot-standby-{engine}-{traffic}"
+        templates = synth(variant, name)
+        rows.append(
+            PostureRow(
+                Posture.HOT_STANDBY,
+                analyse_cost(templates, prices),
+                analyse_rto(templates),
+                notes,
+                options_label(variant),
+            )
         )
     return rows

@@ -224,6 +224,47 @@ def _replica_db(templates: TemplateSet, region: str) -> Resource | None:
     return None
 
 
+def _aurora_secondary(templates: TemplateSet, region: str) -> Resource | None:
+    """A standby's Aurora cluster joined to the global database by its identifier."""
+    for cluster in templates.resources("AWS::RDS::DBCluster", region=region):
+        if cluster.prop("GlobalClusterIdentifier"):
+            return cluster
+    return None
+
+
+def _aurora_primary(templates: TemplateSet) -> Resource | None:
+    primary = templates.settings.primary_region
+    for cluster in templates.resources("AWS::RDS::DBCluster", region=primary):
+        if str(cluster.prop("Engine", "")).startswith("aurora"):
+            return cluster
+    return None
+
+
+def _cluster_members(templates: TemplateSet, cluster: Resource) -> list[Resource]:
+    """DB instances whose DBClusterIdentifier refers to `cluster` (Ref or literal id)."""
+    members = []
+    for db in templates.resources("AWS::RDS::DBInstance", region=cluster.region):
+        ref = db.prop("DBClusterIdentifier")
+        if ref == {"Ref": cluster.logical_id} or (
+            isinstance(ref, str) and ref == cluster.prop("DBClusterIdentifier")
+        ):
+            members.append(db)
+    return members
+
+
+def _alarm(
+    templates: TemplateSet, region: str, namespace: str, metric_name: str
+) -> Resource | None:
+    for alarm in templates.resources("AWS::CloudWatch::Alarm", region=region):
+        if alarm.prop("Namespace") == namespace and alarm.prop("MetricName") == metric_name:
+            return alarm
+    return None
+
+
+def _is_recovery_control(check: Resource | None) -> bool:
+    return check is not None and check.prop("HealthCheckConfig.Type") == "RECOVERY_CONTROL"
+
+
 # Component builders --------------------------------------------------------------------
 
 
@@ -320,8 +361,12 @@ def _traffic_shift(
     templates: TemplateSet, record: Resource | None, after: list[str]
 ) -> list[Component]:
     """Accelerator (no DNS), ARC routing control flip then DNS, or plain DNS failover."""
-    group = templates.first("AWS::GlobalAccelerator::EndpointGroup")
-    if group is not None:
+    groups = templates.resources("AWS::GlobalAccelerator::EndpointGroup")
+    if groups:
+        standby_region = templates.settings.standby_regions[0]
+        group = next(
+            (g for g in groups if g.prop("EndpointGroupRegion") == standby_region), groups[0]
+        )
         return [
             assumed(
                 "traffic-shift",
@@ -331,11 +376,30 @@ def _traffic_shift(
                 note="static anycast IPs: no DNS caching",
             )
         ]
-    control = templates.first("AWS::Route53RecoveryControl::RoutingControl")
-    if control is None:
+    standby = templates.settings.standby_regions[0]
+    controls = templates.resources("AWS::Route53RecoveryControl::RoutingControl")
+    if not controls:
         return [dns_shift(record, after)]
-    flip = assumed("routing-control-flip", "routing-control-flip", control.source("Name"), after)
-    return [flip, dns_shift(record, [flip.name])]
+    token = standby.replace("-", "")
+    control = next((c for c in controls if token in c.logical_id.lower()), controls[0])
+    update = assumed(
+        "routing-control-update",
+        "routing-control-update",
+        control.source("Name"),
+        after,
+        note=f"set {control.prop('Name')} On and the primary's Off in one batch "
+        "(data-plane endpoints, no control plane)",
+    )
+    standby_check = templates.health_check_for(standby)
+    propagation = assumed(
+        "routing-control-propagation",
+        "routing-control-propagation",
+        standby_check.source("HealthCheckConfig.Type")
+        if standby_check is not None
+        else control.source("Name"),
+        [update.name],
+    )
+    return [update, propagation, dns_shift(record, [propagation.name])]
 
 
 def capacity(
@@ -427,9 +491,29 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
     standby = settings.standby_regions[0]
     check = templates.health_check_for(primary)
     components: list[Component] = []
-    endpoint_group = templates.first("AWS::GlobalAccelerator::EndpointGroup")
+    groups = templates.resources("AWS::GlobalAccelerator::EndpointGroup")
+    endpoint_group = next(
+        (g for g in groups if g.prop("EndpointGroupRegion") == primary),
+        groups[0] if groups else None,
+    )
     if endpoint_group is not None:
         components.append(accelerator_detection(endpoint_group))
+    elif _is_recovery_control(check):
+        assert check is not None
+        warnings.append(
+            "routing.traffic=arc: no automated region-loss detector in the templates (the "
+            "health checks follow routing controls); region loss waits for an operator decision"
+        )
+        components.append(
+            assumed(
+                "detection",
+                "failover-decision",
+                check.source("HealthCheckConfig.Type"),
+                [],
+                note="an operator (or automation outside these templates) decides and starts "
+                "the failover plan",
+            )
+        )
     elif check is None:
         warnings.append("no Route 53 health check for the primary: detection is assumed manual")
         components.append(assumed("detection", "verification", "no health check in templates", []))
@@ -518,7 +602,28 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
         )
     components.extend(_traffic_shift(templates, standby_record, shift_after))
     critical_tail = ["traffic-shift"]
-    if replica is not None:
+    secondary = _aurora_secondary(templates, standby)
+    if secondary is not None:
+        components.append(
+            assumed(
+                "db-promotion",
+                "aurora-global-failover",
+                secondary.source("GlobalClusterIdentifier"),
+                ["detection"],
+                note="fail over the Aurora global database to the standby's secondary cluster "
+                "(AllowDataLoss: the primary is unreachable)",
+            )
+        )
+        components.append(
+            assumed(
+                "app-reconnect",
+                "app-reconnect",
+                secondary.source("DBClusterIdentifier"),
+                ["db-promotion"],
+            )
+        )
+        critical_tail.append("app-reconnect")
+    elif replica is not None:
         components.append(
             assumed(
                 "db-promotion",
@@ -585,17 +690,45 @@ def _az_loss(templates: TemplateSet) -> Scenario:
             )
         )
     tail = ["alb-node-dns"] + (["replace-capacity"] if asg is not None and desired < 2 else [])
-    tail += _db_failover(db, components)
+    tail += _db_failover(templates, db, components)
     components.append(assumed("verification", "verification", "runbook", tail))
     return Scenario(
         "az-loss", f"one AZ of {primary} lost (worst case: the DB writer's)", components
     )
 
 
-def _db_failover(db: Resource | None, components: list[Component]) -> list[str]:
+def _db_failover(
+    templates: TemplateSet, db: Resource | None, components: list[Component]
+) -> list[str]:
     if db is None:
         return []
-    if bool(db.prop("MultiAZ")):
+    cluster = _aurora_primary(templates)
+    readers = [
+        m
+        for m in (_cluster_members(templates, cluster) if cluster is not None else [])
+        if m.logical_id != db.logical_id
+    ]
+    if cluster is not None and readers:
+        components.append(
+            assumed(
+                "db-failover",
+                "aurora-cluster-failover",
+                readers[0].source("PromotionTier"),
+                [],
+                note=f"Aurora promotes one of {len(readers)} reader(s) in another AZ itself",
+            )
+        )
+        components.append(
+            assumed(
+                "app-reconnect",
+                "app-reconnect",
+                cluster.source("DBClusterIdentifier"),
+                ["db-failover"],
+                note="the cluster endpoint moves to the new writer",
+            )
+        )
+        return ["app-reconnect"]
+    if bool(db.prop("MultiAZ")) and cluster is None:
         components.append(
             assumed(
                 "db-failover",
@@ -626,7 +759,7 @@ def _db_failover(db: Resource | None, components: list[Component]) -> list[str]:
 def _db_instance_failure(templates: TemplateSet) -> Scenario:
     db = _primary_db(templates)
     components: list[Component] = []
-    _db_failover(db, components)
+    _db_failover(templates, db, components)
     if not components:
         components.append(assumed("db-failover", "rds-point-in-time-restore", "no DB found", []))
     return Scenario("db-instance-failure", "the primary orders DB instance fails", components)
@@ -695,7 +828,10 @@ def _rpo(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
     for standby in settings.standby_regions:
         replica = _replica_db(templates, standby)
         alarm = templates.alarm(standby, "ReplicaLag")
-        if replica is not None and alarm is not None:
+        secondary = _aurora_secondary(templates, standby)
+        if secondary is not None:
+            entries.append(_aurora_rpo(templates, secondary, standby, warnings))
+        elif replica is not None and alarm is not None:
             entries.append(
                 RpoEntry(
                     f"orders-db ({standby} replica)",
@@ -733,25 +869,11 @@ def _rpo(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
 
     table = templates.first("AWS::DynamoDB::GlobalTable", region=primary)
     if table is not None:
-        replicas = [r.get("Region") for r in table.prop("Replicas", [])]
-        replicated = len(replicas) > 1
-        ddb = assumptions.get("dynamodb-replication")
-        entries.append(
-            RpoEntry(
-                "sessions (DynamoDB global table)",
-                ddb.worst if replicated else backup_rpo,
-                f"global table replicas in {', '.join(str(r) for r in replicas)}: {ddb.what}"
-                if replicated
-                else "single-region table: restore from the vault copy",
-                table.source("Replicas", [str(r) for r in replicas])
-                if replicated
-                else backup_source,
-                targets.rpo_seconds,
-                "rpo_seconds",
-            )
-        )
+        entries.append(_sessions_rpo(templates, table, backup_rpo, backup_source, warnings))
 
     for bucket in templates.resources("AWS::S3::Bucket", region=primary):
+        if bucket.holds_logs:
+            continue
         rules = bucket.prop("ReplicationConfiguration.Rules") or []
         if not rules:
             entries.append(
@@ -809,6 +931,100 @@ def _rpo(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
             )
         )
     return entries
+
+
+def _aurora_rpo(
+    templates: TemplateSet, secondary: Resource, standby: str, warnings: list[str]
+) -> RpoEntry:
+    """Storage-level replication is typically sub-second, but only the lag alarm bounds it."""
+    target = templates.settings.targets.rpo_seconds
+    store = f"orders-db ({standby} Aurora global secondary)"
+    typical = assumptions.get("aurora-global-replication")
+    alarm = _alarm(templates, standby, "AWS/RDS", "AuroraGlobalDBReplicationLag")
+    if alarm is None:
+        warnings.append(
+            f"no AuroraGlobalDBReplicationLag alarm in {standby}: the global database's lag is "
+            "typically under a second but unbounded"
+        )
+        return RpoEntry(
+            store,
+            None,
+            f"Aurora global database with no lag alarm: {typical.what}",
+            secondary.source("GlobalClusterIdentifier"),
+            target,
+            "rpo_seconds",
+        )
+    statistic = str(alarm.prop("Statistic", "") or alarm.prop("ExtendedStatistic", ""))
+    threshold_ms = float(alarm.prop("Threshold", 0) or 0)
+    basis = (
+        "Aurora global database (storage-level replication, typically under a second); "
+        f"failover requires the lag alarm OK, so the loss is at most its threshold "
+        f"({threshold_ms:g} ms, {statistic} per {alarm.prop('Period')} s)"
+    )
+    if statistic != "Maximum":
+        warnings.append(
+            f"{alarm.logical_id} uses {statistic or 'no'} statistic: lag spikes inside a period "
+            "can exceed its threshold unseen"
+        )
+        return RpoEntry(store, None, basis, alarm.source("Statistic"), target, "rpo_seconds")
+    return RpoEntry(
+        store, threshold_ms / 1000.0, basis, alarm.source("Threshold"), target, "rpo_seconds"
+    )
+
+
+def _sessions_rpo(
+    templates: TemplateSet,
+    table: Resource,
+    backup_rpo: int | None,
+    backup_source: str,
+    warnings: list[str],
+) -> RpoEntry:
+    """Global tables replicate 'usually within one second' with no bound; an alarm on the
+    Maximum ReplicationLatency in every standby bounds what a failover can lose."""
+    target = templates.settings.targets.rpo_seconds
+    replicas = [str(r.get("Region")) for r in table.prop("Replicas", [])]
+    ddb = assumptions.get("dynamodb-replication")
+    if len(replicas) < 2:
+        return RpoEntry(
+            "sessions (DynamoDB table)",
+            backup_rpo,
+            "single-region table: restore from the vault copy",
+            backup_source,
+            target,
+            "rpo_seconds",
+        )
+    store = "sessions (DynamoDB global table)"
+    alarms = [
+        _alarm(templates, region, "AWS/DynamoDB", "ReplicationLatency")
+        for region in templates.settings.standby_regions
+    ]
+    bounding = [a for a in alarms if a is not None and a.prop("Statistic") == "Maximum"]
+    if alarms and len(bounding) == len(alarms):
+        worst = max(bounding, key=lambda a: float(a.prop("Threshold", 0) or 0))
+        threshold_ms = float(worst.prop("Threshold", 0) or 0)
+        return RpoEntry(
+            store,
+            threshold_ms / 1000.0,
+            f"global table replicas in {', '.join(replicas)}; failover requires the "
+            f"ReplicationLatency alarm (Maximum) OK, so the loss is at most {threshold_ms:g} ms",
+            worst.source("Threshold"),
+            target,
+            "rpo_seconds",
+        )
+    weak = next((a for a in alarms if a is not None), None)
+    if weak is not None:
+        warnings.append(
+            f"{weak.logical_id} watches the {weak.prop('Statistic')} ReplicationLatency: it does "
+            f"not bound the sessions' lag, so their RPO is the planning figure {ddb.worst:g} s"
+        )
+    return RpoEntry(
+        store,
+        ddb.worst,
+        f"global table replicas in {', '.join(replicas)}: {ddb.what}",
+        weak.source("Statistic") if weak is not None else table.source("Replicas", replicas),
+        target,
+        "rpo_seconds",
+    )
 
 
 def analyse_rto(

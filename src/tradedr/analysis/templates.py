@@ -38,6 +38,17 @@ class Resource:
                 return default
         return value
 
+    @property
+    def holds_logs(self) -> bool:
+        """A bucket tagged as a log sink (access or audit logs), not the objects store."""
+        tags = self.properties.get("Tags") or []
+        return any(
+            isinstance(t, dict)
+            and t.get("Key") == "Purpose"
+            and t.get("Value") in ("access-logs", "audit-logs")
+            for t in tags
+        )
+
     def source(self, path: str, value: Any = None) -> str:
         """`<stack>/<logical id>.<property>=<value>`: the reviewer can find it in the diff."""
         shown = self.prop(path) if value is None else value

@@ -8,6 +8,7 @@ from pathlib import Path
 import aws_cdk as cdk
 
 from tradedr.config import Settings, load_config
+from tradedr.infra.components.compliance import NATIVE_ACKS_CONTEXT
 from tradedr.infra.stacks import (
     AppStack,
     DataStack,
@@ -22,14 +23,26 @@ _CONTEXT = {
     "aws:cdk:version-reporting": False,
     "aws:cdk:enable-path-metadata": False,
     "@aws-cdk/core:checkSecretUsage": True,
+    # Server access logs are granted by bucket policy: the log bucket enforces bucket
+    # ownership, which rules out the legacy log-delivery ACL.
+    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,
 }
 
 
-def build_app(settings: Settings, *, outdir: str | Path | None = None) -> cdk.App:
-    """Compose every stack for `settings`. Order of construction is deployment order."""
+def build_app(
+    settings: Settings,
+    *,
+    outdir: str | Path | None = None,
+    native_acknowledgments: bool = True,
+) -> cdk.App:
+    """Compose every stack for `settings`. Order of construction is deployment order.
+
+    `native_acknowledgments=False` is for `tradedr check`, which matches acknowledgments
+    itself (see `components.compliance`).
+    """
     app = cdk.App(
         outdir=str(outdir) if outdir else None,
-        context=dict(_CONTEXT),
+        context={**_CONTEXT, NATIVE_ACKS_CONTEXT: native_acknowledgments},
         analytics_reporting=False,
         # cfn-lint runs as our own gate; CDK's built-in pass would double the synth time.
         builtin_cloud_formation_validation=os.environ.get("CDK_VALIDATION", "false") == "true",

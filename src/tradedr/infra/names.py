@@ -92,6 +92,20 @@ class Names:
     def bucket_arn(self, region: str) -> str:
         return f"arn:${{AWS::Partition}}:s3:::{self.bucket(region)}"
 
+    def log_bucket(self, region: str) -> str:
+        return f"{self.prefix}-logs-{region}"
+
+    @property
+    def trail(self) -> str:
+        return f"{self.prefix}-trail"
+
+    @property
+    def trail_bucket(self) -> str:
+        return f"{self.prefix}-trail-{self.settings.primary_region}"
+
+    def web_acl(self, region: str) -> str:
+        return f"{self.prefix}-{region_code(region)}"
+
     def kms_alias(self, region: str) -> str:
         return f"alias/{self.prefix}-data-{region_code(region)}"
 
@@ -111,10 +125,10 @@ class Names:
         return f"{self.prefix}-app-{region_code(region)}"
 
     def alb(self, region: str) -> str:
-        return f"{self.prefix}-{region_code(region)}"[:32]
+        return f"{self.prefix}-{region_code(region)}"
 
     def target_group(self, region: str) -> str:
-        return f"{self.prefix}-tg-{region_code(region)}"[:32]
+        return f"{self.prefix}-tg-{region_code(region)}"
 
     def alarm_topic(self, region: str) -> str:
         return f"{self.prefix}-alarms-{region}"
@@ -156,3 +170,26 @@ class Names:
     @property
     def accelerator(self) -> str:
         return f"{self.prefix}-accelerator"
+
+
+# AWS limits on the physical names tradedr sets (characters).
+NAME_LIMITS: tuple[tuple[str, int], ...] = (
+    ("alb", 32),
+    ("target_group", 32),
+    ("bucket", 63),
+    ("db_identifier", 63),
+    ("db_cluster", 63),
+    ("asg", 255),
+)
+
+
+def name_length_problems(settings: Settings) -> list[str]:
+    """Names that would exceed an AWS limit: caught at config time, never truncated."""
+    names = Names(settings)
+    problems = []
+    for region in settings.all_regions:
+        for kind, limit in NAME_LIMITS:
+            name = getattr(names, kind)(region)
+            if len(name) > limit:
+                problems.append(f"{kind} name {name!r} is {len(name)} characters (limit {limit})")
+    return problems

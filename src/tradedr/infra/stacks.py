@@ -14,17 +14,17 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from tradedr.config import Posture, Settings
+from tradedr.config import REQUIRED_TAG_KEYS, Posture, Settings
 from tradedr.infra.components.aurora import AuroraGlobalPrimary, AuroraGlobalSecondary
 from tradedr.infra.components.backup import BackupPlan, BackupVault
 from tradedr.infra.components.compute import AppTier
-from tradedr.infra.components.database import OrdersDatabase, OrdersReplica
-from tradedr.infra.components.monitoring import AlarmSpec, RegionMonitoring, metric
+from tradedr.infra.components.database import DatabaseMonitoring, OrdersDatabase, OrdersReplica
+from tradedr.infra.components.monitoring import AlarmSpec, RegionMonitoring, alarm_topic, metric
 from tradedr.infra.components.network import Network
 from tradedr.infra.components.routing import AcceleratorRecord, GlobalRouting, RegionEndpoint
-from tradedr.infra.components.security import DataKey
+from tradedr.infra.components.security import AuditTrail, ConfigRules, DataKey
 from tradedr.infra.components.sessions import SessionsTable
-from tradedr.infra.components.storage import ObjectsBucket
+from tradedr.infra.components.storage import LogBucket, ObjectsBucket
 from tradedr.infra.components.tagging import apply_required_tags, name_component
 from tradedr.infra.components.traffic import (
     CONTROL_PLANE_REGION,
@@ -112,12 +112,22 @@ class DataStack(_RegionalStack):
             if is_primary and replicate
             else None
         )
+        self.log_bucket = LogBucket(self, "AccessLogs", bucket_name=names.log_bucket(region)).bucket
         self.objects = ObjectsBucket(
             self,
             "Objects",
             bucket_name=names.bucket(region),
             key=self.key,
+            access_log_bucket=self.log_bucket,
             replicate_to=replicate_to,
+        )
+        self.db_monitoring = DatabaseMonitoring(self, "DbMonitoring", key=self.key)
+        ConfigRules(
+            self,
+            "ConfigRules",
+            prefix=settings.prefix,
+            required_tags=list(REQUIRED_TAG_KEYS),
+            enable_security_hub=settings.security.security_hub,
         )
         self.vault = BackupVault(
             self, "Backup", vault_name=names.backup_vault(region), key=self.key
@@ -127,6 +137,7 @@ class DataStack(_RegionalStack):
         _output(self, "KmsKeyArn", self.key.key_arn, "Customer-managed data key")
         _output(self, "BucketName", self.objects.bucket.bucket_name, "Objects bucket")
         _output(self, "BackupVaultName", self.vault.backup_vault_name, "Backup vault")
+        _output(self, "LogBucketName", self.log_bucket.bucket_name, "Access-log bucket")
 
         if is_primary:
             self._primary_data(region)
@@ -134,6 +145,15 @@ class DataStack(_RegionalStack):
     def _primary_data(self, region: str) -> None:
         settings, names = self.settings, self.names
         db = settings.database
+        self.trail = AuditTrail(
+            self,
+            "AuditTrail",
+            trail_name=names.trail,
+            bucket_name=names.trail_bucket,
+            key=self.key,
+            access_log_bucket=self.log_bucket,
+        )
+        _output(self, "TrailName", names.trail, "Multi-region CloudTrail")
         if db.is_aurora_global:
             self._aurora_primary(region)
             return
@@ -141,23 +161,26 @@ class DataStack(_RegionalStack):
             self,
             "Orders",
             vpc=self.vpc,
+            vpc_cidr=settings.regions[region].cidr,
             key=self.key,
+            monitoring=self.db_monitoring,
             identifier=names.db_identifier(region),
             secret_name=names.db_secret(region),
+            secret_replica_key_aliases={r: names.kms_alias(r) for r in settings.standby_regions},
             engine_version=db.engine_version,
             instance_class=db.instance_class,
             multi_az=db.multi_az,
             allocated_storage_gb=db.allocated_storage_gb,
             backup_retention_days=db.backup_retention_days,
         )
-        self._sessions_and_backups(region, self.database.instance.instance_arn)
-        instance = self.database.instance
-        self.db_endpoint = instance.db_instance_endpoint_address
-        _output(self, "DbIdentifier", instance.instance_identifier, "Orders DB instance id")
-        _output(self, "DbEndpoint", instance.db_instance_endpoint_address, "Orders DB endpoint")
-        _output(self, "DbArn", instance.instance_arn, "Orders DB ARN")
-        assert self.database.secret is not None
-        _output(self, "DbSecretArn", self.database.secret.secret_arn, "Generated DB credentials")
+        database = self.database
+        self._sessions_and_backups(region, database.arn)
+        self.db_endpoint = database.endpoint_address
+        self.db_secret_arn: str = database.secret_arn
+        _output(self, "DbIdentifier", database.identifier, "Orders DB instance id")
+        _output(self, "DbEndpoint", database.endpoint_address, "Orders DB endpoint")
+        _output(self, "DbArn", database.arn, "Orders DB ARN")
+        _output(self, "DbSecretArn", database.secret_arn, "Generated DB master credentials")
 
     def _aurora_primary(self, region: str) -> None:
         settings, names = self.settings, self.names
@@ -166,13 +189,16 @@ class DataStack(_RegionalStack):
             self,
             "OrdersAurora",
             vpc=self.vpc,
+            vpc_cidr=settings.regions[region].cidr,
             key=self.key,
+            monitoring=self.db_monitoring,
             cluster_identifier=names.db_cluster(region),
             global_cluster_identifier=names.global_cluster,
             engine_version=db.engine_version,
             instance_class=db.instance_class,
             backup_retention_days=db.backup_retention_days,
             secret_name=names.db_secret(region),
+            secret_replica_key_aliases={r: names.kms_alias(r) for r in settings.standby_regions},
         )
         cluster = self.aurora.cluster
         self.db_endpoint = cluster.cluster_endpoint.hostname
@@ -182,6 +208,7 @@ class DataStack(_RegionalStack):
         _output(self, "DbArn", cluster.cluster_arn, "Orders Aurora cluster ARN")
         _output(self, "GlobalClusterIdentifier", names.global_cluster, "Aurora global cluster")
         assert self.aurora.secret is not None
+        self.db_secret_arn = self.aurora.secret.secret_arn
         _output(self, "DbSecretArn", self.aurora.secret.secret_arn, "Generated DB credentials")
 
     def _sessions_and_backups(self, region: str, db_arn: str) -> None:
@@ -230,7 +257,9 @@ class ReplicaStack(_RegionalStack):
                 self,
                 "OrdersSecondary",
                 vpc=data.vpc,
+                vpc_cidr=settings.regions[region].cidr,
                 key=data.key,
+                monitoring=data.db_monitoring,
                 cluster_identifier=names.db_cluster(region),
                 global_cluster_identifier=names.global_cluster,
                 engine_version=db.engine_version,
@@ -248,7 +277,9 @@ class ReplicaStack(_RegionalStack):
             self,
             "OrdersReplica",
             vpc=data.vpc,
+            vpc_cidr=settings.regions[region].cidr,
             key=data.key,
+            monitoring=data.db_monitoring,
             identifier=names.db_identifier(region),
             source_arn=names.db_arn(settings.primary_region),
             instance_class=settings.database.instance_class,
@@ -281,9 +312,19 @@ class AppStack(_RegionalStack):
             f"arn:${{AWS::Partition}}:dynamodb:{region}:${{AWS::AccountId}}:table/"
             f"{names.sessions_table}"
         )
-        secret_pattern = (
-            f"arn:${{AWS::Partition}}:secretsmanager:*:${{AWS::AccountId}}:secret:"
-            f"{prefix}/orders-db/*"
+        # By stable name, not by reference: the secret lives in the primary and is replicated
+        # into each standby under the same name, so every region reads its own copy. The
+        # six "?" match the random suffix Secrets Manager appends.
+        secret_arn = cdk.Fn.sub(
+            f"arn:${{AWS::Partition}}:secretsmanager:{region}:${{AWS::AccountId}}:secret:"
+            f"{names.db_secret(settings.primary_region)}-??????"
+        )
+        topic = alarm_topic(
+            self,
+            "AlarmTopic",
+            topic_name=names.alarm_topic(region),
+            alarm_email=settings.alarm_email,
+            key=data.key,
         )
         self.tier = AppTier(
             self,
@@ -299,16 +340,18 @@ class AppStack(_RegionalStack):
             table_arn=table_arn,
             db_endpoint=db_endpoint,
             db_endpoint_parameter=f"/{prefix}/orders-db/endpoint",
-            secret_arn_pattern=secret_pattern,
+            secret_arn=secret_arn,
             allowed_regions=settings.all_regions,
+            key=data.key,
+            log_bucket=data.log_bucket,
+            alarm_topic=topic,
+            waf_name=names.web_acl(region),
         )
         name_component(self.tier, name=f"{prefix}-app-{region}")
         self.monitoring = RegionMonitoring(
             self,
             "Monitoring",
-            topic_name=names.alarm_topic(region),
-            alarm_email=settings.alarm_email,
-            key=data.key,
+            topic=topic,
             alarms=self._alarm_specs(region),
             alarm_name_prefix=f"{prefix}-{region}",
             dashboard_name=names.dashboard(region),
@@ -330,7 +373,8 @@ class AppStack(_RegionalStack):
             tier.db_endpoint_parameter.parameter_name,
             "SSM parameter holding the DB endpoint the app uses",
         )
-        _output(self, "AlarmTopicArn", self.monitoring.topic.topic_arn, "Alarm topic")
+        _output(self, "AlarmTopicArn", topic.topic_arn, "Alarm topic")
+        _output(self, "WebAclArn", tier.web_acl.attr_arn, "WAF web ACL on the ALB")
         _output(self, "DashboardName", names.dashboard(region), "CloudWatch dashboard")
 
     def _alarm_specs(self, region: str) -> list[AlarmSpec]:

@@ -120,7 +120,7 @@ def render_cost(console: Console, result: CostResult) -> None:
             table.add_column(
                 column,
                 justify="left" if column == "posture" else "right",
-                no_wrap=column == "posture",
+                min_width=24 if column == "posture" else None,
             )
         for row in result.postures:
             d = row.to_dict()

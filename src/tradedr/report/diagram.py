@@ -39,6 +39,9 @@ def stack_lines(stack: StackDoc) -> list[str]:
         lines.append(f"  {r.prop('LaunchTemplateData.InstanceType')}")
     for r in stack.resources("AWS::S3::Bucket"):
         rules = r.prop("ReplicationConfiguration.Rules") or []
+        if r.holds_logs:
+            lines.append("S3 log bucket")
+            continue
         lines.append("S3 bucket" + (f" -> {len(rules)} replica(s), RTC" if rules else ""))
     for r in stack.resources("AWS::Route53::HealthCheck"):
         cfg = r.prop("HealthCheckConfig", {})
@@ -144,7 +147,10 @@ def architecture_svg(templates: TemplateSet) -> str:
     for standby in settings.standby_regions:
         if templates.stack("replica", standby):
             arrow((primary, "data"), (standby, "replica"), "RDS read replica", "#c0392b", -0.1)
-        bucket = templates.first("AWS::S3::Bucket", region=primary)
+        bucket = next(
+            (b for b in templates.resources("AWS::S3::Bucket", region=primary) if not b.holds_logs),
+            None,
+        )
         if bucket is not None and bucket.prop("ReplicationConfiguration.Rules"):
             arrow(
                 (primary, "data"), (standby, "data"), "S3 CRR + DynamoDB + backups", "#2980b9", 0.0

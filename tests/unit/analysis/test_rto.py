@@ -206,7 +206,7 @@ def _with_global_resource(base: TemplateSet, logical_id: str, resource: dict[str
                 "Type": "AWS::Route53RecoveryControl::RoutingControl",
                 "Properties": {"Name": "standby"},
             },
-            "routing-control-flip",
+            "routing-control-update",
             False,
         ),
     ],

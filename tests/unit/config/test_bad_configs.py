@@ -13,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tradedr.cli import app
+from tradedr.config import load_settings
+from tradedr.errors import ConfigError
 
 # (case id, TOML text, the field the message must name, a word the message must contain)
 BAD_CONFIGS: list[tuple[str, str, str, str]] = [
@@ -301,3 +303,17 @@ def test_real_console_script_reports_bad_config_without_traceback(
     assert done.stderr.strip().splitlines()[-1].startswith("error: config error: environment: ")
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"application": "abcdefghijklmnopqrst", "environment": "abcdefghijklmnopqrst"},
+        {"application": "tradingplatformxyz", "environment": "productionblue"},
+    ],
+)
+def test_names_too_long_for_aws_are_rejected_not_truncated(data: dict[str, str]) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(data)
+    assert raised.value.message.startswith("config error: application/environment: ")
+    assert "limit" in raised.value.message

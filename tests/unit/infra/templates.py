@@ -39,7 +39,10 @@ def tags(resource: dict[str, Any]) -> dict[str, str]:
 def statements(synth: Synthesized) -> list[tuple[str, str, dict[str, Any]]]:
     """(stack, logical id, statement) for every identity-based IAM policy statement."""
     found = []
-    for stack, logical, res in synth.all_resources("AWS::IAM::Policy"):
+    for stack, logical, res in [
+        *synth.all_resources("AWS::IAM::Policy"),
+        *synth.all_resources("AWS::IAM::ManagedPolicy"),
+    ]:
         for statement in res["Properties"]["PolicyDocument"]["Statement"]:
             found.append((stack, logical, statement))
     for stack, logical, res in synth.all_resources("AWS::IAM::Role"):

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import Synthesized
 from tradedr.config import Posture
+from tradedr.infra.components.database import MYSQL_PORT
 
 APP_STACKS = ["trading-prod-app-us-east-1", "trading-prod-app-us-west-2"]
 
@@ -149,7 +150,7 @@ def test_user_data_serves_a_deep_health_endpoint(default_synth: Synthesized, sta
     user_data = json.dumps(_launch_data(default_synth, stack)["UserData"])
     assert "tradedr-health" in user_data
     assert "/health" in user_data
-    assert "3306" in user_data
+    assert f"DB_PORT = {MYSQL_PORT}" in user_data
     assert "describe-table" in user_data
     assert "trading-prod-sessions" in user_data
     assert "/trading-prod/orders-db/endpoint" in user_data

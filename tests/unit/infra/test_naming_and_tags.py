@@ -126,7 +126,8 @@ def test_required_tags_on_taggable_resources(default_synth: Synthesized, type_: 
 
 
 def test_tag_values_come_from_config(custom_synth: Synthesized) -> None:
-    (bucket,) = custom_synth.resources("orders-qa-2-data-eu-west-1", "AWS::S3::Bucket").values()
+    buckets = custom_synth.resources("orders-qa-2-data-eu-west-1", "AWS::S3::Bucket")
+    (bucket,) = [b for logical, b in buckets.items() if logical.startswith("Objects")]
     values = tags(bucket)
     assert values["Environment"] == "qa-2"
     assert values["Application"] == "orders"

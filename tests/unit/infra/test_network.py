@@ -46,8 +46,12 @@ def test_three_subnet_tiers_in_each_az(default_synth: Synthesized, region: str) 
     azs = default_synth.settings.availability_zones(region)
     assert len(subnets) == 3 * len(azs)
     assert {s["AvailabilityZone"] for s in subnets} == set(azs)
-    public = [s for s in subnets if s["MapPublicIpOnLaunch"] is True]
+    public = [
+        s for s in subnets if {"Key": "aws-cdk:subnet-type", "Value": "Public"} in s.get("Tags", [])
+    ]
     assert len(public) == len(azs)
+    # Only the ALB and NAT gateways (Elastic IPs) live there: nothing gets a public IP.
+    assert all(s["MapPublicIpOnLaunch"] is False for s in subnets)
 
 
 @pytest.mark.parametrize("region", REGIONS)
@@ -147,7 +151,8 @@ def test_flow_logs_capture_all_traffic_to_encrypted_retained_group(
     flow = default_synth.one(stack, "AWS::EC2::FlowLog")
     assert flow["TrafficType"] == "ALL"
     assert flow["ResourceType"] == "VPC"
-    (group,) = default_synth.resources(stack, "AWS::Logs::LogGroup").values()
+    groups = default_synth.resources(stack, "AWS::Logs::LogGroup")
+    (group,) = [g for logical, g in groups.items() if logical.startswith("NetworkFlowLogs")]
     assert group["Properties"]["RetentionInDays"] >= 365
     assert "KmsKeyId" in group["Properties"]
     assert group["DeletionPolicy"] == "Retain"

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Synthesized
+from tradedr.infra.components.database import MYSQL_PORT
 
 APP_STACKS = ["trading-prod-app-us-east-1", "trading-prod-app-us-west-2"]
 
@@ -51,7 +52,11 @@ def test_instances_accept_traffic_only_from_the_alb(default_synth: Synthesized, 
 def test_database_accepts_mysql_from_its_vpc_only(default_synth: Synthesized, stack: str) -> None:
     _, group = _by_description(default_synth, stack, "Orders DB")
     (rule,) = group["SecurityGroupIngress"]
-    assert (rule["FromPort"], rule["ToPort"], rule["IpProtocol"]) == (3306, 3306, "tcp")
+    assert (rule["FromPort"], rule["ToPort"], rule["IpProtocol"]) == (
+        MYSQL_PORT,
+        MYSQL_PORT,
+        "tcp",
+    )
     assert rule["CidrIp"] != "0.0.0.0/0"
 
 

@@ -14,7 +14,9 @@ REGIONS = ["us-east-1", "us-west-2"]
 
 
 def _bucket(synth: Synthesized, region: str) -> dict[str, Any]:
-    (res,) = synth.resources(synth.name("data", region), "AWS::S3::Bucket").values()
+    """The objects bucket (the data stack also holds access-log and trail buckets)."""
+    buckets = synth.resources(synth.name("data", region), "AWS::S3::Bucket")
+    (res,) = [r for logical, r in buckets.items() if logical.startswith("Objects")]
     return res
 
 
@@ -43,7 +45,12 @@ def test_bucket_versioned_encrypted_private_and_retained(
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_bucket_policy_denies_plain_http(default_synth: Synthesized, region: str) -> None:
-    policy = default_synth.one(default_synth.name("data", region), "AWS::S3::BucketPolicy")
+    stack = default_synth.name("data", region)
+    (policy,) = [
+        p["Properties"]
+        for logical, p in default_synth.resources(stack, "AWS::S3::BucketPolicy").items()
+        if logical.startswith("Objects")
+    ]
     denies = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"]
     assert any(s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in denies)
 

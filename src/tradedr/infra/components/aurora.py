@@ -13,12 +13,29 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_rds as rds
 from constructs import Construct
 
-from tradedr.infra.components.database import MYSQL_PORT
+from tradedr.infra.components.compliance import acknowledge
+from tradedr.infra.components.database import (
+    LOG_EXPORTS,
+    MONITORING_INTERVAL_SECONDS,
+    MYSQL_PORT,
+    ROTATION_TRADE_OFF,
+    DatabaseMonitoring,
+    replicate_secret,
+)
+
+BACKTRACK_TRADE_OFF = (
+    "Aurora global databases cannot use Backtrack; rewinding a bad write relies on "
+    "point-in-time restore and the backup plan instead, which is slower but global-safe."
+)
+MEMBER_BACKUP_TRADE_OFF = (
+    "Aurora instances hold no data of their own: the backup plan selects the cluster, whose "
+    "volume holds every row, so selecting each instance as well would back nothing more up."
+)
 
 AURORA_ENGINE = "aurora-mysql"
 
 
-def _security_group(scope: Construct, vpc: ec2.IVpc) -> ec2.SecurityGroup:
+def _security_group(scope: Construct, vpc: ec2.IVpc, vpc_cidr: str) -> ec2.SecurityGroup:
     group = ec2.SecurityGroup(
         scope,
         "SecurityGroup",
@@ -26,9 +43,7 @@ def _security_group(scope: Construct, vpc: ec2.IVpc) -> ec2.SecurityGroup:
         description="Orders Aurora cluster: MySQL from inside the VPC only",
         allow_all_outbound=False,
     )
-    group.add_ingress_rule(
-        ec2.Peer.ipv4(vpc.vpc_cidr_block), ec2.Port.tcp(MYSQL_PORT), "MySQL from the VPC"
-    )
+    group.add_ingress_rule(ec2.Peer.ipv4(vpc_cidr), ec2.Port.tcp(MYSQL_PORT), "MySQL from the VPC")
     return group
 
 
@@ -41,16 +56,19 @@ class AuroraGlobalPrimary(Construct):
         construct_id: str,
         *,
         vpc: ec2.IVpc,
+        vpc_cidr: str,
         key: kms.IKey,
+        monitoring: DatabaseMonitoring,
         cluster_identifier: str,
         global_cluster_identifier: str,
         engine_version: str,
         instance_class: str,
         backup_retention_days: int,
         secret_name: str,
+        secret_replica_key_aliases: dict[str, str],
     ) -> None:
         super().__init__(scope, construct_id)
-        self.security_group = _security_group(self, vpc)
+        self.security_group = _security_group(self, vpc, vpc_cidr)
         instance_type = ec2.InstanceType(instance_class.removeprefix("db."))
         self.cluster = rds.DatabaseCluster(
             self,
@@ -81,9 +99,25 @@ class AuroraGlobalPrimary(Construct):
             deletion_protection=True,
             copy_tags_to_snapshot=True,
             iam_authentication=True,
-            cloudwatch_logs_exports=["error", "slowquery"],
+            cloudwatch_logs_exports=LOG_EXPORTS,
+            monitoring_interval=cdk.Duration.seconds(MONITORING_INTERVAL_SECONDS),
+            monitoring_role=monitoring.role,
+            port=MYSQL_PORT,
             removal_policy=cdk.RemovalPolicy.SNAPSHOT,
         )
+        acknowledge(self.cluster, rules=["AwsSolutions-RDS14"], reason=BACKTRACK_TRADE_OFF)
+        replicate_secret(self.cluster.node.find_child("Secret"), secret_replica_key_aliases)
+        acknowledge(
+            self.cluster.node.find_child("Secret"),
+            rules=["AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled"],
+            reason=ROTATION_TRADE_OFF,
+        )
+        for member in ("Writer", "Reader"):
+            acknowledge(
+                self.cluster.node.find_child(member),
+                rules=["NIST.800.53.R5-RDSInBackupPlan"],
+                reason=MEMBER_BACKUP_TRADE_OFF,
+            )
         self.global_cluster = rds.CfnGlobalCluster(
             self,
             "Global",
@@ -105,7 +139,9 @@ class AuroraGlobalSecondary(Construct):
         construct_id: str,
         *,
         vpc: ec2.IVpc,
+        vpc_cidr: str,
         key: kms.IKey,
+        monitoring: DatabaseMonitoring,
         cluster_identifier: str,
         global_cluster_identifier: str,
         engine_version: str,
@@ -114,7 +150,7 @@ class AuroraGlobalSecondary(Construct):
         backup_retention_days: int,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.security_group = _security_group(self, vpc)
+        self.security_group = _security_group(self, vpc, vpc_cidr)
         subnet_group = rds.SubnetGroup(
             self,
             "Subnets",
@@ -138,9 +174,11 @@ class AuroraGlobalSecondary(Construct):
             deletion_protection=True,
             copy_tags_to_snapshot=True,
             enable_iam_database_authentication=True,
-            enable_cloudwatch_logs_exports=["error", "slowquery"],
+            enable_cloudwatch_logs_exports=LOG_EXPORTS,
+            port=MYSQL_PORT,
         )
         self.cluster.apply_removal_policy(cdk.RemovalPolicy.SNAPSHOT)
+        acknowledge(self.cluster, rules=["AwsSolutions-RDS14"], reason=BACKTRACK_TRADE_OFF)
         self.instances = []
         for index in range(1, instances + 1):
             instance = rds.CfnDBInstance(
@@ -152,6 +190,11 @@ class AuroraGlobalSecondary(Construct):
                 engine=AURORA_ENGINE,
                 publicly_accessible=False,
                 auto_minor_version_upgrade=True,
+                monitoring_interval=MONITORING_INTERVAL_SECONDS,
+                monitoring_role_arn=monitoring.role.role_arn,
+            )
+            acknowledge(
+                instance, rules=["NIST.800.53.R5-RDSInBackupPlan"], reason=MEMBER_BACKUP_TRADE_OFF
             )
             # Members hold no data of their own: the cluster volume (Snapshot policy) does.
             self.instances.append(instance)

@@ -8,6 +8,8 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from tradedr.infra.components.compliance import acknowledge
+
 
 class BackupVault(Construct):
     """Encrypted vault kept on stack delete: it holds the recovery points of last resort."""
@@ -66,12 +68,24 @@ class BackupPlan(Construct):
                 copy_actions=copy_actions,
             )
         )
-        self.plan.add_selection(
+        selection = self.plan.add_selection(
             "Selection",
             resources=[
-                backup.BackupResource.from_arn(cdk.Fn.sub(arn))
-                if "${" in arn
-                else backup.BackupResource.from_arn(arn)
+                backup.BackupResource.from_arn(
+                    arn if cdk.Token.is_unresolved(arn) or "${" not in arn else cdk.Fn.sub(arn)
+                )
                 for arn in resource_arns
             ],
+        )
+        acknowledge(
+            selection,
+            rules=[
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                "AWSBackupServiceRolePolicyForBackup]"
+            ],
+            reason=(
+                "AWS Backup's service-role policy is maintained by AWS as Backup adds "
+                "resource types; a hand-written copy would silently break backups when the "
+                "service changes which calls it makes."
+            ),
         )

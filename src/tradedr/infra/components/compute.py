@@ -7,8 +7,25 @@ from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_ssm as ssm
+from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
+
+from tradedr.infra.components.compliance import acknowledge
+from tradedr.infra.components.database import MYSQL_PORT
+from tradedr.infra.components.security import scoped_role
+
+WAF_MANAGED_RULE_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesSQLiRuleSet",
+)
+# Requests per 5 minutes from one IP before the rate-based rule blocks it.
+WAF_RATE_LIMIT = 2000
 
 HEALTH_SERVER = r"""#!/usr/bin/env python3
 # Deep health check: 200 only when the orders DB accepts TCP and the sessions table answers.
@@ -18,6 +35,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 REGION = "{region}"
 TABLE = "{table}"
 PARAM = "{param}"
+DB_PORT = {db_port}
 
 def db_endpoint():
     out = subprocess.run(["aws", "ssm", "get-parameter", "--region", REGION, "--name", PARAM,
@@ -29,7 +47,7 @@ def checks():
     result = {{}}
     try:
         host = db_endpoint()
-        socket.create_connection((host, 3306), timeout=2).close()
+        socket.create_connection((host, DB_PORT), timeout=2).close()
         result["database"] = "ok"
     except Exception as exc:
         result["database"] = "fail: %s" % exc
@@ -74,8 +92,12 @@ class AppTier(Construct):
         table_arn: str,
         db_endpoint: str,
         db_endpoint_parameter: str,
-        secret_arn_pattern: str,
+        secret_arn: str,
         allowed_regions: list[str],
+        key: kms.IKey,
+        log_bucket: s3.IBucket,
+        alarm_topic: sns.ITopic,
+        waf_name: str,
     ) -> None:
         super().__init__(scope, construct_id)
         region = cdk.Stack.of(self).region
@@ -98,21 +120,13 @@ class AppTier(Construct):
             self.alb_security_group, ec2.Port.tcp(80), "HTTP from the ALB"
         )
 
-        self.role = iam.Role(
-            self,
-            "InstanceRole",
-            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
-            description="App instances: read their DB endpoint, secret and sessions table",
-        )
         region_condition = {"StringEquals": {"aws:RequestedRegion": allowed_regions}}
-        self.role.add_to_policy(
+        statements = [
             iam.PolicyStatement(
                 actions=["ssm:GetParameter"],
                 resources=[self.db_endpoint_parameter.parameter_arn],
                 conditions=region_condition,
-            )
-        )
-        self.role.add_to_policy(
+            ),
             iam.PolicyStatement(
                 actions=[
                     "dynamodb:DescribeTable",
@@ -124,19 +138,35 @@ class AppTier(Construct):
                 ],
                 resources=[cdk.Fn.sub(table_arn)],
                 conditions=region_condition,
-            )
-        )
-        self.role.add_to_policy(
+            ),
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:DescribeKey"],
+                resources=[key.key_arn],
+                conditions=region_condition,
+            ),
+        ]
+        statements.append(
             iam.PolicyStatement(
                 actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                resources=[cdk.Fn.sub(secret_arn_pattern)],
+                resources=[secret_arn],
                 conditions=region_condition,
             )
+        )
+        self.role = scoped_role(
+            self,
+            "InstanceRole",
+            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+            description="App instances: read their DB endpoint, secret and sessions table",
+            statements=statements,
         )
 
         user_data = ec2.UserData.for_linux()
         script = HEALTH_SERVER.format(
-            region=region, table=table_name, param=db_endpoint_parameter, path=health_check_path
+            region=region,
+            table=table_name,
+            param=db_endpoint_parameter,
+            path=health_check_path,
+            db_port=MYSQL_PORT,
         )
         user_data.add_commands(
             "set -euo pipefail",
@@ -186,6 +216,7 @@ class AppTier(Construct):
             ),
             update_policy=autoscaling.UpdatePolicy.rolling_update(),
             group_metrics=[autoscaling.GroupMetrics.all()],
+            notifications=[autoscaling.NotificationConfiguration(topic=alarm_topic)],
         )
         self.asg.scale_on_cpu_utilization("CpuTarget", target_utilization_percent=60)
 
@@ -198,7 +229,17 @@ class AppTier(Construct):
             security_group=self.alb_security_group,
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
             drop_invalid_header_fields=True,
-            deletion_protection=False,
+            deletion_protection=True,
+        )
+        self.alb.log_access_logs(log_bucket, prefix=f"alb/{alb_name}")
+        acknowledge(
+            self.alb_security_group,
+            rules=["AwsSolutions-EC23"],
+            reason=(
+                "An internet-facing ALB must accept 80/443 from any address; WAF (managed "
+                "rule groups and a rate limit) filters requests, and instances accept "
+                "traffic from this group only."
+            ),
         )
         self.target_group = elbv2.ApplicationTargetGroup(
             self,
@@ -220,3 +261,95 @@ class AppTier(Construct):
         self.listener = self.alb.add_listener(
             "Http", port=80, open=False, default_target_groups=[self.target_group]
         )
+        acknowledge(
+            self.listener,
+            rules=[
+                "PCI.DSS.321-ALBHttpToHttpsRedirection",
+                "NIST.800.53.R5-ALBHttpToHttpsRedirection",
+                "PCI.DSS.321-ELBv2ACMCertificateRequired",
+                "NIST.800.53.R5-ELBv2ACMCertificateRequired",
+            ],
+            reason=(
+                "Plain HTTP until a certificate exists for the public name: ACM DNS "
+                "validation needs the delegated zone, which the global stack creates after "
+                "the ALBs, and Route 53 health checks probe this port; TLS ends at the ALB "
+                "once a certificate is attached."
+            ),
+        )
+        self.web_acl = self._web_acl(waf_name, key)
+
+    def _web_acl(self, name: str, key: kms.IKey) -> wafv2.CfnWebACL:
+        """AWS managed rule groups plus a per-IP rate limit, logged to an encrypted group."""
+        rules = [
+            wafv2.CfnWebACL.RuleProperty(
+                name=group,
+                priority=index,
+                override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                        vendor_name="AWS", name=group
+                    )
+                ),
+                visibility_config=_visibility(group),
+            )
+            for index, group in enumerate(WAF_MANAGED_RULE_GROUPS)
+        ]
+        rules.append(
+            wafv2.CfnWebACL.RuleProperty(
+                name="RateLimitPerIp",
+                priority=len(rules),
+                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                        limit=WAF_RATE_LIMIT, aggregate_key_type="IP"
+                    )
+                ),
+                visibility_config=_visibility("RateLimitPerIp"),
+            )
+        )
+        acl = wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            name=name,
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            rules=rules,
+            visibility_config=_visibility(name),
+        )
+        wafv2.CfnWebACLAssociation(
+            self,
+            "WebAclAssociation",
+            resource_arn=self.alb.load_balancer_arn,
+            web_acl_arn=acl.attr_arn,
+        )
+        log_group = logs.LogGroup(
+            self,
+            "WafLogs",
+            # WAF only logs to groups whose name starts with aws-waf-logs-.
+            log_group_name=f"aws-waf-logs-{name}",
+            retention=logs.RetentionDays.ONE_YEAR,
+            encryption_key=key,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        wafv2.CfnLoggingConfiguration(
+            self,
+            "WafLogging",
+            resource_arn=acl.attr_arn,
+            log_destination_configs=[
+                cdk.Stack.of(self).format_arn(
+                    service="logs",
+                    resource="log-group",
+                    resource_name=log_group.log_group_name,
+                    arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                )
+            ],
+        )
+        return acl
+
+
+def _visibility(metric: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+    return wafv2.CfnWebACL.VisibilityConfigProperty(
+        cloud_watch_metrics_enabled=True,
+        metric_name=metric.replace("-", ""),
+        sampled_requests_enabled=True,
+    )

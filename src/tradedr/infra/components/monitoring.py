@@ -26,26 +26,33 @@ class AlarmSpec:
     description: str = ""
 
 
+def alarm_topic(
+    scope: Construct, construct_id: str, *, topic_name: str, alarm_email: str, key: kms.IKey
+) -> sns.Topic:
+    """The region's encrypted, TLS-only alarm topic with the on-call e-mail subscribed.
+
+    Created before the app tier, because the Auto Scaling group notifies it too.
+    """
+    topic = sns.Topic(scope, construct_id, topic_name=topic_name, master_key=key, enforce_ssl=True)
+    topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+    return topic
+
+
 class RegionMonitoring(Construct):
-    """An encrypted SNS topic with the on-call e-mail, one alarm per spec, and a dashboard."""
+    """One alarm per spec on the region's alarm topic, and a dashboard."""
 
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
-        topic_name: str,
-        alarm_email: str,
-        key: kms.IKey,
+        topic: sns.ITopic,
         alarms: list[AlarmSpec],
         alarm_name_prefix: str,
         dashboard_name: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.topic = sns.Topic(
-            self, "Topic", topic_name=topic_name, master_key=key, enforce_ssl=True
-        )
-        self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+        self.topic = topic
         action = cw_actions.SnsAction(self.topic)
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         for spec in alarms:

@@ -8,6 +8,59 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from tradedr.infra.components.compliance import acknowledge
+from tradedr.infra.components.security import scoped_role
+from tradedr.infra.components.tagging import mark_purpose
+
+
+class LogBucket(Construct):
+    """Where ALB and S3 server access logs land in one region.
+
+    Both log deliveries support only SSE-S3 on the target bucket, so this is the one
+    bucket not encrypted with the CMK; it holds request metadata, not trade data.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, bucket_name: str) -> None:
+        super().__init__(scope, construct_id)
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            bucket_name=bucket_name,
+            versioned=True,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="expire-after-400-days",
+                    expiration=cdk.Duration.days(400),
+                    noncurrent_version_expiration=cdk.Duration.days(30),
+                )
+            ],
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        mark_purpose(self.bucket, "access-logs")
+        acknowledge(
+            self.bucket,
+            rules=[
+                "PCI.DSS.321-S3BucketReplicationEnabled",
+                "NIST.800.53.R5-S3BucketReplicationEnabled",
+            ],
+            reason=(
+                "Access logs stay in their region: they describe that region's requests, lose "
+                "value once it is gone, and replicating them would double log storage cost."
+            ),
+        )
+        acknowledge(
+            self.bucket,
+            rules=["PCI.DSS.321-S3DefaultEncryptionKMS", "NIST.800.53.R5-S3DefaultEncryptionKMS"],
+            reason=(
+                "ALB access logs and S3 server access logs can only be delivered to SSE-S3 "
+                "buckets, so this bucket trades the CMK for working log delivery."
+            ),
+        )
+
 
 class ObjectsBucket(Construct):
     """A bucket in one region; in the primary it replicates to each named standby bucket."""
@@ -19,6 +72,7 @@ class ObjectsBucket(Construct):
         *,
         bucket_name: str,
         key: kms.IKey,
+        access_log_bucket: s3.IBucket,
         replicate_to: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         """`replicate_to` maps region -> (destination bucket ARN, destination key alias ARN),
@@ -35,54 +89,66 @@ class ObjectsBucket(Construct):
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=access_log_bucket,
+            server_access_logs_prefix=f"s3/{bucket_name}/",
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         if replicate_to:
-            self.replication_role = self._replicate(key, replicate_to)
+            self.replication_role = self._replicate(key, bucket_name, replicate_to)
+        else:
+            acknowledge(
+                self.bucket,
+                rules=[
+                    "PCI.DSS.321-S3BucketReplicationEnabled",
+                    "NIST.800.53.R5-S3BucketReplicationEnabled",
+                ],
+                reason=(
+                    "Standby bucket is the replication destination; replicating back to the "
+                    "primary is a failback step, because configured here it would name a "
+                    "bucket whose stack deploys after this one."
+                ),
+            )
 
-    def _replicate(self, key: kms.IKey, replicate_to: dict[str, tuple[str, str]]) -> iam.Role:
-        role = iam.Role(
-            self,
-            "ReplicationRole",
-            assumed_by=iam.ServicePrincipal("s3.amazonaws.com"),
-            description="S3 cross-region replication of the objects bucket",
+    def _replicate(
+        self, key: kms.IKey, bucket_name: str, replicate_to: dict[str, tuple[str, str]]
+    ) -> iam.Role:
+        source_arn = cdk.Stack.of(self).format_arn(
+            service="s3", region="", account="", resource=bucket_name
         )
-        role.add_to_policy(
+        statements = [
+            # By name, not by reference: the bucket refers to this role, so a reference
+            # back from the role's policy would be a cycle.
             iam.PolicyStatement(
                 actions=["s3:GetReplicationConfiguration", "s3:ListBucket"],
-                resources=[self.bucket.bucket_arn],
-            )
-        )
-        role.add_to_policy(
+                resources=[source_arn],
+            ),
             iam.PolicyStatement(
                 actions=[
                     "s3:GetObjectVersionForReplication",
                     "s3:GetObjectVersionAcl",
                     "s3:GetObjectVersionTagging",
                 ],
-                resources=[self.bucket.arn_for_objects("*")],
-            )
-        )
-        key.grant_decrypt(role)
-        rules: list[s3.CfnBucket.ReplicationRuleProperty] = []
-        for priority, (region, (bucket_arn, key_alias_arn)) in enumerate(
-            sorted(replicate_to.items())
-        ):
-            destination_arn = cdk.Fn.sub(bucket_arn)
-            role.add_to_policy(
+                resources=[f"{source_arn}/*"],
+            ),
+            iam.PolicyStatement(actions=["kms:Decrypt"], resources=[key.key_arn]),
+        ]
+        cfn_bucket = self.bucket.node.default_child
+        assert isinstance(cfn_bucket, s3.CfnBucket)
+        wildcard_findings = [
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::{bucket_name}/*]"
+        ]
+        for region, (bucket_arn, key_alias_arn) in sorted(replicate_to.items()):
+            statements.append(
                 iam.PolicyStatement(
                     actions=["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
                     resources=[cdk.Fn.sub(bucket_arn + "/*")],
                 )
             )
-            role.add_to_policy(
+            key_pattern = f"arn:${{AWS::Partition}}:kms:{region}:${{AWS::AccountId}}:key/*"
+            statements.append(
                 iam.PolicyStatement(
                     actions=["kms:Encrypt", "kms:GenerateDataKey"],
-                    resources=[
-                        cdk.Fn.sub(
-                            f"arn:${{AWS::Partition}}:kms:{region}:${{AWS::AccountId}}:key/*"
-                        )
-                    ],
+                    resources=[cdk.Fn.sub(key_pattern)],
                     conditions={
                         "ForAnyValue:StringEquals": {
                             "kms:ResourceAliases": key_alias_arn[key_alias_arn.index("alias/") :]
@@ -90,6 +156,34 @@ class ObjectsBucket(Construct):
                     },
                 )
             )
+            wildcard_findings += [
+                "AwsSolutions-IAM5[Resource::"
+                + bucket_arn.replace("${", "<").replace("}", ">")
+                + "/*]",
+                "AwsSolutions-IAM5[Resource::"
+                + key_pattern.replace("${", "<").replace("}", ">")
+                + "]",
+            ]
+        role = scoped_role(
+            self,
+            "ReplicationRole",
+            assumed_by=iam.ServicePrincipal("s3.amazonaws.com"),
+            description="S3 cross-region replication of the objects bucket",
+            statements=statements,
+        )
+        acknowledge(
+            self.node.find_child("ReplicationRolePolicy"),
+            rules=wildcard_findings,
+            reason=(
+                "Replication acts on every object version, so object ARNs end in /*; the "
+                "standby key's id is unknown here, so key/* is pinned by its alias condition."
+            ),
+        )
+        rules: list[s3.CfnBucket.ReplicationRuleProperty] = []
+        for priority, (region, (bucket_arn, key_alias_arn)) in enumerate(
+            sorted(replicate_to.items())
+        ):
+            destination_arn = cdk.Fn.sub(bucket_arn)
             rules.append(
                 s3.CfnBucket.ReplicationRuleProperty(
                     id=f"to-{region}",
@@ -120,8 +214,6 @@ class ObjectsBucket(Construct):
                     ),
                 )
             )
-        cfn_bucket = self.bucket.node.default_child
-        assert isinstance(cfn_bucket, s3.CfnBucket)
         cfn_bucket.replication_configuration = s3.CfnBucket.ReplicationConfigurationProperty(
             role=role.role_arn, rules=rules
         )

@@ -1,0 +1,116 @@
+"""Acceptance of `tradedr check`: the weak fixture fails, every posture passes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tradedr.checks.runner import check_templates, to_sarif
+from tradedr.cli import app
+from tradedr.config import Posture
+
+WEAK = Path(__file__).resolve().parents[2] / "fixtures" / "weak"
+FAST_EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "hot-standby-fast.toml"
+PACK_SOURCES = ("cdk-nag:AwsSolutions", "cdk-nag:PCI", "cdk-nag:NIST")
+
+
+@pytest.fixture(scope="module")
+def weak_report() -> Any:
+    return check_templates(WEAK)
+
+
+# Each weakness the fixture plants, and the DR rule that must report it as an error.
+@pytest.mark.parametrize(
+    ("rule", "resource", "weakness"),
+    [
+        ("DR009", "OrdersDb", "unencrypted RDS"),
+        ("DR010", "OrdersDb", "RDS without Multi-AZ"),
+        ("DR002", "SessionsTable", "table without PITR"),
+        ("DR014", "ObjectsBucket", "bucket without versioning"),
+        ("DR013", "AppRole", "wildcard IAM"),
+        ("DR008", "DbPassword", "plaintext password parameter default"),
+    ],
+)
+def test_weak_template_errors(weak_report: Any, rule: str, resource: str, weakness: str) -> None:
+    hits = [f for f in weak_report.findings if f.rule == rule and f.resource == resource]
+    assert hits, f"{weakness} not reported"
+    assert all(f.severity == "error" for f in hits)
+
+
+def test_weak_template_also_fails_nag_and_lint(weak_report: Any) -> None:
+    sources = {f.source for f in weak_report.findings if f.severity == "error"}
+    assert set(PACK_SOURCES) <= sources
+    assert any(f.source == "cfn-lint" for f in weak_report.findings)
+    assert not weak_report.passed
+
+
+def test_weak_template_cli_exits_1_and_prints_json() -> None:
+    result = CliRunner().invoke(app, ["check", "--templates", str(WEAK), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert set(data) == {"summary", "findings"}
+    assert data["summary"]["errors"] > 0
+    finding = data["findings"][0]
+    assert set(finding) == {"source", "rule", "severity", "stack", "resource", "message"}
+    assert finding["severity"] in ("error", "warning", "info")
+
+
+def test_sarif_shape(weak_report: Any) -> None:
+    sarif = to_sarif(weak_report)
+    assert sarif["version"] == "2.1.0"
+    results = [r for run in sarif["runs"] for r in run["results"]]
+    assert len(results) == len(weak_report.findings)
+    assert {r["level"] for r in results} <= {"error", "warning", "note"}
+    run = next(r for r in sarif["runs"] if r["tool"]["driver"]["name"] == "tradedr")
+    ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert all(ids[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
+
+
+def _posture_config(posture: Posture) -> dict[str, Any]:
+    data: dict[str, Any] = {"posture": posture.value}
+    if posture is Posture.BACKUP_RESTORE:
+        data["targets"] = {"rpo_seconds": 3600}
+    return data
+
+
+@pytest.mark.parametrize("posture", list(Posture), ids=[p.value for p in Posture])
+def test_every_posture_passes_all_gates(check_reports: Any, posture: Posture) -> None:
+    report = check_reports(posture.value, _posture_config(posture))
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert errors == [], [f"{f.source} {f.rule} {f.stack}/{f.resource}" for f in errors]
+    sources = {f.source for f in report.findings} | {a.source for a in report.acknowledged}
+    assert set(PACK_SOURCES) <= sources  # the packs really ran
+    assert report.passed
+
+
+def test_aurora_global_example_passes(check_reports: Any) -> None:
+    import tomllib
+
+    report = check_reports("fast", tomllib.loads(FAST_EXAMPLE.read_text(encoding="utf-8")))
+    errors = [f"{f.source} {f.rule} {f.resource}" for f in report.findings if f.severity == "error"]
+    assert errors == []
+
+
+def test_no_stale_acknowledgments_in_default(check_reports: Any) -> None:
+    report = check_reports("warm-standby", _posture_config(Posture.WARM_STANDBY))
+    stale = [
+        f for f in report.findings if f.severity == "info" and "matches no finding" in f.message
+    ]
+    assert stale == []
+
+
+def test_report_exposes_stack_templates_for_plan(check_reports: Any) -> None:
+    report = check_reports("warm-standby", _posture_config(Posture.WARM_STANDBY))
+    assert report.stacks
+    assert all(hasattr(s, "load") for s in report.stacks)
+    assert report.to_dict()["summary"] == report.summary()
+
+
+def test_three_regions_pass(check_reports: Any) -> None:
+    report = check_reports("tri", {"standby_regions": ["us-west-2", "eu-west-1"]})
+    errors = [f"{f.source} {f.rule} {f.resource}" for f in report.findings if f.severity == "error"]
+    assert errors == []
