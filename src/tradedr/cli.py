@@ -988,6 +988,31 @@ def drill(
 # --- runbooks ------------------------------------------------------------------------
 
 
+@app.command()
+@handles_errors
+def runbook(
+    config: ConfigOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the runbooks.")] = Path(
+        "runbooks"
+    ),
+    as_json: JsonOption = False,
+) -> None:
+    """Write Markdown runbooks naming this deployment's real stacks, resources and regions.
+
+    Validation, failover, failback, the quarterly DR test, eight incident runbooks, scaling,
+    backup/restore, cost monitoring and tagging. Regenerate after every config change.
+    """
+    from tradedr.runbooks.service import generate_runbooks
+
+    settings = settings_from(config)
+    paths = generate_runbooks(settings, out)
+    if as_json:
+        emit_json({"runbooks": [str(p) for p in paths]})
+        return
+    for path in paths:
+        console.print(f"wrote {path}")
+
+
 def main() -> None:
     """Console-script entry point: run the command, then leave without interpreter teardown.
 

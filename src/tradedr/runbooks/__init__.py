@@ -1,0 +1,1 @@
+"""Runbooks generated from the config and the synthesized templates of one deployment."""
