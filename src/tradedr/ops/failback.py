@@ -23,12 +23,15 @@ from tradedr.ops.executor import DEFAULT_RUNS_DIR, RetryPolicy, RunResult
 from tradedr.ops.failover import (
     _group,
     _stamp,
+    aurora_lag_step,
+    aurora_switch_step,
+    db_endpoint_params,
     db_writers,
     endpoint_parameter,
     resume_run,
     retired_name,
     run_plan,
-    traffic_step,
+    traffic_steps,
 )
 from tradedr.ops.plans import ActionKind, Plan, Step, TrafficMode
 
@@ -45,6 +48,15 @@ def build_failback_plan(
     home = home_region or settings.primary_region
     if current_region == home:
         raise ConfigError(f"{home} is already the writer region; nothing to fail back")
+    if settings.database.is_aurora_global:
+        return _aurora_failback_plan(
+            settings,
+            current_region=current_region,
+            home=home,
+            approval=approval,
+            traffic_mode=traffic_mode,
+            traffic=traffic,
+        )
     names = Names(settings)
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
     stamp = _stamp(created_at)
@@ -259,7 +271,7 @@ def build_failback_plan(
                 max=standby_max,
             ),
         ),
-        _group("move traffic", traffic_step(settings, home, traffic_mode, traffic)),
+        _group("move traffic", *traffic_steps(settings, home, traffic_mode, traffic)),
         _group(
             "verify",
             step(
@@ -295,6 +307,175 @@ def build_failback_plan(
             "once their data is reconciled"
         ],
         groups=groups,
+    )
+
+
+def _aurora_failback_plan(
+    settings: Settings,
+    *,
+    current_region: str,
+    home: str,
+    approval: bool,
+    traffic_mode: TrafficMode,
+    traffic: dict[str, Any] | None,
+) -> Plan:
+    """Aurora keeps both clusters in the global database (the old writer rejoins as a
+    secondary once its region is back), so failback is a managed switchover home: no
+    replica to rebuild, no data loss."""
+    names = Names(settings)
+    parameter = endpoint_parameter(settings)
+    active = settings.regions[home]
+    standby_min, standby_desired, standby_max = settings.standby_capacity(current_region)
+    lag = aurora_lag_step(settings, home, allow_data_loss=False)
+    groups = [_group("preconditions", lag)]
+    if approval:
+        groups.append(
+            _group(
+                "approval",
+                Step(
+                    id="approve",
+                    action=ActionKind.MANUAL_APPROVAL,
+                    region=home,
+                    title=f"Approve failback of {settings.prefix} from {current_region} to {home}",
+                    params={
+                        "prompt": f"Fail {settings.prefix} back from {current_region} to {home}?"
+                    },
+                ),
+            )
+        )
+    groups += [
+        _group(
+            "prepare the home region",
+            Step(
+                id=f"scale-{home}",
+                action=ActionKind.SCALE_ASG,
+                region=home,
+                title=f"Scale {names.asg(home)} to active capacity "
+                f"{active.asg_min}/{active.asg_desired}/{active.asg_max}",
+                params={
+                    "asg_name": names.asg(home),
+                    "min": active.asg_min,
+                    "desired": active.asg_desired,
+                    "max": active.asg_max,
+                    "target_group_name": names.target_group(home),
+                },
+                verification="instances in service and healthy",
+            ),
+        ),
+        _group(
+            "stop writes in the current writer region",
+            Step(
+                id=f"fence-app-{current_region}",
+                action=ActionKind.FENCE_PRIMARY,
+                region=current_region,
+                title=f"Scale {names.asg(current_region)} to 0 while the writer moves",
+                params={"asg_name": names.asg(current_region)},
+                verification="no instances in service",
+            ),
+        ),
+        _group(
+            "switch the writer home (managed switchover)",
+            aurora_switch_step(settings, home, planned=True),
+        ),
+        _group(
+            "repoint the app",
+            Step(
+                id=f"repoint-{home}",
+                action=ActionKind.UPDATE_DB_ENDPOINT,
+                region=home,
+                title=f"Point {parameter} in {home} at {names.db_cluster(home)}",
+                params={"parameter_name": parameter, **db_endpoint_params(settings, home)},
+                verification="value is the writer cluster endpoint",
+            ),
+            Step(
+                id=f"repoint-replica-{current_region}",
+                action=ActionKind.UPDATE_DB_ENDPOINT,
+                region=current_region,
+                title=f"Point {parameter} in {current_region} at its local secondary cluster",
+                params={
+                    "parameter_name": parameter,
+                    **db_endpoint_params(settings, current_region),
+                },
+                verification="value is the local cluster endpoint",
+            ),
+        ),
+        _group(
+            "restore the standby role",
+            Step(
+                id=f"standby-capacity-{current_region}",
+                action=ActionKind.SCALE_ASG,
+                region=current_region,
+                title=f"Return {names.asg(current_region)} to standby capacity "
+                f"{standby_min}/{standby_desired}/{standby_max}",
+                params={
+                    "asg_name": names.asg(current_region),
+                    "min": standby_min,
+                    "desired": standby_desired,
+                    "max": standby_max,
+                },
+                verification="sizes as the posture says",
+            ),
+        ),
+        _group("move traffic", *traffic_steps(settings, home, traffic_mode, traffic)),
+        _group(
+            "verify",
+            Step(
+                id=f"verify-{home}",
+                action=ActionKind.VERIFY_HEALTH,
+                region=home,
+                title=f"Verify {home} serves: writer, app endpoint, healthy targets",
+                params={
+                    **db_endpoint_params(settings, home),
+                    "parameter_name": parameter,
+                    "asg_name": names.asg(home),
+                    "target_group_name": names.target_group(home),
+                    "min_healthy": max(1, active.asg_desired),
+                    "alb_name": names.alb(home),
+                    "health_path": settings.routing.health_check_path,
+                },
+                verification="all checks pass",
+            ),
+        ),
+    ]
+    return Plan(
+        kind="failback",
+        mode="planned",
+        prefix=settings.prefix,
+        source_region=current_region,
+        target_region=home,
+        rpo_seconds=settings.targets.rpo_seconds,
+        rto_seconds=settings.targets.rto_seconds,
+        traffic_mode=traffic_mode,
+        notes=[
+            f"the {home} cluster must be a caught-up secondary of {names.global_cluster} "
+            "(after an unplanned failover Aurora rejoins it once its region is back); the lag "
+            "check refuses to switch over otherwise"
+        ],
+        groups=groups,
+    )
+
+
+def aurora_writer_region(provider: ClientProvider, settings: Settings, regions: list[str]) -> str:
+    """The region of the writer member of the global cluster, asked of the first region
+    that answers (DescribeGlobalClusters is regional; every member region knows)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    names = Names(settings)
+    errors = []
+    for region in regions:
+        try:
+            found = provider.client("rds", region).describe_global_clusters(
+                GlobalClusterIdentifier=names.global_cluster
+            )["GlobalClusters"]
+        except (ClientError, BotoCoreError) as exc:
+            errors.append(f"{region}: {exc}")
+            continue
+        for member in (found[0] if found else {}).get("GlobalClusterMembers", []):
+            if member.get("IsWriter"):
+                return str(member["DBClusterArn"]).split(":")[3]
+        errors.append(f"{region}: no writer member listed")
+    raise TradedrError(
+        f"cannot find the writer of {names.global_cluster} ({'; '.join(errors)}); pass --from"
     )
 
 
@@ -339,9 +520,23 @@ def failback(
             progress=progress,
             on_plan=on_plan,
         )
+    from tradedr.ops.traffic import resolve_traffic
+
     home = to_region or settings.primary_region
-    current = from_region or current_writer_region(provider, settings, home)
-    plan = build_failback_plan(settings, current_region=current, home_region=home)
+    if from_region:
+        current = from_region
+    elif settings.database.is_aurora_global:
+        current = aurora_writer_region(provider, settings, [home, *settings.standby_regions])
+    else:
+        current = current_writer_region(provider, settings, home)
+    controls = resolve_traffic(settings, provider, read_region=home, emulated=target == "local")
+    plan = build_failback_plan(
+        settings,
+        current_region=current,
+        home_region=home,
+        traffic_mode=controls.mode,
+        traffic=controls.params_for(home),
+    )
     if on_plan:
         on_plan(plan)
     return run_plan(

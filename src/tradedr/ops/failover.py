@@ -37,6 +37,7 @@ from tradedr.ops.plans import (
     Step,
     StepGroup,
     TrafficMode,
+    control_plane_region,
     failed_region_violations,
 )
 
@@ -101,6 +102,89 @@ def traffic_step(
     )
 
 
+def traffic_steps(
+    settings: Settings,
+    region: str,
+    mode: TrafficMode,
+    traffic: dict[str, Any] | None,
+    *,
+    phase: str = "recovery",
+) -> list[Step]:
+    """The traffic step, plus (traffic dial) turning every other region's dial to 0, so
+    clients near the old region stop going there instead of relying on its health checks."""
+    steps = [traffic_step(settings, region, mode, traffic, phase=phase)]
+    if mode is TrafficMode.TRAFFIC_DIAL:
+        for other, arn in sorted(((traffic or {}).get("other_endpoint_groups") or {}).items()):
+            steps.append(
+                Step(
+                    id=f"dial-down-{other}",
+                    action=ActionKind.SET_TRAFFIC_DIAL,
+                    region=other,
+                    title=f"Set the Global Accelerator traffic dial of {other} to 0%",
+                    params={"endpoint_group_arn": arn, "percentage": 0},
+                    verification="DescribeEndpointGroup shows TrafficDialPercentage 0",
+                    phase=phase,
+                )
+            )
+    return steps
+
+
+def aurora_lag_step(settings: Settings, region: str, *, allow_data_loss: bool) -> Step:
+    """The RPO precondition of an Aurora global database: AuroraGlobalDBReplicationLag."""
+    names = Names(settings)
+    cluster = names.db_cluster(region)
+    rpo = settings.targets.rpo_seconds
+    return Step(
+        id=f"check-lag-{region}",
+        action=ActionKind.CHECK_REPLICA_LAG,
+        region=region,
+        title=f"Check the global replication lag of {cluster} against the RPO ({rpo} s)",
+        params={
+            "db_cluster_identifier": cluster,
+            "global_cluster_id": names.global_cluster,
+            "max_lag_seconds": rpo,
+            "allow_data_loss": allow_data_loss,
+        },
+        verification="CloudWatch AuroraGlobalDBReplicationLag (Maximum, last 5 min) <= RPO",
+    )
+
+
+def aurora_switch_step(settings: Settings, region: str, *, planned: bool) -> Step:
+    """Managed switchover (planned: waits for the secondary to catch up, no data loss) or
+    FailoverGlobalCluster with AllowDataLoss (unplanned: the writer region is gone)."""
+    names = Names(settings)
+    cluster = names.db_cluster(region)
+    how = (
+        "managed switchover (no data loss)"
+        if planned
+        else "failover with AllowDataLoss (loses writes not yet replicated)"
+    )
+    return Step(
+        id=f"{'switchover' if planned else 'failover-db'}-{region}",
+        action=ActionKind.AURORA_GLOBAL_FAILOVER,
+        region=region,
+        title=f"Make {cluster} the writer of {names.global_cluster}: {how}",
+        params={
+            "global_cluster_id": names.global_cluster,
+            "target_cluster_id": cluster,
+            "planned": planned,
+        },
+        verification=f"{cluster} is the writer member of {names.global_cluster}",
+    )
+
+
+def db_endpoint_params(settings: Settings, region: str) -> dict[str, Any]:
+    """Which database an endpoint/verify step reads: the instance (RDS) or cluster (Aurora)."""
+    names = Names(settings)
+    if settings.database.is_aurora_global:
+        return {
+            "db_cluster_identifier": names.db_cluster(region),
+            "global_cluster_id": names.global_cluster,
+            "db_region": region,
+        }
+    return {"db_identifier": names.db_identifier(region), "db_region": region}
+
+
 def build_failover_plan(
     settings: Settings,
     *,
@@ -125,6 +209,17 @@ def build_failover_plan(
         raise ConfigError(
             "posture backup-restore keeps no live replica to promote; restore from the vault "
             "copies instead (tradedr backup restore-test shows how long that takes)"
+        )
+    if (
+        mode == "unplanned"
+        and traffic_mode is TrafficMode.TRAFFIC_DIAL
+        and control_plane_region("globalaccelerator", source) == source
+    ):
+        raise ConfigError(
+            f"the Global Accelerator (globalaccelerator) control plane is in {source}, the "
+            "failed region, so no traffic dial can be turned: until it returns only the "
+            "accelerator's health checks decide where clients go (see docs/fast-failover.md). "
+            'With a primary in us-west-2, choose routing.traffic = "arc" instead'
         )
     names = Names(settings)
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -225,15 +320,14 @@ def build_failover_plan(
         verification="the old writer is stopped, so it cannot take writes",
         phase=cleanup,
     )
-    shift = traffic_step(settings, target, traffic_mode, traffic)
+    shift = traffic_steps(settings, target, traffic_mode, traffic)
     verify = Step(
         id=f"verify-{target}",
         action=ActionKind.VERIFY_HEALTH,
         region=target,
         title=f"Verify {target} serves: writer, app endpoint, healthy targets",
         params={
-            "db_identifier": target_db,
-            "db_region": target,
+            **db_endpoint_params(settings, target),
             "parameter_name": parameter,
             "asg_name": names.asg(target),
             "target_group_name": names.target_group(target),
@@ -244,11 +338,75 @@ def build_failover_plan(
         verification="all checks pass",
     )
 
+    notes: list[str] = []
+    if settings.database.is_aurora_global:
+        lag = aurora_lag_step(settings, target, allow_data_loss=allow_data_loss)
+        switch = aurora_switch_step(settings, target, planned=mode != "unplanned")
+        repoint_target = repoint_target.model_copy(
+            update={
+                "title": f"Point {parameter} in {target} at {names.db_cluster(target)}",
+                "params": {"parameter_name": parameter, **db_endpoint_params(settings, target)},
+            }
+        )
+        repoint_source = repoint_source.model_copy(
+            update={
+                "title": f"Point {parameter} in {source} at the new writer cluster in {target}",
+                "params": {"parameter_name": parameter, **db_endpoint_params(settings, target)},
+            }
+        )
+        if mode == "unplanned" and not allow_data_loss:
+            raise ConfigError(
+                f"an unplanned failover of the Aurora global database {names.global_cluster} "
+                f"(FailoverGlobalCluster with AllowDataLoss) loses the writes {source} had not "
+                "replicated yet (typically under a second); re-run with --allow-data-loss to "
+                "accept that, or fail over planned (managed switchover) while "
+                f"{source} answers"
+            )
     groups = [_group("preconditions", lag)]
     if approval:
         groups.append(_group("approval", approve))
-    notes: list[str] = []
-    if mode == "planned":
+    if settings.database.is_aurora_global:
+        if mode == "planned":
+            groups += [
+                _group("prepare the standby", scale),
+                _group("stop writes in the old primary", fence_app),
+                _group("switch the writer (managed switchover)", switch),
+                _group("repoint the app", repoint_target, repoint_source),
+                _group("move traffic", *shift),
+                _group("verify", verify),
+            ]
+            notes.append(
+                "Aurora managed switchover waits until the secondary has every write, then "
+                f"swaps roles: the old writer cluster in {source} becomes a secondary"
+            )
+        elif mode == "practice":
+            groups += [
+                _group("prepare the standby", scale),
+                _group("stop writes in the old primary (practice only)", fence_app),
+                _group("switch the writer (managed switchover)", switch),
+                _group("repoint the app", repoint_target),
+                _group("move traffic", *shift),
+                _group("verify", verify),
+                _group("clean up the old primary (practice only)", repoint_source),
+            ]
+            notes.append(
+                "practice: a managed switchover (no data loss) on a healthy system; recovery "
+                f"steps use nothing in {source}"
+            )
+        else:
+            groups += [
+                _group("prepare the standby", scale),
+                _group("fail the writer over (AllowDataLoss)", switch),
+                _group("repoint the app", repoint_target),
+                _group("move traffic", *shift),
+                _group("verify", verify),
+            ]
+            notes.append(
+                f"unplanned: FailoverGlobalCluster with AllowDataLoss (--allow-data-loss); "
+                f"when {source} comes back Aurora rejoins its cluster as a secondary. Its app "
+                f"is NOT fenced: run `tradedr failback` before routing returns to {source}"
+            )
+    elif mode == "planned":
         groups += [
             _group("prepare the standby", scale),
             _group("stop writes in the old primary", fence_app),
@@ -256,7 +414,7 @@ def build_failover_plan(
             _group("promote", promote),
             _group("repoint the app", repoint_target, repoint_source),
             _group("fence the old writer", retire),
-            _group("move traffic", shift),
+            _group("move traffic", *shift),
             _group("verify", verify),
         ]
     elif mode == "practice":
@@ -265,7 +423,7 @@ def build_failover_plan(
             _group("stop writes in the old primary (practice only)", fence_app),
             _group("promote", promote),
             _group("repoint the app", repoint_target),
-            _group("move traffic", shift),
+            _group("move traffic", *shift),
             _group("verify", verify),
             _group("clean up the old primary (practice only)", repoint_source, retire),
         ]
@@ -278,7 +436,7 @@ def build_failover_plan(
             _group("prepare the standby", scale),
             _group("promote", promote),
             _group("repoint the app", repoint_target),
-            _group("move traffic", shift),
+            _group("move traffic", *shift),
             _group("verify", verify),
         ]
         notes.append(
@@ -286,11 +444,10 @@ def build_failover_plan(
             f"when {source} comes back, run `tradedr failback` (it retires the old writer "
             "first) before its health check can pull traffic back"
         )
-        if source == "us-east-1":
-            notes.append(
-                "Route 53's control plane is in us-east-1: the plan edits no "
-                "records or health checks"
-            )
+    if mode == "unplanned" and source == "us-east-1":
+        notes.append(
+            "Route 53's control plane is in us-east-1: the plan edits no records or health checks"
+        )
     plan = Plan(
         kind="failover",
         mode=mode,
@@ -450,12 +607,14 @@ def failover(
             "run a real failover instead"
         )
     mode: PlanMode = "practice" if practice else "unplanned" if unplanned else "planned"
-    plan = build_failover_plan(
+    plan = plan_failover(
         settings,
+        provider,
         to_region=to_region,
         from_region=source,
         mode=mode,
         allow_data_loss=allow_data_loss,
+        target=target,
     )
     if reason and unplanned:
         plan = plan.model_copy(update={"notes": [f"{source} unreachable: {reason}", *plan.notes]})
@@ -472,6 +631,55 @@ def failover(
         retry=retry,
         progress=progress,
     )
+
+
+def plan_failover(
+    settings: Settings,
+    provider: ClientProvider,
+    *,
+    to_region: str,
+    from_region: str | None = None,
+    mode: PlanMode = "planned",
+    allow_data_loss: bool = False,
+    target: Target = "local",
+) -> Plan:
+    """The failover plan for the deployed environment: the config's traffic mechanism with
+    its controls read from the deployment, never through the failed region's control plane."""
+    from tradedr.ops.traffic import resolve_traffic
+
+    source = from_region or settings.primary_region
+    failed = source if mode == "unplanned" else None
+    controls = resolve_traffic(
+        settings, provider, read_region=to_region, failed_region=failed, emulated=target == "local"
+    )
+    if failed:
+        problems = [
+            f"{call.service}:{call.operation}"
+            for call in controls.calls
+            if call.plane == "control" and call.home_region == failed
+        ]
+        if problems:
+            raise TradedrError(
+                "plan bug: reading the traffic controls needs " + ", ".join(problems)
+            )
+    plan = build_failover_plan(
+        settings,
+        to_region=to_region,
+        from_region=source,
+        mode=mode,
+        allow_data_loss=allow_data_loss,
+        traffic_mode=controls.mode,
+        traffic=controls.params_for(to_region),
+    )
+    notes = list(plan.notes)
+    if controls.mode is not TrafficMode.HEALTH_CHECK:
+        notes.append(f"traffic controls read from {controls.source}")
+    if controls.placeholders:
+        notes.append(
+            "the emulator has no ARC or Global Accelerator: traffic-step values are "
+            "placeholders and those steps are reported not emulated"
+        )
+    return plan.model_copy(update={"notes": notes})
 
 
 def run_on_target(

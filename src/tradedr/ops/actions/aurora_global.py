@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tradedr.errors import TradedrError
-from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, db_cluster, param
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
@@ -24,14 +24,30 @@ class AuroraGlobalFailover(Action):
         operation = (
             "SwitchoverGlobalCluster" if step.params.get("planned") else "FailoverGlobalCluster"
         )
+        resolve = (
+            []
+            if "target_cluster_arn" in step.params
+            else [ApiCall("rds", step.region, "DescribeDBClusters")]
+        )
         return [
+            *resolve,
             ApiCall("rds", step.region, "DescribeGlobalClusters"),
             ApiCall("rds", step.region, operation),
         ]
 
+    def _target_arn(self, ctx: ExecutionContext, step: Step) -> str:
+        """The ARN (required across regions), from the plan or the target-region cluster."""
+        if "target_cluster_arn" in step.params:
+            return str(step.params["target_cluster_arn"])
+        identifier = param(step, "target_cluster_id")
+        cluster = db_cluster(ctx, step.region, identifier)
+        if cluster is None:
+            raise TradedrError(f"{step.id}: no Aurora cluster {identifier} in {step.region}")
+        return str(cluster["DBClusterArn"])
+
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         global_id = param(step, "global_cluster_id")
-        target_arn = param(step, "target_cluster_arn")
+        target_arn = self._target_arn(ctx, step)
         clusters = ctx.call(
             "rds", step.region, "DescribeGlobalClusters", GlobalClusterIdentifier=global_id
         ).get("GlobalClusters", [])

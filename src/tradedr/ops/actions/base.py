@@ -184,3 +184,39 @@ def is_writer(instance: dict[str, Any]) -> bool:
         "stopping",
         "deleting",
     )
+
+
+def db_cluster(ctx: ExecutionContext, region: str, identifier: str) -> dict[str, Any] | None:
+    """The Aurora cluster, or None when it does not exist (any other error propagates)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        found = ctx.call("rds", region, "DescribeDBClusters", DBClusterIdentifier=identifier)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "DBClusterNotFoundFault":
+            return None
+        raise
+    clusters: list[dict[str, Any]] = found.get("DBClusters", [])
+    return clusters[0] if clusters else None
+
+
+def global_writer_arn(
+    ctx: ExecutionContext, region: str, global_id: str
+) -> tuple[bool, str | None]:
+    """(global cluster found, ARN of its writer member) as `region` sees it."""
+    from botocore.exceptions import ClientError
+
+    try:
+        clusters = ctx.call(
+            "rds", region, "DescribeGlobalClusters", GlobalClusterIdentifier=global_id
+        ).get("GlobalClusters", [])
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "GlobalClusterNotFoundFault":
+            return False, None
+        raise
+    if not clusters:
+        return False, None
+    for member in clusters[0].get("GlobalClusterMembers", []):
+        if member.get("IsWriter"):
+            return True, str(member["DBClusterArn"])
+    return True, None

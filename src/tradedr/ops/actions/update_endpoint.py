@@ -9,7 +9,14 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from tradedr.errors import TradedrError
-from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, db_instance, param
+from tradedr.ops.actions.base import (
+    Action,
+    ExecutionContext,
+    Outcome,
+    db_cluster,
+    db_instance,
+    param,
+)
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
@@ -18,18 +25,28 @@ class UpdateDbEndpoint(Action):
 
     def calls(self, step: Step) -> list[ApiCall]:
         db_region = step.params.get("db_region", step.region)
+        describe = (
+            "DescribeDBClusters"
+            if "db_cluster_identifier" in step.params
+            else "DescribeDBInstances"
+        )
         return [
-            ApiCall("rds", db_region, "DescribeDBInstances"),
+            ApiCall("rds", db_region, describe),
             ApiCall("ssm", step.region, "GetParameter"),
             ApiCall("ssm", step.region, "PutParameter"),
         ]
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         name = param(step, "parameter_name")
-        identifier = param(step, "db_identifier")
         db_region = step.params.get("db_region", step.region)
-        instance = db_instance(ctx, db_region, identifier)
-        address = ((instance or {}).get("Endpoint") or {}).get("Address")
+        if "db_cluster_identifier" in step.params:
+            # Aurora: the cluster endpoint, which follows the writer role of the cluster.
+            identifier = param(step, "db_cluster_identifier")
+            address = (db_cluster(ctx, db_region, identifier) or {}).get("Endpoint")
+        else:
+            identifier = param(step, "db_identifier")
+            instance = db_instance(ctx, db_region, identifier)
+            address = ((instance or {}).get("Endpoint") or {}).get("Address")
         if not address:
             raise TradedrError(
                 f"{step.id}: {identifier} in {db_region} has no endpoint yet; cannot point "

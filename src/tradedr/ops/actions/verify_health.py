@@ -10,7 +10,9 @@ from tradedr.ops.actions.base import (
     Action,
     ExecutionContext,
     Outcome,
+    db_cluster,
     db_instance,
+    global_writer_arn,
     is_writer,
     param,
 )
@@ -27,8 +29,16 @@ class VerifyHealth(Action):
 
     def calls(self, step: Step) -> list[ApiCall]:
         db_region = step.params.get("db_region", step.region)
+        database = (
+            [
+                ApiCall("rds", db_region, "DescribeDBClusters"),
+                ApiCall("rds", db_region, "DescribeGlobalClusters"),
+            ]
+            if "db_cluster_identifier" in step.params
+            else [ApiCall("rds", db_region, "DescribeDBInstances")]
+        )
         return [
-            ApiCall("rds", db_region, "DescribeDBInstances"),
+            *database,
             ApiCall("ssm", step.region, "GetParameter"),
             ApiCall("autoscaling", step.region, "DescribeAutoScalingGroups"),
             ApiCall("elbv2", step.region, "DescribeTargetGroups"),
@@ -38,17 +48,25 @@ class VerifyHealth(Action):
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         region = step.region
-        db_id = param(step, "db_identifier")
         db_region = step.params.get("db_region", region)
         minimum = int(step.params.get("min_healthy", 1))
         notes: list[str] = []
-        writer = db_instance(ctx, db_region, db_id)
-        if writer is None or not is_writer(writer) or writer.get("DBInstanceStatus") != "available":
-            state = "missing" if writer is None else writer.get("DBInstanceStatus")
-            raise HealthCheckFailedError(
-                f"{step.id}: {db_id} in {db_region} is not an available writer ({state})"
-            )
-        address = writer["Endpoint"]["Address"]
+        not_emulated = False
+        if "db_cluster_identifier" in step.params:
+            db_id, address, not_emulated = self._aurora_writer(ctx, step, db_region, notes)
+        else:
+            db_id = param(step, "db_identifier")
+            writer = db_instance(ctx, db_region, db_id)
+            if (
+                writer is None
+                or not is_writer(writer)
+                or writer.get("DBInstanceStatus") != "available"
+            ):
+                state = "missing" if writer is None else writer.get("DBInstanceStatus")
+                raise HealthCheckFailedError(
+                    f"{step.id}: {db_id} in {db_region} is not an available writer ({state})"
+                )
+            address = writer["Endpoint"]["Address"]
         value = ctx.call("ssm", region, "GetParameter", Name=param(step, "parameter_name"))[
             "Parameter"
         ]["Value"]
@@ -56,7 +74,10 @@ class VerifyHealth(Action):
             raise HealthCheckFailedError(
                 f"{step.id}: the app in {region} reads {value}, not the writer {address}"
             )
-        notes.append(f"writer {db_id} available, app points at it")
+        if not not_emulated:
+            notes.append(f"writer {db_id} available, app points at it")
+        else:
+            notes.append(f"app points at {db_id}")
         group = describe_asg(ctx, region, param(step, "asg_name"))
         running = in_service(group)
         if running < minimum:
@@ -88,4 +109,30 @@ class VerifyHealth(Action):
             notes.append(f"GET {url} -> 200")
         elif ctx.emulated:
             notes.append("ALB deep health endpoint not emulated (no instances run)")
-        return Outcome("executed", "; ".join(notes))
+        return Outcome("not-emulated" if not_emulated else "executed", "; ".join(notes))
+
+    def _aurora_writer(
+        self, ctx: ExecutionContext, step: Step, db_region: str, notes: list[str]
+    ) -> tuple[str, str, bool]:
+        """(cluster id, its endpoint, whether the writer role could not be checked)."""
+        db_id = param(step, "db_cluster_identifier")
+        cluster = db_cluster(ctx, db_region, db_id)
+        if cluster is None or cluster.get("Status") != "available" or not cluster.get("Endpoint"):
+            state = "missing" if cluster is None else cluster.get("Status")
+            raise HealthCheckFailedError(
+                f"{step.id}: cluster {db_id} in {db_region} is not available ({state})"
+            )
+        global_id = param(step, "global_cluster_id")
+        found, writer = global_writer_arn(ctx, db_region, global_id)
+        if writer == cluster.get("DBClusterArn"):
+            return db_id, str(cluster["Endpoint"]), False
+        if ctx.emulated:
+            # Global failover/switchover is not emulated, so the writer cannot have moved.
+            notes.append(
+                f"writer role of {db_id} in {global_id} not emulated "
+                f"({'no writer listed' if found else 'no global cluster in the emulator'})"
+            )
+            return db_id, str(cluster["Endpoint"]), True
+        raise HealthCheckFailedError(
+            f"{step.id}: {db_id} is not the writer of {global_id} (writer: {writer or 'none'})"
+        )
