@@ -214,8 +214,23 @@ def deploy_all(
         result.not_emulated.extend(outcome.not_emulated)
         result.substituted.extend(outcome.substituted)
         failed = outcome.status == "failed"
+    if not failed and not emulator and settings.routing.traffic != "dns-failover":
+        _store_traffic_controls(settings, provider, say)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _store_traffic_controls(settings: Settings, provider: ClientProvider, say: Progress) -> None:
+    """Copy the ARC / accelerator controls into every app region, for a failover out of
+    us-west-2 (see ops/traffic.py); a failure here does not undo the deploy."""
+    from tradedr.ops.traffic import controls_parameter, store_traffic_controls
+
+    try:
+        regions = store_traffic_controls(settings, provider)
+    except (ClientError, BotoCoreError, AwsOperationError) as exc:
+        say(f"WARNING: could not store the traffic controls copy: {exc}")
+        return
+    say(f"stored the traffic controls in {controls_parameter(settings)} ({', '.join(regions)})")
 
 
 def _deploy_one(
