@@ -428,6 +428,9 @@ def run_drill(
                     settings,
                     provider,
                     to_region=standby,
+                    # The drill loses the primary on purpose: an Aurora global database can
+                    # then only fail over with AllowDataLoss, which must be chosen explicitly.
+                    allow_data_loss=settings.database.is_aurora_global,
                     target="local" if emulated else "aws",
                     runs_dir=runs,
                     progress=None,

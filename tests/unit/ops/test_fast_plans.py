@@ -19,6 +19,7 @@ from tradedr.ops.traffic import TrafficControls, traffic_mode_for
 A = ActionKind
 TRAFFIC = ["dns-failover", "arc", "global-accelerator"]
 ENGINES = ["mysql", "aurora-mysql-global"]
+GA_GROUPS = "arn:aws:globalaccelerator::111122223333:accelerator/a/listener/l/endpoint-group"
 REGION_PAIRS = [("us-east-1", "us-west-2"), ("us-west-2", "us-east-1"), ("eu-west-1", "us-west-2")]
 
 
@@ -52,10 +53,7 @@ def controls(settings: Settings) -> TrafficControls:
             }
             for r in ("us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2")
         ],
-        endpoint_groups={
-            r: f"arn:aws:globalaccelerator::111122223333:accelerator/a/listener/l/endpoint-group/{r}"
-            for r in regions
-        },
+        endpoint_groups={r: f"{GA_GROUPS}/{r}" for r in regions},
     )
 
 
@@ -151,7 +149,8 @@ def test_failover_plan_shape_per_option(
     assert got[: len(head)] == head
     assert got[-1] is A.VERIFY_HEALTH or (mode == "practice" and A.VERIFY_HEALTH in got)
     if engine == "aurora-mysql-global":
-        assert A.PROMOTE_REPLICA not in got and A.RETIRE_DB not in got
+        assert A.PROMOTE_REPLICA not in got
+        assert A.RETIRE_DB not in got
         switch = next(s for s in plan.steps() if s.action is A.AURORA_GLOBAL_FAILOVER)
         assert switch.params["planned"] is (mode != "unplanned")
         assert switch.params["global_cluster_id"] == "trading-prod-orders-global"
@@ -240,7 +239,8 @@ def test_aurora_failback_switches_over_home_without_rebuilding_replicas() -> Non
         traffic=resolved.params_for("us-east-1"),
     )
     got = actions(plan)
-    assert A.CREATE_REPLICA not in got and A.PROMOTE_REPLICA not in got
+    assert A.CREATE_REPLICA not in got
+    assert A.PROMOTE_REPLICA not in got
     switch = plan.step("switchover-us-east-1")
     assert switch.params["planned"] is True
     order = [s.id for s in plan.steps()]

@@ -5,6 +5,7 @@ emulator the same steps are reported "not emulated" without a single call."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -154,10 +155,12 @@ def test_with_us_west_2_lost_only_the_stored_copy_in_the_target_region_is_read(
 ) -> None:
     """us-west-2 holds the traffic stack and the ARC config API: neither may be called."""
     settings = fast_settings("arc", primary="us-west-2", standby="us-east-1")
-    copy = (
-        '{"routing_controls": {"us-west-2": "%s", "us-east-1": "%s"}, '
-        '"cluster_endpoints": [{"Region": "us-east-1", "Endpoint": "https://a"}], '
-        '"endpoint_groups": {}}' % (USW2, USE1)
+    copy = json.dumps(
+        {
+            "routing_controls": {"us-west-2": USW2, "us-east-1": USE1},
+            "cluster_endpoints": [{"Region": "us-east-1", "Endpoint": "https://a"}],
+            "endpoint_groups": {},
+        }
     )
     provider.stub("ssm", "us-east-1").add_response(
         "get_parameter",
@@ -244,7 +247,8 @@ def test_unplanned_aurora_and_arc_run_with_the_endpoint_fallback(
     assert result.status == "completed", result.message
     assert [r.status for r in result.records] == ["executed", "executed"]
     route = result.record("route-to-us-west-2")
-    assert route is not None and "via us-west-2" in route.detail
+    assert route is not None
+    assert "via us-west-2" in route.detail
     provider.assert_done()
 
 
