@@ -100,6 +100,12 @@ class CheckReplicaLag(Action):
         identifier = param(step, "db_cluster_identifier")
         global_id = param(step, "global_cluster_id")
         cluster = db_cluster(ctx, step.region, identifier)
+        if cluster is None and ctx.emulated:
+            return Outcome(
+                "not-emulated",
+                f"the emulator deploys no Aurora cluster ({identifier}); the RPO check over "
+                "AuroraGlobalDBReplicationLag is not emulated",
+            )
         if cluster is None:
             raise PreconditionFailedError(
                 f"{step.id}: no Aurora cluster {identifier} in {step.region}; there is nothing "

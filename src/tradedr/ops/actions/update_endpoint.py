@@ -42,7 +42,14 @@ class UpdateDbEndpoint(Action):
         if "db_cluster_identifier" in step.params:
             # Aurora: the cluster endpoint, which follows the writer role of the cluster.
             identifier = param(step, "db_cluster_identifier")
-            address = (db_cluster(ctx, db_region, identifier) or {}).get("Endpoint")
+            cluster = db_cluster(ctx, db_region, identifier)
+            if cluster is None and ctx.emulated:
+                return Outcome(
+                    "not-emulated",
+                    f"the emulator deploys no Aurora cluster ({identifier}): {name} in "
+                    f"{step.region} left as it is",
+                )
+            address = (cluster or {}).get("Endpoint")
         else:
             identifier = param(step, "db_identifier")
             instance = db_instance(ctx, db_region, identifier)
