@@ -66,3 +66,26 @@ def test_a_failed_step_fails_the_drill_and_stops_it(
     assert [(s["name"], s["status"]) for s in data["steps"]] == [("synth", "failed")]
     assert data["measured_recovery_seconds"] is None
     assert "disk full" in (tmp_path / "drill-report.md").read_text()
+
+
+def test_fast_failover_drill_reports_the_real_aws_only_steps_as_not_emulated(
+    tmp_path: Path,
+) -> None:
+    """Aurora global switchover/failover and ARC routing controls have no emulator API:
+    the drill runs everything else and says so, and exits 0 (every emulated step passed)."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "hot-standby-fast.toml"
+    result = CliRunner().invoke(
+        app, ["drill", "-c", str(example), "--out", str(tmp_path), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    steps = {s["name"]: s["status"] for s in json.loads(result.stdout)["steps"]}
+    for name in (
+        "failover: failover-db-us-west-2",
+        "failover: route-to-us-west-2",
+        "failback: switchover-us-east-1",
+        "failback: route-to-us-east-1",
+    ):
+        assert steps[name] == "not-emulated", name
+    assert steps["failover: scale-us-west-2"] == "executed"
+    assert "failover: promote-us-west-2" not in steps
+    assert set(steps.values()) <= {"executed", "not-emulated"}
