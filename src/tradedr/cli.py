@@ -400,9 +400,17 @@ def cost(
     render_cost(console, result)
 
 
-@app.command()
+plan_app = typer.Typer(
+    help="Change review (synth, checks, RTO/RPO, cost), or `plan export` of the failover plan.",
+    invoke_without_command=True,
+)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.callback()
 @handles_errors
 def plan(
+    ctx: typer.Context,
     config: ConfigOption = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Directory for the HTML report and summary.")
@@ -415,7 +423,10 @@ def plan(
 
     Writes OUT/report.html (self-contained, with charts) and OUT/summary.md for the pull
     request. Exit 1 when a check fails or a recovery target is missed.
+    `tradedr plan export` writes the failover plan in another format instead.
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from tradedr.report.plan import run_plan
 
     settings = settings_from(config)
@@ -454,6 +465,75 @@ TargetOption = Annotated[
 ProfileOption = Annotated[
     str | None, typer.Option("--profile", help="AWS profile for --target aws.")
 ]
+
+
+@plan_app.command("export")
+@handles_errors
+def plan_export(
+    export_format: Annotated[
+        str,
+        typer.Option("--format", help="Export format: arc-region-switch (AWS ARC Region switch)."),
+    ],
+    execution_role: Annotated[
+        str,
+        typer.Option(
+            "--execution-role",
+            help="IAM role ARN Region switch runs the plan as (required by CreatePlan).",
+        ),
+    ],
+    config: ConfigOption = None,
+    to_region: Annotated[
+        str | None, typer.Option("--to", help="Region to activate (default: the first standby).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the JSON here instead of stdout.")
+    ] = None,
+    approval_role: Annotated[
+        str | None,
+        typer.Option("--approval-role", help="IAM role ARN allowed to approve the plan's step."),
+    ] = None,
+    no_approval: Annotated[
+        bool, typer.Option("--no-approval", help="Leave the manual approval step out.")
+    ] = False,
+    custom_action_lambda: Annotated[
+        str | None,
+        typer.Option(
+            "--custom-action-lambda",
+            help="Lambda ARN that performs the steps with no native Region switch block "
+            "(SSM endpoint update, fencing, verification...); see docs/failover.md.",
+        ),
+    ] = None,
+    target: TargetOption = "aws",
+    profile: ProfileOption = None,
+) -> None:
+    """Export the failover plan as CreatePlan input for AWS ARC Region switch.
+
+    ARNs of the deployed resources are read from the target (ASGs, databases, traffic
+    controls); roles and the custom-action Lambda come from the flags, never invented.
+    """
+    from tradedr.ops.region_switch import FORMAT, ExportOptions, export_on_target
+
+    if export_format != FORMAT:
+        raise ConfigError(f"--format {export_format}: supported formats: {FORMAT}")
+    result = export_on_target(
+        settings_from(config),
+        target=target,
+        profile=profile,
+        to_region=to_region,
+        options=ExportOptions(
+            execution_role=execution_role,
+            approval_role=approval_role,
+            custom_action_lambda=custom_action_lambda,
+            include_approval=not no_approval,
+        ),
+    )
+    for note in result.notes:
+        err_console.print(f"note: {escape(note)}", highlight=False)
+    if out is None:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        out.write_text(result.to_json() + "\n", encoding="utf-8")
+        err_console.print(f"wrote {out}", highlight=False)
 
 
 def _ops_progress(as_json: bool) -> Callable[[str], None]:
