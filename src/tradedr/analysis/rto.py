@@ -261,6 +261,21 @@ def _alarm(
     return None
 
 
+def _replication_alarm(
+    templates: TemplateSet, source_region: str, receiving_region: str
+) -> Resource | None:
+    """The sessions table's ReplicationLatency alarm for one receiving region."""
+    for alarm in templates.resources("AWS::CloudWatch::Alarm", region=source_region):
+        if alarm.prop("Namespace") != "AWS/DynamoDB":
+            continue
+        if alarm.prop("MetricName") != "ReplicationLatency":
+            continue
+        dimensions = {d.get("Name"): d.get("Value") for d in alarm.prop("Dimensions", []) or []}
+        if dimensions.get("ReceivingRegion") == receiving_region:
+            return alarm
+    return None
+
+
 def _is_recovery_control(check: Resource | None) -> bool:
     return check is not None and check.prop("HealthCheckConfig.Type") == "RECOVERY_CONTROL"
 
@@ -980,7 +995,7 @@ def _sessions_rpo(
     warnings: list[str],
 ) -> RpoEntry:
     """Global tables replicate 'usually within one second' with no bound; an alarm on the
-    Maximum ReplicationLatency in every standby bounds what a failover can lose."""
+    Maximum ReplicationLatency per receiving region bounds what a failover can lose."""
     target = templates.settings.targets.rpo_seconds
     replicas = [str(r.get("Region")) for r in table.prop("Replicas", [])]
     ddb = assumptions.get("dynamodb-replication")
@@ -994,8 +1009,10 @@ def _sessions_rpo(
             "rpo_seconds",
         )
     store = "sessions (DynamoDB global table)"
+    # DynamoDB emits ReplicationLatency in the writing region, one series per receiving
+    # region: the alarms that bound the lag live in the primary.
     alarms = [
-        _alarm(templates, region, "AWS/DynamoDB", "ReplicationLatency")
+        _replication_alarm(templates, templates.settings.primary_region, region)
         for region in templates.settings.standby_regions
     ]
     bounding = [a for a in alarms if a is not None and a.prop("Statistic") == "Maximum"]

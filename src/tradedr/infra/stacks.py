@@ -448,22 +448,25 @@ class AppStack(_RegionalStack):
                     description="Replica lag above the alarm threshold: failover would lose data",
                 )
             )
-            specs.append(
-                AlarmSpec(
-                    "dynamodb-replication-latency",
-                    metric(
-                        "AWS/DynamoDB",
-                        "ReplicationLatency",
-                        {"TableName": names.sessions_table, "ReceivingRegion": region},
-                        "Average",
-                    ),
-                    settings.targets.rpo_seconds * 1000,
-                    GT,
-                    description="Sessions replication into this region is slower than the RPO",
-                )
-            )
         else:
             for standby in settings.standby_regions:
+                if settings.posture.replicates_data:
+                    # DynamoDB emits ReplicationLatency in the region the write came from, one
+                    # series per receiving region; Maximum, so the alarm bounds the lag.
+                    specs.append(
+                        AlarmSpec(
+                            f"dynamodb-replication-latency-{region_code(standby)}",
+                            metric(
+                                "AWS/DynamoDB",
+                                "ReplicationLatency",
+                                {"TableName": names.sessions_table, "ReceivingRegion": standby},
+                                "Maximum",
+                            ),
+                            settings.targets.rpo_seconds * 1000,
+                            GT,
+                            description=f"Sessions replication to {standby} slower than the RPO",
+                        )
+                    )
                 specs.append(
                     AlarmSpec(
                         f"s3-replication-latency-{region_code(standby)}",

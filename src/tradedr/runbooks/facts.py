@@ -39,6 +39,8 @@ class RegionFacts:
     dashboard: str | None = None
     db_secret_name: str | None = None
     db_managed_password: bool = False
+    # Aurora global database: the identifier is the cluster's, not an instance's.
+    db_cluster: bool = False
 
     @property
     def dashboard_url(self) -> str:
@@ -67,6 +69,7 @@ class DeploymentFacts:
     health_check_interval: int | None
     health_check_threshold: int | None
     stacks: list[StackTemplate]
+    global_cluster: str | None = None
 
     @property
     def primary(self) -> RegionFacts:
@@ -103,6 +106,7 @@ def gather_facts(settings: Settings, stacks: list[StackTemplate]) -> DeploymentF
         for r in settings.all_regions
     }
     global_stack = None
+    global_name: str | None = None
     table_name = None
     interval = threshold = None
     for stack in stacks:
@@ -133,6 +137,12 @@ def gather_facts(settings: Settings, stacks: list[StackTemplate]) -> DeploymentF
                 facts.db_identifier = _plain(db.get("DBInstanceIdentifier"))
                 facts.db_is_replica = "SourceDBInstanceIdentifier" in db
                 facts.db_managed_password = bool(db.get("ManageMasterUserPassword"))
+            for cluster in _resources(template, "AWS::RDS::DBCluster"):
+                facts.db_identifier = _plain(cluster.get("DBClusterIdentifier"))
+                facts.db_cluster = True
+                facts.db_is_replica = stack.kind == "replica"
+            for global_cluster in _resources(template, "AWS::RDS::GlobalCluster"):
+                global_name = _plain(global_cluster.get("GlobalClusterIdentifier"))
             for secret in _resources(template, "AWS::SecretsManager::Secret"):
                 facts.db_secret_name = _plain(secret.get("Name")) or facts.db_secret_name
             if stack.kind == "replica":
@@ -171,4 +181,5 @@ def gather_facts(settings: Settings, stacks: list[StackTemplate]) -> DeploymentF
         health_check_interval=interval,
         health_check_threshold=threshold,
         stacks=stacks,
+        global_cluster=global_name,
     )

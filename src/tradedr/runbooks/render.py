@@ -105,7 +105,11 @@ def unresolved_placeholders(text: str) -> list[str]:
 
 
 def render_runbooks(
-    facts: DeploymentFacts, plan_steps: list[PlanStep], model: dict[str, Any]
+    facts: DeploymentFacts,
+    plan_steps: list[PlanStep],
+    model: dict[str, Any],
+    *,
+    unplanned_steps: list[PlanStep] | None = None,
 ) -> dict[str, str]:
     """File name -> Markdown, for every runbook plus the index; `model` is `tradedr rto`'s."""
     env = _environment()
@@ -113,6 +117,7 @@ def render_runbooks(
         "s": facts.settings,
         "f": facts,
         "plan_steps": plan_steps,
+        "unplanned_steps": unplanned_steps or [],
         "model": model,
         "runbooks": RUNBOOKS,
     }

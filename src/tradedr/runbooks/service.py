@@ -12,47 +12,31 @@ from tradedr.runbooks.facts import DeploymentFacts, gather_facts
 from tradedr.runbooks.render import PlanStep, render_runbooks, write_runbooks
 
 
-def failover_steps(facts: DeploymentFacts) -> list[PlanStep]:
-    """The failover plan in the runbook's words, from the same facts the plan is built on."""
-    primary, target = facts.primary, facts.failover_target
-    rpo = facts.settings.targets.rpo_seconds
-    return [
-        PlanStep(
-            "Check replica lag",
-            target.region,
-            f"ReplicaLag of `{target.db_identifier}` at most {rpo} s, else stop "
-            "(unless data loss is accepted)",
-        ),
-        PlanStep(
-            "Fence the old primary (planned only)",
-            primary.region,
-            f"scale `{primary.asg_name}` to 0 so {primary.region} takes no more writes; "
-            "skipped when the region is unreachable",
-        ),
-        PlanStep(
-            "Promote the orders replica",
-            target.region,
-            f"promote `{target.db_identifier}` to a standalone writer; verify it has no "
-            "replication source",
-        ),
-        PlanStep(
-            "Point the app at the new writer",
-            target.region,
-            f"write the promoted endpoint into `{target.db_endpoint_parameter}`",
-        ),
-        PlanStep(
-            "Scale the standby to active capacity",
-            target.region,
-            f"set `{target.asg_name}` to "
-            f"{facts.settings.regions[target.region].asg_desired} and wait for healthy "
-            f"targets in `{target.target_group_name}`",
-        ),
-        PlanStep(
-            "Verify traffic",
-            target.region,
-            f"`{facts.record_fqdn}` answers from {target.region} and its deep health check passes",
-        ),
-    ]
+def failover_steps(facts: DeploymentFacts, *, mode: str = "planned") -> list[PlanStep]:
+    """The steps of the real failover plan (`tradedr failover --dry-run` shows the same), so
+    the runbook cannot describe a different procedure from the one that runs."""
+    settings = facts.settings
+    if not settings.posture.replicates_data:
+        return []
+    from tradedr.ops.failover import build_failover_plan
+
+    plan = build_failover_plan(
+        settings,
+        to_region=facts.failover_target.region,
+        mode=mode,  # type: ignore[arg-type]
+    )
+    steps = []
+    for group in plan.groups:
+        parallel = len(group.steps) > 1
+        for step in group.steps:
+            details = [step.verification and f"verify: {step.verification}"]
+            details += [f"requires: {p}" for p in step.preconditions]
+            if parallel:
+                details.append(f"runs in parallel with the rest of '{group.name}'")
+            steps.append(
+                PlanStep(step.title, step.region, "; ".join(d for d in details if d) or "-")
+            )
+    return steps
 
 
 def recovery_model(facts: DeploymentFacts) -> dict[str, Any]:
@@ -71,6 +55,15 @@ def recovery_model(facts: DeploymentFacts) -> dict[str, Any]:
     }
 
 
+def _render(facts: DeploymentFacts) -> dict[str, str]:
+    return render_runbooks(
+        facts,
+        failover_steps(facts),
+        recovery_model(facts),
+        unplanned_steps=failover_steps(facts, mode="unplanned"),
+    )
+
+
 def generate_runbooks(
     settings: Settings, outdir: Path, *, stacks: list[StackTemplate] | None = None
 ) -> list[Path]:
@@ -79,8 +72,7 @@ def generate_runbooks(
         with tempfile.TemporaryDirectory(prefix="tradedr-runbook-") as tmp:
             stacks = synthesize(settings, Path(tmp))
             facts = gather_facts(settings, stacks)
-            rendered = render_runbooks(facts, failover_steps(facts), recovery_model(facts))
+            rendered = _render(facts)
     else:
-        facts = gather_facts(settings, stacks)
-        rendered = render_runbooks(facts, failover_steps(facts), recovery_model(facts))
+        rendered = _render(gather_facts(settings, stacks))
     return write_runbooks(rendered, outdir)

@@ -413,5 +413,6 @@ def test_db_instance_arn_built_from_identifier(tmp_path: Path) -> None:
         {"Db": {"Type": "AWS::RDS::DBInstance", "Properties": {}}},
         {"Arn": {"Value": {"Fn::GetAtt": ["Db", "DBInstanceArn"]}}},
     )
-    parts = prepared.template["Outputs"]["Arn"]["Value"]["Fn::Join"][1]
-    assert parts[-2:] == [":db:", {"Ref": "Db"}]
+    value = prepared.template["Outputs"]["Arn"]["Value"]["Fn::Sub"]
+    assert value.endswith(":db:${Db}")  # Ref of a DBInstance is its identifier
+    assert value.startswith("arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}")

@@ -48,7 +48,6 @@ def test_alarm_email_from_config(custom_synth: Synthesized) -> None:
         ("us-west-2", "CPUUtilization"),
         ("us-west-2", "ThrottledRequests"),
         ("us-west-2", "ReplicaLag"),
-        ("us-west-2", "ReplicationLatency"),
     ],
 )
 def test_required_alarms_exist(default_synth: Synthesized, region: str, metric: str) -> None:
@@ -99,3 +98,23 @@ def test_dashboard_per_region(default_synth: Synthesized, stack: str) -> None:
     region = stack.removeprefix("trading-prod-app-")
     assert dashboard["DashboardName"] == f"trading-prod-{region}"
     assert "DashboardBody" in dashboard
+
+
+def test_sessions_replication_alarm_lives_where_dynamodb_emits_the_metric(
+    three_region_synth: Synthesized,
+) -> None:
+    """ReplicationLatency is emitted in the writing region, one series per receiving region."""
+    alarms = _alarms(three_region_synth, "trading-tri-app-us-east-1").values()
+    receiving = sorted(
+        dim["Value"]
+        for a in alarms
+        if a["MetricName"] == "ReplicationLatency" and a["Namespace"] == "AWS/DynamoDB"
+        for dim in a["Dimensions"]
+        if dim["Name"] == "ReceivingRegion"
+    )
+    assert receiving == ["eu-west-1", "us-west-2"]
+    for a in alarms:
+        if a["Namespace"] == "AWS/DynamoDB" and a["MetricName"] == "ReplicationLatency":
+            assert a["Statistic"] == "Maximum"
+    standby = _alarms(three_region_synth, "trading-tri-app-us-west-2").values()
+    assert not [a for a in standby if a["MetricName"] == "ReplicationLatency"]

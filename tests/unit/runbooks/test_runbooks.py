@@ -14,6 +14,7 @@ from typer._click.exceptions import UsageError  # typer vendors click; pinned in
 
 from tests.conftest import Synthesized
 from tradedr.cli import app
+from tradedr.config import Posture
 from tradedr.runbooks.facts import gather_facts
 from tradedr.runbooks.render import RUNBOOKS, unresolved_placeholders
 from tradedr.runbooks.service import failover_steps, generate_runbooks
@@ -202,6 +203,45 @@ def test_config_change_changes_runbooks(
 
 def test_failover_steps_follow_the_facts(three_region_synth: Synthesized) -> None:
     facts = gather_facts(three_region_synth.settings, three_region_synth.stacks)
-    steps = failover_steps(facts)
-    assert [step.region for step in steps[1:3]] == ["us-east-1", "us-west-2"]
-    assert "trading-tri-orders-replica-usw2" in steps[2].detail
+    planned = failover_steps(facts)
+    promote = [s for s in planned if s.title.startswith("Promote")]
+    assert [s.region for s in promote] == ["us-west-2"]
+    assert "trading-tri-orders-replica-usw2" in promote[0].title
+    assert any(s.region == "us-east-1" and "Fence" in s.title for s in planned)
+    unplanned = failover_steps(facts, mode="unplanned")
+    assert unplanned
+    assert all(s.region != "us-east-1" for s in unplanned)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [*(p.value for p in Posture), "fast_arc", "fast_ga"],
+)
+def test_every_posture_and_fast_option_renders_real_runbooks(
+    variant: str,
+    posture_synths: dict[Posture, Synthesized],
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    aws_operations: dict[str, set[str]],
+) -> None:
+    synth = (
+        request.getfixturevalue(f"{variant}_synth")
+        if variant.startswith("fast")
+        else posture_synths[Posture(variant)]
+    )
+    texts = _render(synth, tmp_path)
+    assert len(texts) == len(RUNBOOKS) + 1
+    for name, text in texts.items():
+        assert unresolved_placeholders(text) == [], name
+        for service, operation in AWS_CALL.findall(text):
+            service = CLI_SERVICE.get(service, service)
+            assert operation in aws_operations.get(service, set()), f"{name}: {service} {operation}"
+        for command in _commands(text, "tradedr"):
+            _parse_with_cli(shlex.split(command)[1:])
+    failover = texts["regional-failover.md"]
+    if variant == "backup-restore":
+        assert "recovery is a restore" in failover
+    else:
+        assert "When us-east-1 does not answer" in failover
+    if variant.startswith("fast"):
+        assert "describe-db-clusters" in texts["post-deployment-validation.md"]

@@ -92,9 +92,10 @@ class MonitoringAlarms(DrRule):
                 yield here, RDS_STORAGE
         elif kind in ("AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table"):
             yield here, DDB_THROTTLES
-            for replica in props.get("Replicas") or []:
-                region = text_of((replica or {}).get("Region"))
-                if region and region != here and region in regions:
-                    yield region, DDB_REPLICATION
+            # ReplicationLatency is emitted in the writing (source) region, per receiving
+            # region, so the alarm lives next to the table's home region.
+            replicas = [text_of((r or {}).get("Region")) for r in props.get("Replicas") or []]
+            if any(region and region != here for region in replicas):
+                yield here, DDB_REPLICATION
         elif kind == "AWS::S3::Bucket" and props.get("ReplicationConfiguration"):
             yield here, S3_REPLICATION
