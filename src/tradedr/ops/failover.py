@@ -149,7 +149,9 @@ def aurora_lag_step(settings: Settings, region: str, *, allow_data_loss: bool) -
     )
 
 
-def aurora_switch_step(settings: Settings, region: str, *, planned: bool) -> Step:
+def aurora_switch_step(
+    settings: Settings, region: str, *, planned: bool, allow_data_loss: bool = False
+) -> Step:
     """Managed switchover (planned: waits for the secondary to catch up, no data loss) or
     FailoverGlobalCluster with AllowDataLoss (unplanned: the writer region is gone)."""
     names = Names(settings)
@@ -168,7 +170,11 @@ def aurora_switch_step(settings: Settings, region: str, *, planned: bool) -> Ste
             "global_cluster_id": names.global_cluster,
             "target_cluster_id": cluster,
             "planned": planned,
+            **({} if planned else {"allow_data_loss": allow_data_loss}),
         },
+        preconditions=[]
+        if planned
+        else ["--allow-data-loss: FailoverGlobalCluster may lose writes not yet replicated"],
         verification=f"{cluster} is the writer member of {names.global_cluster}",
     )
 
@@ -341,7 +347,9 @@ def build_failover_plan(
     notes: list[str] = []
     if settings.database.is_aurora_global:
         lag = aurora_lag_step(settings, target, allow_data_loss=allow_data_loss)
-        switch = aurora_switch_step(settings, target, planned=mode != "unplanned")
+        switch = aurora_switch_step(
+            settings, target, planned=mode != "unplanned", allow_data_loss=allow_data_loss
+        )
         repoint_target = repoint_target.model_copy(
             update={
                 "title": f"Point {parameter} in {target} at {names.db_cluster(target)}",
@@ -354,14 +362,6 @@ def build_failover_plan(
                 "params": {"parameter_name": parameter, **db_endpoint_params(settings, target)},
             }
         )
-        if mode == "unplanned" and not allow_data_loss:
-            raise ConfigError(
-                f"an unplanned failover of the Aurora global database {names.global_cluster} "
-                f"(FailoverGlobalCluster with AllowDataLoss) loses the writes {source} had not "
-                "replicated yet (typically under a second); re-run with --allow-data-loss to "
-                "accept that, or fail over planned (managed switchover) while "
-                f"{source} answers"
-            )
     groups = [_group("preconditions", lag)]
     if approval:
         groups.append(_group("approval", approve))
@@ -648,6 +648,13 @@ def plan_failover(
     from tradedr.ops.traffic import resolve_traffic
 
     source = from_region or settings.primary_region
+    if settings.database.is_aurora_global and mode == "unplanned" and not allow_data_loss:
+        raise ConfigError(
+            f"an unplanned failover of the Aurora global database {Names(settings).global_cluster} "
+            f"(FailoverGlobalCluster with AllowDataLoss) loses the writes {source} had not "
+            "replicated yet (typically under a second); re-run with --allow-data-loss to accept "
+            f"that, or fail over planned (managed switchover) while {source} answers"
+        )
     failed = source if mode == "unplanned" else None
     controls = resolve_traffic(
         settings, provider, read_region=to_region, failed_region=failed, emulated=target == "local"

@@ -12,7 +12,7 @@ from tradedr.config import Settings, load_settings
 from tradedr.errors import ConfigError
 from tradedr.ops.actions import action_for
 from tradedr.ops.failback import build_failback_plan
-from tradedr.ops.failover import build_failover_plan
+from tradedr.ops.failover import build_failover_plan, plan_failover
 from tradedr.ops.plans import ActionKind, Plan, TrafficMode, failed_region_violations
 from tradedr.ops.traffic import TrafficControls, traffic_mode_for
 
@@ -176,8 +176,13 @@ def test_aurora_lag_precondition_reads_the_global_replication_lag() -> None:
 def test_unplanned_aurora_failover_needs_an_explicit_allow_data_loss() -> None:
     settings = settings_for("aurora-mysql-global", "arc")
     with pytest.raises(ConfigError, match="--allow-data-loss"):
-        plan_for(settings, "unplanned")
-    assert plan_for(settings, "unplanned", allow_data_loss=True).mode == "unplanned"
+        plan_failover(settings, None, to_region="us-west-2", mode="unplanned")  # type: ignore[arg-type]
+    # A plan built without the choice (e.g. for a runbook) carries it, and its step refuses.
+    switch = plan_for(settings, "unplanned").step("failover-db-us-west-2")
+    assert switch.params["allow_data_loss"] is False
+    assert any("--allow-data-loss" in p for p in switch.preconditions)
+    chosen = plan_for(settings, "unplanned", allow_data_loss=True)
+    assert chosen.step("failover-db-us-west-2").params["allow_data_loss"] is True
 
 
 def test_rds_path_is_unchanged_by_the_traffic_option() -> None:

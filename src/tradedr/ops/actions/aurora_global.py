@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from tradedr.errors import TradedrError
-from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, db_cluster, param
+from tradedr.ops.actions.base import (
+    Action,
+    ExecutionContext,
+    Outcome,
+    PreconditionFailedError,
+    db_cluster,
+    param,
+)
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
@@ -47,6 +54,11 @@ class AuroraGlobalFailover(Action):
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         global_id = param(step, "global_cluster_id")
+        if not step.params.get("planned") and not step.params.get("allow_data_loss"):
+            raise PreconditionFailedError(
+                f"{step.id}: FailoverGlobalCluster with AllowDataLoss may lose the writes not "
+                "yet replicated; it runs only when chosen with --allow-data-loss"
+            )
         target_arn = self._target_arn(ctx, step)
         clusters = ctx.call(
             "rds", step.region, "DescribeGlobalClusters", GlobalClusterIdentifier=global_id

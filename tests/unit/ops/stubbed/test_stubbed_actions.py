@@ -175,7 +175,12 @@ def aurora_step(planned: bool) -> Step:
         action=ActionKind.AURORA_GLOBAL_FAILOVER,
         region="us-west-2",
         title="aurora",
-        params={"global_cluster_id": GLOBAL, "target_cluster_arn": NEW, "planned": planned},
+        params={
+            "global_cluster_id": GLOBAL,
+            "target_cluster_arn": NEW,
+            "planned": planned,
+            "allow_data_loss": not planned,
+        },
     )
 
 
@@ -203,6 +208,16 @@ def test_aurora_global_failover_and_switchover(
     assert outcome.status == "executed"
     assert ("switchover" in outcome.detail) is planned
     provider.assert_done()
+
+
+def test_aurora_failover_without_allow_data_loss_calls_nothing(provider: StubbedProvider) -> None:
+    from tradedr.ops.actions.base import PreconditionFailedError
+
+    step = aurora_step(False)
+    step = step.model_copy(update={"params": {**step.params, "allow_data_loss": False}})
+    with pytest.raises(PreconditionFailedError, match="--allow-data-loss"):
+        run(provider, step)
+    assert provider.stubbers == {}
 
 
 def test_aurora_already_switched_is_a_no_op(provider: StubbedProvider) -> None:
