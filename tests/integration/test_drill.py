@@ -73,6 +73,12 @@ def test_fast_failover_drill_reports_the_real_aws_only_steps_as_not_emulated(
 ) -> None:
     """Aurora global switchover/failover and ARC routing controls have no emulator API:
     the drill runs everything else and says so, and exits 0 (every emulated step passed)."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    # The drill's emulator runs in this process, and moto keeps its state across emulator
+    # instances: clear what an earlier drill in this session left (account-wide singletons
+    # such as the AWS Config recorder would otherwise collide).
+    moto_api_backend.reset()
     example = Path(__file__).resolve().parents[2] / "examples" / "hot-standby-fast.toml"
     result = CliRunner().invoke(
         app, ["drill", "-c", str(example), "--out", str(tmp_path), "--json"]
