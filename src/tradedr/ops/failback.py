@@ -537,6 +537,16 @@ def failback(
         traffic_mode=controls.mode,
         traffic=controls.params_for(home),
     )
+    if controls.placeholders:
+        plan = plan.model_copy(
+            update={
+                "notes": [
+                    *plan.notes,
+                    "the emulator has no ARC or Global Accelerator: traffic-step values are "
+                    "placeholders and those steps are reported not emulated",
+                ]
+            }
+        )
     if on_plan:
         on_plan(plan)
     return run_plan(
