@@ -18,13 +18,35 @@ def failover_steps(facts: DeploymentFacts, *, mode: str = "planned") -> list[Pla
     settings = facts.settings
     if not settings.posture.replicates_data:
         return []
+    from tradedr.errors import TradedrError
+    from tradedr.infra.names import Names
     from tradedr.ops.failover import build_failover_plan
+    from tradedr.ops.traffic import TrafficControls, traffic_mode_for
 
-    plan = build_failover_plan(
-        settings,
-        to_region=facts.failover_target.region,
-        mode=mode,  # type: ignore[arg-type]
+    target = facts.failover_target.region
+    names = Names(settings)
+    # ARNs and cluster endpoints are read from the deployment when the plan runs; the
+    # runbook names the same controls by their stable names.
+    controls = TrafficControls(
+        traffic_mode_for(settings),
+        routing_controls={r: names.routing_control(r) for r in settings.all_regions},
+        cluster_endpoints=[
+            {"Region": r, "Endpoint": f"ARC cluster endpoint in {r}"}
+            for r in ("us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-2")
+        ],
+        endpoint_groups={r: f"accelerator endpoint group of {r}" for r in settings.all_regions},
     )
+    try:
+        plan = build_failover_plan(
+            settings,
+            to_region=target,
+            mode=mode,  # type: ignore[arg-type]
+            allow_data_loss=mode == "unplanned",
+            traffic_mode=controls.mode,
+            traffic=controls.params_for(target),
+        )
+    except TradedrError as exc:
+        return [PlanStep("No plan for this case", target, exc.message)]
     steps = []
     for group in plan.groups:
         parallel = len(group.steps) > 1

@@ -245,3 +245,8 @@ def test_every_posture_and_fast_option_renders_real_runbooks(
         assert "When us-east-1 does not answer" in failover
     if variant.startswith("fast"):
         assert "describe-db-clusters" in texts["post-deployment-validation.md"]
+        assert "switchover" in failover.lower()
+    if variant == "fast_arc":
+        assert "Set ARC routing controls: us-west-2 On" in failover
+    if variant == "fast_ga":
+        assert "traffic dial of us-west-2 to 100%" in failover
