@@ -18,7 +18,6 @@ from tradedr.infra.components.database import (
     LOG_EXPORTS,
     MONITORING_INTERVAL_SECONDS,
     MYSQL_PORT,
-    ROTATION_TRADE_OFF,
     DatabaseMonitoring,
     replicate_secret,
 )
@@ -107,11 +106,6 @@ class AuroraGlobalPrimary(Construct):
         )
         acknowledge(self.cluster, rules=["AwsSolutions-RDS14"], reason=BACKTRACK_TRADE_OFF)
         replicate_secret(self.cluster.node.find_child("Secret"), secret_replica_key_aliases)
-        acknowledge(
-            self.cluster.node.find_child("Secret"),
-            rules=["AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled"],
-            reason=ROTATION_TRADE_OFF,
-        )
         for member in ("Writer", "Reader"):
             acknowledge(
                 self.cluster.node.find_child(member),
