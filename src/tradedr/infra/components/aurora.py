@@ -18,6 +18,7 @@ from tradedr.infra.components.database import (
     LOG_EXPORTS,
     MONITORING_INTERVAL_SECONDS,
     MYSQL_PORT,
+    PASSWORD_EXCLUDED_CHARACTERS,
     DatabaseMonitoring,
     replicate_secret,
 )
@@ -92,7 +93,10 @@ class AuroraGlobalPrimary(Construct):
             storage_encrypted=True,
             storage_encryption_key=key,
             credentials=rds.Credentials.from_generated_secret(
-                "orders_admin", secret_name=secret_name, encryption_key=key
+                "orders_admin",
+                secret_name=secret_name,
+                encryption_key=key,
+                exclude_characters=PASSWORD_EXCLUDED_CHARACTERS,
             ),
             backup=rds.BackupProps(retention=cdk.Duration.days(backup_retention_days)),
             deletion_protection=True,

@@ -131,9 +131,7 @@ class SecretRotation(Construct):
                     "StringEquals": {"kms:ViaService": f"lambda.{stack.region}.amazonaws.com"}
                 },
             ),
-            iam.PolicyStatement(
-                sid="ChangeThisDbPassword", actions=db_actions, resources=[db_arn]
-            ),
+            iam.PolicyStatement(sid="ChangeThisDbPassword", actions=db_actions, resources=[db_arn]),
             iam.PolicyStatement(
                 sid="OwnLogGroup",
                 actions=["logs:CreateLogStream", "logs:PutLogEvents"],
