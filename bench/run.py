@@ -55,8 +55,9 @@ BENCHMARKS: list[Benchmark] = [
     # The whole DR drill on a fresh embedded emulator (issue 5): synth, deploy, failover,
     # failback, validate, report.
     Benchmark("drill", [TRADEDR, "drill", "--out", "{out}"], target_seconds=60.0, target_mb=1000),
-    # Later issues add their commands here, e.g.
-    # Benchmark("plan", [TRADEDR, "plan"], ...), Benchmark("drill", [TRADEDR, "drill"], ...).
+    # The change review (issue 4): synth, check, rto, cost with the posture comparison, and
+    # the HTML/Markdown report with its charts.
+    Benchmark("plan", [TRADEDR, "plan", "--out", "{out}"], target_seconds=20.0, target_mb=1000),
     # Synth + a fresh embedded emulator (the temp cwd records none) + every stack (issue 5).
     Benchmark("deploy", [TRADEDR, "deploy", "--out", "{out}"], target_seconds=20.0, target_mb=800),
 ]
