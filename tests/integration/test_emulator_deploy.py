@@ -86,6 +86,35 @@ def test_db_secret_carries_the_attached_instance(
     assert len(value["password"]) == 32
 
 
+def test_rotation_function_is_created_and_its_schedule_reported_not_emulated(
+    deployed: DeployResult, default_synth: Synthesized, emulator_provider: Boto3ClientProvider
+) -> None:
+    settings = default_synth.settings
+    names = Names(settings)
+    region = settings.primary_region
+    function = emulator_provider.client("lambda", region).get_function(
+        FunctionName=names.rotation_function(region)
+    )["Configuration"]
+    assert function["Runtime"] == "python3.14"
+    assert function["Environment"]["Variables"] == {
+        "DB_KIND": "instance",
+        "DB_IDENTIFIER": names.db_identifier(region),
+    }
+    data_stack = names.data_stack(region)
+    assert deployed.outputs[data_stack]["RotationFunctionName"] == names.rotation_function(region)
+    schedules = [
+        n
+        for n in deployed.not_emulated
+        if n.resource_type == "AWS::SecretsManager::RotationSchedule"
+    ]
+    assert [(n.stack, n.handling) for n in schedules] == [(data_stack, compat.NOT_EMULATED)]
+    # Never pretended: the emulator's secret has no rotation configured.
+    described = emulator_provider.client("secretsmanager", region).describe_secret(
+        SecretId=names.db_secret(region)
+    )
+    assert not described.get("RotationEnabled")
+
+
 def test_redeploy_is_a_noop(
     deployed: DeployResult, default_synth: Synthesized, emulator_provider: Boto3ClientProvider
 ) -> None:

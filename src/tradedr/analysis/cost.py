@@ -61,6 +61,9 @@ FREE_TYPES = frozenset(
         "AWS::Route53::RecordSet",
         "AWS::WAFv2::WebACLAssociation",
         "AWS::Lambda::Permission",
+        # The secret rotation function: four short invocations every 30 days, no
+        # provisioned concurrency; its requests and GB-seconds round to $0.00 a month.
+        "AWS::Lambda::Function",
         "AWS::CDK::Metadata",
         "AWS::CloudFormation::WaitConditionHandle",
         "AWS::EC2::NetworkAcl",

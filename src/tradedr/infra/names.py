@@ -82,6 +82,9 @@ class Names:
     def db_secret(self, region: str) -> str:
         return f"{self.prefix}/orders-db/{region}"
 
+    def rotation_function(self, region: str) -> str:
+        return f"{self.prefix}-db-rotation-{region_code(region)}"
+
     @property
     def sessions_table(self) -> str:
         return f"{self.prefix}-sessions"
@@ -180,6 +183,7 @@ NAME_LIMITS: tuple[tuple[str, int], ...] = (
     ("db_identifier", 63),
     ("db_cluster", 63),
     ("asg", 255),
+    ("rotation_function", 64),
 )
 
 

@@ -12,7 +12,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
-from constructs import Construct
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct, IConstruct
 
 from tradedr.config import REQUIRED_TAG_KEYS, Posture, Settings
 from tradedr.infra.components.aurora import AuroraGlobalPrimary, AuroraGlobalSecondary
@@ -21,6 +22,7 @@ from tradedr.infra.components.compute import AppTier
 from tradedr.infra.components.database import DatabaseMonitoring, OrdersDatabase, OrdersReplica
 from tradedr.infra.components.monitoring import AlarmSpec, RegionMonitoring, alarm_topic, metric
 from tradedr.infra.components.network import Network
+from tradedr.infra.components.rotation import DbKind, SecretRotation
 from tradedr.infra.components.routing import AcceleratorRecord, GlobalRouting, RegionEndpoint
 from tradedr.infra.components.security import AuditTrail, ConfigRules, DataKey
 from tradedr.infra.components.sessions import SessionsTable
@@ -174,6 +176,14 @@ class DataStack(_RegionalStack):
             backup_retention_days=db.backup_retention_days,
         )
         database = self.database
+        self._rotation(
+            region,
+            secret=database.secret,
+            db_kind="instance",
+            db_identifier=database.identifier,
+            db_arn=database.arn,
+            after=[database.instance, database.attachment],
+        )
         self._sessions_and_backups(region, database.arn)
         self.db_endpoint = database.endpoint_address
         self.db_secret_arn: str = database.secret_arn
@@ -201,15 +211,50 @@ class DataStack(_RegionalStack):
             secret_replica_key_aliases={r: names.kms_alias(r) for r in settings.standby_regions},
         )
         cluster = self.aurora.cluster
+        assert self.aurora.secret is not None
+        self._rotation(
+            region,
+            secret=self.aurora.secret,
+            db_kind="cluster",
+            db_identifier=names.db_cluster(region),
+            db_arn=cluster.cluster_arn,
+            after=[cluster],
+        )
         self.db_endpoint = cluster.cluster_endpoint.hostname
         self._sessions_and_backups(region, cluster.cluster_arn)
         _output(self, "DbIdentifier", cluster.cluster_identifier, "Orders Aurora cluster id")
         _output(self, "DbEndpoint", cluster.cluster_endpoint.hostname, "Writer endpoint")
         _output(self, "DbArn", cluster.cluster_arn, "Orders Aurora cluster ARN")
         _output(self, "GlobalClusterIdentifier", names.global_cluster, "Aurora global cluster")
-        assert self.aurora.secret is not None
         self.db_secret_arn = self.aurora.secret.secret_arn
         _output(self, "DbSecretArn", self.aurora.secret.secret_arn, "Generated DB credentials")
+
+    def _rotation(
+        self,
+        region: str,
+        *,
+        secret: secretsmanager.ISecret,
+        db_kind: DbKind,
+        db_identifier: str,
+        db_arn: str,
+        after: list[IConstruct],
+    ) -> None:
+        """The master secret rotates every 30 days; its replicas follow the primary's."""
+        self.rotation = SecretRotation(
+            self,
+            "SecretRotation",
+            secret=secret,
+            key=self.key,
+            vpc=self.vpc,
+            function_name=self.names.rotation_function(region),
+            db_kind=db_kind,
+            db_identifier=db_identifier,
+            db_arn=db_arn,
+            after=after,
+        )
+        _output(
+            self, "RotationFunctionName", self.rotation.function.function_name, "DB secret rotation"
+        )
 
     def _sessions_and_backups(self, region: str, db_arn: str) -> None:
         settings, names = self.settings, self.names

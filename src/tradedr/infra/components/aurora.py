@@ -18,7 +18,7 @@ from tradedr.infra.components.database import (
     LOG_EXPORTS,
     MONITORING_INTERVAL_SECONDS,
     MYSQL_PORT,
-    ROTATION_TRADE_OFF,
+    PASSWORD_EXCLUDED_CHARACTERS,
     DatabaseMonitoring,
     replicate_secret,
 )
@@ -93,7 +93,10 @@ class AuroraGlobalPrimary(Construct):
             storage_encrypted=True,
             storage_encryption_key=key,
             credentials=rds.Credentials.from_generated_secret(
-                "orders_admin", secret_name=secret_name, encryption_key=key
+                "orders_admin",
+                secret_name=secret_name,
+                encryption_key=key,
+                exclude_characters=PASSWORD_EXCLUDED_CHARACTERS,
             ),
             backup=rds.BackupProps(retention=cdk.Duration.days(backup_retention_days)),
             deletion_protection=True,
@@ -107,11 +110,6 @@ class AuroraGlobalPrimary(Construct):
         )
         acknowledge(self.cluster, rules=["AwsSolutions-RDS14"], reason=BACKTRACK_TRADE_OFF)
         replicate_secret(self.cluster.node.find_child("Secret"), secret_replica_key_aliases)
-        acknowledge(
-            self.cluster.node.find_child("Secret"),
-            rules=["AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled"],
-            reason=ROTATION_TRADE_OFF,
-        )
         for member in ("Writer", "Reader"):
             acknowledge(
                 self.cluster.node.find_child(member),

@@ -4,9 +4,8 @@ Credentials: Secrets Manager generates the master password into a secret encrypt
 the region's CMK; the instance reads it through a `{{resolve:secretsmanager:...}}` dynamic
 reference, so no password is in any template. RDS-managed master passwords
 (`ManageMasterUserPassword`) would rotate by themselves, but RDS cannot create a read
-replica of an instance that uses them, and the cross-region replica is the DR mechanism.
-Scheduled rotation would need a rotation Lambda (or the SAR-hosted one); see the
-acknowledgment on the secret.
+replica of an instance that uses them, and the cross-region replica is the DR mechanism;
+the data stack rotates the secret every 30 days with its own function (`rotation.py`).
 """
 
 from __future__ import annotations
@@ -30,12 +29,8 @@ MONITORING_INTERVAL_SECONDS = 60
 # RDS writes Enhanced Monitoring to this fixed log group name in each region.
 ENHANCED_MONITORING_LOG_GROUP = "RDSOSMetrics"
 MASTER_USERNAME = "orders_admin"
-ROTATION_TRADE_OFF = (
-    "No scheduled rotation: RDS-managed rotation is unavailable on the source of a "
-    "cross-region read replica (and on Aurora global clusters), and a rotation Lambda "
-    "needs a SAR app or a bundled MySQL driver; the app authenticates with IAM tokens, "
-    "and operators rotate this admin secret with `aws secretsmanager rotate-secret`."
-)
+# RDS rejects / @ " and space in a master password; the rotation function excludes the same.
+PASSWORD_EXCLUDED_CHARACTERS = " %+~`#$&*()|[]{}:;<>?!'/@\"\\"
 
 
 def replicate_secret(secret: IConstruct, replica_key_aliases: dict[str, str]) -> None:
@@ -72,16 +67,11 @@ def master_secret(
             secret_string_template=f'{{"username": "{MASTER_USERNAME}"}}',
             generate_string_key="password",
             password_length=32,
-            exclude_characters=" %+~`#$&*()|[]{}:;<>?!'/@\"\\",
+            exclude_characters=PASSWORD_EXCLUDED_CHARACTERS,
         ),
         removal_policy=cdk.RemovalPolicy.RETAIN,
     )
     replicate_secret(secret, replica_key_aliases or {})
-    acknowledge(
-        secret,
-        rules=["AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled"],
-        reason=ROTATION_TRADE_OFF,
-    )
     return secret
 
 
@@ -134,7 +124,7 @@ class DatabaseMonitoring(Construct):
 
 
 class OrdersDatabase(Construct):
-    """Primary-region writer. No password is typed anywhere: RDS owns and rotates it."""
+    """Primary-region writer. No password is typed anywhere: Secrets Manager generates it."""
 
     def __init__(
         self,
@@ -205,7 +195,7 @@ class OrdersDatabase(Construct):
         self.arn = self.instance.attr_db_instance_arn
         self.endpoint_address = self.instance.attr_endpoint_address
         self.secret_arn = self.secret.secret_arn
-        secretsmanager.CfnSecretTargetAttachment(
+        self.attachment = secretsmanager.CfnSecretTargetAttachment(
             self,
             "SecretAttachment",
             secret_id=self.secret.secret_arn,
