@@ -20,6 +20,7 @@ from tradedr.infra.components.database import (
     MYSQL_PORT,
     PASSWORD_EXCLUDED_CHARACTERS,
     DatabaseMonitoring,
+    db_security_group,
     replicate_secret,
 )
 
@@ -33,18 +34,7 @@ MEMBER_BACKUP_TRADE_OFF = (
 )
 
 AURORA_ENGINE = "aurora-mysql"
-
-
-def _security_group(scope: Construct, vpc: ec2.IVpc, vpc_cidr: str) -> ec2.SecurityGroup:
-    group = ec2.SecurityGroup(
-        scope,
-        "SecurityGroup",
-        vpc=vpc,
-        description="Orders Aurora cluster: MySQL from inside the VPC only",
-        allow_all_outbound=False,
-    )
-    group.add_ingress_rule(ec2.Peer.ipv4(vpc_cidr), ec2.Port.tcp(MYSQL_PORT), "MySQL from the VPC")
-    return group
+AURORA_SG_DESCRIPTION = "Orders Aurora cluster: MySQL from inside the VPC only"
 
 
 class AuroraGlobalPrimary(Construct):
@@ -68,7 +58,9 @@ class AuroraGlobalPrimary(Construct):
         secret_replica_key_aliases: dict[str, str],
     ) -> None:
         super().__init__(scope, construct_id)
-        self.security_group = _security_group(self, vpc, vpc_cidr)
+        self.security_group = db_security_group(
+            self, vpc, vpc_cidr, description=AURORA_SG_DESCRIPTION
+        )
         instance_type = ec2.InstanceType(instance_class.removeprefix("db."))
         self.cluster = rds.DatabaseCluster(
             self,
@@ -148,7 +140,9 @@ class AuroraGlobalSecondary(Construct):
         backup_retention_days: int,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.security_group = _security_group(self, vpc, vpc_cidr)
+        self.security_group = db_security_group(
+            self, vpc, vpc_cidr, description=AURORA_SG_DESCRIPTION
+        )
         subnet_group = rds.SubnetGroup(
             self,
             "Subnets",

@@ -75,12 +75,19 @@ def master_secret(
     return secret
 
 
-def _db_security_group(scope: Construct, vpc: ec2.IVpc, vpc_cidr: str) -> ec2.SecurityGroup:
+def db_security_group(
+    scope: Construct,
+    vpc: ec2.IVpc,
+    vpc_cidr: str,
+    *,
+    description: str = "Orders DB: MySQL from inside the VPC only",
+) -> ec2.SecurityGroup:
+    """MySQL from the VPC's CIDR only, no egress: shared by RDS and Aurora."""
     group = ec2.SecurityGroup(
         scope,
         "SecurityGroup",
         vpc=vpc,
-        description="Orders DB: MySQL from inside the VPC only",
+        description=description,
         allow_all_outbound=False,
     )
     group.add_ingress_rule(ec2.Peer.ipv4(vpc_cidr), ec2.Port.tcp(MYSQL_PORT), "MySQL from the VPC")
@@ -145,7 +152,7 @@ class OrdersDatabase(Construct):
         backup_retention_days: int,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.security_group = _db_security_group(self, vpc, vpc_cidr)
+        self.security_group = db_security_group(self, vpc, vpc_cidr)
         self.subnet_group = rds.SubnetGroup(
             self,
             "Subnets",
@@ -222,7 +229,7 @@ class OrdersReplica(Construct):
         multi_az: bool,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.security_group = _db_security_group(self, vpc, vpc_cidr)
+        self.security_group = db_security_group(self, vpc, vpc_cidr)
         subnet_group = rds.SubnetGroup(
             self,
             "Subnets",
