@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tradedr.config import DEFAULT_CONFIG_NAME, Settings, load_config
-from tradedr.errors import ConfigError, TradedrError
+from tradedr.errors import AwsOperationError, ConfigError, TradedrError
 
 app = typer.Typer(
     name="tradedr",
@@ -62,12 +62,35 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except TradedrError as exc:
-            err_console.print(
-                f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True
-            )
+            _print_error(exc.message)
             raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:
+            # An AWS failure nothing below turned into a domain error (no credentials, an
+            # unknown profile, an unreachable endpoint, a denied call): one line, exit 3.
+            if not type(exc).__module__.startswith(("botocore", "boto3")):
+                raise
+            _print_error(f"AWS: {aws_error_hint(exc)}")
+            raise typer.Exit(AwsOperationError.exit_code) from None
 
     return wrapper
+
+
+def _print_error(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def aws_error_hint(exc: Exception) -> str:
+    """The botocore message, plus what to do for the failures an operator meets first."""
+    message = str(exc)
+    name = type(exc).__name__
+    if name == "NoCredentialsError":
+        return (
+            f"{message}: set AWS credentials or pass --profile for --target aws "
+            "(the local emulator needs none)"
+        )
+    if name in ("ProfileNotFound", "EndpointConnectionError", "ConnectTimeoutError"):
+        return message
+    return f"{name}: {message}"
 
 
 def emit_json(data: Any) -> None:
