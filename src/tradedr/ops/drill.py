@@ -308,14 +308,10 @@ def _validate_standby(
 ) -> tuple[DrillStatus, str]:
     """The role-independent checks of one region (VPC, ALB and its targets): the full
     validation expects the configured roles and needs the lost region."""
-    from functools import partial
+    from tradedr.ops.validate import validate_region_serves
 
-    from tradedr.ops.validate import _Validator
-
-    checker = _Validator(settings, provider, outputs, emulator=target == "local")
-    checker.guarded("vpc", region, partial(checker.vpc, region))
-    checker.guarded("alb", region, partial(checker.alb, region))
-    return _summarize(checker.checks)
+    report = validate_region_serves(settings, provider, outputs, region, target=target)
+    return _summarize(report.checks)
 
 
 def run_drill(

@@ -456,6 +456,25 @@ def validate_deployment(
     return ValidationReport(target=target, checks=v.checks)
 
 
+def validate_region_serves(
+    settings: Settings,
+    provider: ClientProvider,
+    outputs: dict[str, dict[str, str]],
+    region: str,
+    *,
+    target: str = "local",
+) -> ValidationReport:
+    """The role-independent checks of one region (VPC, ALB and its targets), for when
+    another region is lost and the full validation's role expectations cannot hold."""
+    v = _Validator(settings, provider, outputs, emulator=target == "local")
+    try:
+        v.guarded("vpc", region, partial(v.vpc, region))
+        v.guarded("alb", region, partial(v.alb, region))
+    except BotoCoreError as exc:
+        raise AwsOperationError(f"validate {region}: {exc}") from None
+    return ValidationReport(target=target, checks=v.checks)
+
+
 def run_validate(settings: Settings, *, target: str, profile: str | None) -> ValidationReport:
     """Validate what is deployed on the target, reading outputs from CloudFormation."""
     from tradedr.ops.target import open_target
