@@ -1022,6 +1022,45 @@ def failback(
 
 @app.command()
 @handles_errors
+def fence(
+    region: Annotated[
+        str,
+        typer.Option("--region", metavar="REGION", help="The recovered former primary."),
+    ],
+    config: ConfigOption = None,
+    target: TargetOption = "local",
+    profile: ProfileOption = None,
+    dry_run: DryRunOption = False,
+    yes: YesOption = False,
+    runs_dir: RunsDirOption = Path(".tradedr/runs"),
+    as_json: JsonOption = False,
+) -> None:
+    """Stop a recovered former primary from taking traffic or writes after an unplanned
+    failover: scale its app to 0 and retire its stale writer (data kept).
+
+    Run it as soon as the lost region answers again, before its health check turns healthy;
+    it refuses when REGION holds the only writer. Failback comes later, when you choose.
+    """
+    from tradedr.ops.failover import run_on_target
+    from tradedr.ops.fence import fence as fence_service
+
+    result = run_on_target(
+        fence_service,
+        settings_from(config),
+        target=target,
+        profile=profile,
+        region=region,
+        dry_run=dry_run,
+        approver=_approver(yes),
+        runs_dir=runs_dir,
+        progress=_step_progress(as_json),
+        on_plan=None if as_json else _print_plan,
+    )
+    _render_run(result, as_json)
+
+
+@app.command()
+@handles_errors
 def drill(
     config: ConfigOption = None,
     target: TargetOption = "local",

@@ -97,7 +97,7 @@ class StepGroup(_Model):
     steps: list[Step]
 
 
-PlanKind = Literal["failover", "failback"]
+PlanKind = Literal["failover", "failback", "fence"]
 PlanMode = Literal["planned", "unplanned", "practice"]
 
 
