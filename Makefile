@@ -28,7 +28,10 @@ system-deps:
 	  else echo "system-deps: not root or no apt-get; skipping (browser test will be skipped)"; fi; \
 	fi
 
+# The main job: the stacks of the default config (one row each), then the whole DR drill on
+# the embedded emulator (deploy, lose the primary, fail over, fail back, report).
 run: install
+	$(BIN)/tradedr synth --out build/cdk.out
 	$(BIN)/tradedr drill --out build/drill
 
 test: install system-deps
