@@ -36,6 +36,35 @@ from tradedr.ops.failover import (
 from tradedr.ops.plans import ActionKind, Plan, Step, TrafficMode
 
 
+def stale_primary_steps(settings: Settings, region: str, stamp: str) -> list[Step]:
+    """Stop a former primary that came back with a stale writer: its app to 0 (so its
+    health check fails) and its DB renamed and stopped, data kept. Failback starts with
+    these; `tradedr fence` runs them on their own."""
+    names = Names(settings)
+    identifier = names.db_identifier(region)
+    return [
+        Step(
+            id=f"fence-app-{region}",
+            action=ActionKind.FENCE_PRIMARY,
+            region=region,
+            title=f"Keep {names.asg(region)} at 0 while its DB is stale",
+            params={"asg_name": names.asg(region)},
+            verification="no instances in service",
+        ),
+        Step(
+            id=f"retire-db-{region}",
+            action=ActionKind.RETIRE_DB,
+            region=region,
+            title=f"Retire the stale writer {identifier} (rename, stop, data kept)",
+            params={
+                "db_identifier": identifier,
+                "retired_identifier": retired_name(identifier, stamp),
+            },
+            verification="stopped; stable name free",
+        ),
+    ]
+
+
 def build_failback_plan(
     settings: Settings,
     *,
@@ -81,26 +110,7 @@ def build_failback_plan(
         )
 
     groups = [
-        _group(
-            "fence the stale primary",
-            step(
-                f"fence-app-{home}",
-                ActionKind.FENCE_PRIMARY,
-                home,
-                f"Keep {names.asg(home)} at 0 while its DB is stale",
-                "no instances in service",
-                asg_name=names.asg(home),
-            ),
-            step(
-                f"retire-db-{home}",
-                ActionKind.RETIRE_DB,
-                home,
-                f"Retire the stale writer {home_db} (rename, stop, data kept)",
-                "stopped; stable name free",
-                db_identifier=home_db,
-                retired_identifier=home_stale,
-            ),
-        ),
+        _group("fence the stale primary", *stale_primary_steps(settings, home, stamp)),
         _group(
             "re-establish replication",
             step(

@@ -16,24 +16,28 @@ from typing import Any
 
 from tradedr.config import Settings
 from tradedr.errors import ConfigError, TradedrError
-from tradedr.infra.names import Names
 from tradedr.ops.actions.base import Target
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import DEFAULT_RUNS_DIR, RetryPolicy, RunResult
-from tradedr.ops.failover import db_writers, retired_name, run_plan
+from tradedr.ops.failback import stale_primary_steps
+from tradedr.ops.failover import _stamp, db_writers, run_plan
 from tradedr.ops.plans import ActionKind, Plan, Step, StepGroup
 
 
 def build_fence_plan(settings: Settings, *, region: str, approval: bool = True) -> Plan:
-    """Approve, scale the region's ASG to 0, then retire its stale writer (RDS MySQL)."""
+    """Approve, then the same stale-primary steps failback starts with (app to 0, stale
+    writer retired; RDS MySQL only for the latter)."""
     if region not in settings.all_regions:
         raise ConfigError(
             f"--region {region}: not a region of {settings.prefix} "
             f"({', '.join(settings.all_regions)})"
         )
-    names = Names(settings)
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
-    stamp = datetime.fromisoformat(created_at).strftime("%Y%m%d%H%M")
+    steps = stale_primary_steps(settings, region, _stamp(created_at))
+    if settings.database.is_aurora_global:
+        # The recovered cluster rejoins the global database as a secondary and takes no
+        # writes, so only the app needs stopping.
+        steps = [s for s in steps if s.action is not ActionKind.RETIRE_DB]
     groups: list[StepGroup] = []
     if approval:
         groups.append(
@@ -50,43 +54,7 @@ def build_fence_plan(settings: Settings, *, region: str, approval: bool = True) 
                 ],
             )
         )
-    groups.append(
-        StepGroup(
-            name="stop the app",
-            steps=[
-                Step(
-                    id=f"fence-app-{region}",
-                    action=ActionKind.FENCE_PRIMARY,
-                    region=region,
-                    title=f"Scale {names.asg(region)} to 0 so its health check fails",
-                    params={"asg_name": names.asg(region)},
-                    verification="no instances in service",
-                )
-            ],
-        )
-    )
-    if not settings.database.is_aurora_global:
-        # Aurora: the recovered cluster rejoins the global database as a secondary and
-        # takes no writes, so only the app needs stopping.
-        identifier = names.db_identifier(region)
-        groups.append(
-            StepGroup(
-                name="stop the stale writer",
-                steps=[
-                    Step(
-                        id=f"retire-db-{region}",
-                        action=ActionKind.RETIRE_DB,
-                        region=region,
-                        title=f"Retire the stale writer {identifier} (rename, stop, data kept)",
-                        params={
-                            "db_identifier": identifier,
-                            "retired_identifier": retired_name(identifier, stamp),
-                        },
-                        verification="stopped; stable name free",
-                    )
-                ],
-            )
-        )
+    groups.append(StepGroup(name="fence the stale primary", steps=steps))
     return Plan(
         kind="fence",
         mode="planned",

@@ -21,6 +21,7 @@ from tradedr.infra.components.database import (
     PASSWORD_EXCLUDED_CHARACTERS,
     DatabaseMonitoring,
     db_security_group,
+    isolated_subnet_group,
     replicate_secret,
 )
 
@@ -143,13 +144,8 @@ class AuroraGlobalSecondary(Construct):
         self.security_group = db_security_group(
             self, vpc, vpc_cidr, description=AURORA_SG_DESCRIPTION
         )
-        subnet_group = rds.SubnetGroup(
-            self,
-            "Subnets",
-            vpc=vpc,
-            description="Orders Aurora secondary subnets",
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
-            removal_policy=cdk.RemovalPolicy.RETAIN,
+        subnet_group = isolated_subnet_group(
+            self, vpc, description="Orders Aurora secondary subnets"
         )
         self.cluster = rds.CfnDBCluster(
             self,

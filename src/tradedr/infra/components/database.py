@@ -94,6 +94,18 @@ def db_security_group(
     return group
 
 
+def isolated_subnet_group(scope: Construct, vpc: ec2.IVpc, *, description: str) -> rds.SubnetGroup:
+    """The isolated subnets a DB lives in; retained so a retained DB keeps its group."""
+    return rds.SubnetGroup(
+        scope,
+        "Subnets",
+        vpc=vpc,
+        description=description,
+        vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        removal_policy=cdk.RemovalPolicy.RETAIN,
+    )
+
+
 class DatabaseMonitoring(Construct):
     """Enhanced Monitoring for every DB instance of a region: its log group and role.
 
@@ -153,13 +165,8 @@ class OrdersDatabase(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.security_group = db_security_group(self, vpc, vpc_cidr)
-        self.subnet_group = rds.SubnetGroup(
-            self,
-            "Subnets",
-            vpc=vpc,
-            description="Orders DB subnets (isolated)",
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
-            removal_policy=cdk.RemovalPolicy.RETAIN,
+        self.subnet_group = isolated_subnet_group(
+            self, vpc, description="Orders DB subnets (isolated)"
         )
         self.secret = master_secret(
             self,
@@ -230,14 +237,7 @@ class OrdersReplica(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.security_group = db_security_group(self, vpc, vpc_cidr)
-        subnet_group = rds.SubnetGroup(
-            self,
-            "Subnets",
-            vpc=vpc,
-            description="Orders DB replica subnets",
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
+        subnet_group = isolated_subnet_group(self, vpc, description="Orders DB replica subnets")
         self.instance = rds.CfnDBInstance(
             self,
             "Instance",

@@ -17,6 +17,28 @@ from tradedr.infra.components.compliance import acknowledge
 from tradedr.infra.components.tagging import mark_purpose
 
 
+def cmk_bucket(
+    scope: Construct, *, bucket_name: str, key: kms.IKey, access_log_bucket: s3.IBucket
+) -> s3.Bucket:
+    """A data bucket as every one of ours is: versioned, CMK-encrypted, TLS-only, private,
+    access-logged and kept on stack delete."""
+    return s3.Bucket(
+        scope,
+        "Bucket",
+        bucket_name=bucket_name,
+        versioned=True,
+        encryption=s3.BucketEncryption.KMS,
+        encryption_key=key,
+        bucket_key_enabled=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        server_access_logs_bucket=access_log_bucket,
+        server_access_logs_prefix=f"s3/{bucket_name}/",
+        removal_policy=cdk.RemovalPolicy.RETAIN,
+    )
+
+
 class DataKey(Construct):
     """One rotating CMK with a stable alias, so other regions can name it without references."""
 
@@ -112,20 +134,8 @@ class AuditTrail(Construct):
         trail_arn = (
             f"arn:{stack.partition}:cloudtrail:{stack.region}:{stack.account}:trail/{trail_name}"
         )
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            bucket_name=bucket_name,
-            versioned=True,
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=key,
-            bucket_key_enabled=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_log_bucket,
-            server_access_logs_prefix=f"s3/{bucket_name}/",
-            removal_policy=cdk.RemovalPolicy.RETAIN,
+        self.bucket = cmk_bucket(
+            self, bucket_name=bucket_name, key=key, access_log_bucket=access_log_bucket
         )
         mark_purpose(self.bucket, "audit-logs")
         source = {"StringEquals": {"aws:SourceArn": trail_arn}}

@@ -9,7 +9,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from tradedr.infra.components.compliance import acknowledge
-from tradedr.infra.components.security import scoped_role
+from tradedr.infra.components.security import cmk_bucket, scoped_role
 from tradedr.infra.components.tagging import mark_purpose
 
 
@@ -78,20 +78,8 @@ class ObjectsBucket(Construct):
         """`replicate_to` maps region -> (destination bucket ARN, destination key alias ARN),
         both as `Fn::Sub` strings with ${AWS::AccountId}."""
         super().__init__(scope, construct_id)
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            bucket_name=bucket_name,
-            versioned=True,
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=key,
-            bucket_key_enabled=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_log_bucket,
-            server_access_logs_prefix=f"s3/{bucket_name}/",
-            removal_policy=cdk.RemovalPolicy.RETAIN,
+        self.bucket = cmk_bucket(
+            self, bucket_name=bucket_name, key=key, access_log_bucket=access_log_bucket
         )
         if replicate_to:
             self.replication_role = self._replicate(key, bucket_name, replicate_to)
