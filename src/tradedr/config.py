@@ -243,6 +243,32 @@ class RoutingSettings(_Model):
         return value
 
 
+class FailoverSettings(_Model):
+    """Automatic regional failover: a detector in the first standby region fails the orders
+    database over when the primary region is confirmed lost.
+
+    Off by default: promoting with `AllowDataLoss` is a decision the user takes explicitly,
+    by setting `automatic = true` together with the most replication lag they accept losing
+    (`max_data_loss_seconds`). The detector refuses to promote when the secondary's last
+    measured lag exceeds it, or when no lag was measured at all.
+    """
+
+    automatic: bool = False
+    max_data_loss_seconds: Annotated[int | None, Field(ge=0, le=3600)] = None
+    probe_interval_seconds: Annotated[int, Field(ge=1, le=30)] = 5
+    probe_failures: Annotated[int, Field(ge=2, le=10)] = 3
+    probe_timeout_seconds: Annotated[int, Field(ge=1, le=10)] = 2
+
+    @model_validator(mode="after")
+    def _timeout_within_interval(self) -> FailoverSettings:
+        if self.probe_timeout_seconds > self.probe_interval_seconds:
+            raise ValueError(
+                f"failover.probe_timeout_seconds: {self.probe_timeout_seconds} s is longer than "
+                f"the probe interval ({self.probe_interval_seconds} s)"
+            )
+        return self
+
+
 class TargetSettings(_Model):
     """Recovery objectives the analyses and gates measure against.
 
@@ -339,6 +365,7 @@ class Settings(_Model):
     sessions: SessionsSettings = Field(default_factory=SessionsSettings)
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
     targets: TargetSettings = Field(default_factory=TargetSettings)
+    failover: FailoverSettings = Field(default_factory=FailoverSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     usage: UsageSettings = Field(default_factory=UsageSettings)
@@ -461,12 +488,45 @@ class Settings(_Model):
                 "sessions.billing_mode: active-active writes to the table from every region; "
                 "use on-demand so a regional surge cannot throttle the replicas"
             )
+        self._check_automatic_failover()
         if not self.database.multi_az and self.posture is not Posture.BACKUP_RESTORE:
             raise ValueError(
                 "database.multi_az: every replicated posture keeps the primary database Multi-AZ "
                 "so an AZ loss does not become a regional failover"
             )
         return self
+
+    def _check_automatic_failover(self) -> None:
+        failover = self.failover
+        if not failover.automatic:
+            return
+        if not self.database.is_aurora_global:
+            raise ValueError(
+                'failover.automatic: needs database.engine = "aurora-mysql-global" '
+                "(FailoverGlobalCluster); an RDS replica promotion is one-way and stays an "
+                "operator decision"
+            )
+        if self.posture not in (Posture.WARM_STANDBY, Posture.HOT_STANDBY, Posture.ACTIVE_ACTIVE):
+            raise ValueError(
+                f"failover.automatic: {self.posture.value} has no serving standby to fail over "
+                "to; use warm-standby or above"
+            )
+        if self.routing.traffic == "arc":
+            raise ValueError(
+                'failover.automatic: routing.traffic = "arc" moves traffic only on an operator '
+                'decision; use "global-accelerator" or "dns-failover", whose health checks move '
+                "traffic by themselves"
+            )
+        if failover.max_data_loss_seconds is None:
+            raise ValueError(
+                "failover.max_data_loss_seconds: automatic failover promotes with AllowDataLoss; "
+                "set the most replication lag (seconds) you accept losing"
+            )
+        if failover.max_data_loss_seconds > self.targets.rpo_seconds:
+            raise ValueError(
+                f"failover.max_data_loss_seconds: {failover.max_data_loss_seconds} s exceeds "
+                f"targets.rpo_seconds ({self.targets.rpo_seconds} s)"
+            )
 
     def _check_zones(self, region: str) -> None:
         """Explicit AZs must belong to the region; NATs cannot outnumber the AZs."""

@@ -16,6 +16,12 @@ from tradedr.cli import app
 from tradedr.config import load_settings
 from tradedr.errors import ConfigError
 
+# A config automatic failover accepts, to vary one field at a time.
+FAST_BASE = (
+    'posture = "hot-standby"\n[database]\nengine = "aurora-mysql-global"\n'
+    '[routing]\ntraffic = "global-accelerator"\n[targets]\nrpo_seconds = 1\n'
+)
+
 # (case id, TOML text, the field the message must name, a word the message must contain)
 BAD_CONFIGS: list[tuple[str, str, str, str]] = [
     ("unknown-primary-region", 'primary_region = "us-east-9"', "primary_region", "us-east-9"),
@@ -194,6 +200,45 @@ BAD_CONFIGS: list[tuple[str, str, str, str]] = [
         "regions.us-east-1.instance_type",
         "instance type",
     ),
+    (
+        "automatic-failover-without-aurora",
+        "[failover]\nautomatic = true\nmax_data_loss_seconds = 1",
+        "failover.automatic",
+        "aurora-mysql-global",
+    ),
+    (
+        "automatic-failover-pilot-light",
+        'posture = "pilot-light"\n[database]\nengine = "aurora-mysql-global"\n'
+        "[failover]\nautomatic = true\nmax_data_loss_seconds = 1",
+        "failover.automatic",
+        "warm-standby",
+    ),
+    (
+        "automatic-failover-with-arc",
+        'posture = "hot-standby"\n[database]\nengine = "aurora-mysql-global"\n[routing]\n'
+        'traffic = "arc"\n[failover]\nautomatic = true\nmax_data_loss_seconds = 1',
+        "failover.automatic",
+        "operator",
+    ),
+    (
+        "automatic-failover-without-data-loss-acceptance",
+        FAST_BASE + "[failover]\nautomatic = true",
+        "failover.max_data_loss_seconds",
+        "AllowDataLoss",
+    ),
+    (
+        "automatic-failover-loss-above-rpo",
+        FAST_BASE + "[failover]\nautomatic = true\nmax_data_loss_seconds = 5",
+        "failover.max_data_loss_seconds",
+        "rpo_seconds",
+    ),
+    (
+        "probe-timeout-above-interval",
+        "[failover]\nprobe_interval_seconds = 2\nprobe_timeout_seconds = 3",
+        "failover.probe_timeout_seconds",
+        "interval",
+    ),
+    ("one-probe-failure", "[failover]\nprobe_failures = 1", "failover.probe_failures", "2"),
     (
         "aurora-with-burstable-class",
         '[database]\nengine = "aurora-mysql-global"\ninstance_class = "db.t3.medium"',

@@ -169,6 +169,7 @@ def test_configure_doc_lists_every_setting() -> None:
         "sessions": type(Settings().sessions),
         "routing": type(Settings().routing),
         "targets": type(Settings().targets),
+        "failover": type(Settings().failover),
         "tags": type(Settings().tags),
     }
     for section, model in sections.items():
