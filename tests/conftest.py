@@ -103,20 +103,29 @@ def three_region_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 FAST_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "hot-standby-fast.toml"
 
 
-@pytest.fixture(scope="session")
-def fast_arc_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+def fast_arc_config() -> dict[str, Any]:
+    """The fast example with ARC routing controls instead of the accelerator; ARC moves
+    traffic on an operator decision, so automatic failover is off."""
     import tomllib
 
-    return synth_config(tmp_path_factory, tomllib.loads(FAST_EXAMPLE.read_text()))
+    data = tomllib.loads(FAST_EXAMPLE.read_text())
+    data["routing"] = {**data["routing"], "traffic": "arc"}
+    data.pop("failover", None)
+    return data
+
+
+@pytest.fixture(scope="session")
+def fast_arc_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synth_config(tmp_path_factory, fast_arc_config())
 
 
 @pytest.fixture(scope="session")
 def fast_ga_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """examples/hot-standby-fast.toml as it is: Global Accelerator and automatic failover."""
     import tomllib
 
     data = tomllib.loads(FAST_EXAMPLE.read_text())
     data["environment"] = "fastga"
-    data["routing"] = {**data["routing"], "traffic": "global-accelerator"}
     return synth_config(tmp_path_factory, data)
 
 

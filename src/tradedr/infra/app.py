@@ -74,6 +74,9 @@ def build_app(
         )
         if region != primary:
             add_dependency(apps[region], data[primary])
+            if settings.failover.automatic:
+                # The region-loss detector takes the primary ALB's DNS name as a parameter.
+                add_dependency(apps[region], apps[primary])
     global_stack = GlobalStack(app, settings=settings, app_regions=app_regions)
     for stack in apps.values():
         add_dependency(global_stack, stack)

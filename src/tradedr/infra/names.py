@@ -174,6 +174,9 @@ class Names:
     def accelerator(self) -> str:
         return f"{self.prefix}-accelerator"
 
+    def failover_detector(self, region: str) -> str:
+        return f"{self.prefix}-region-loss-{region_code(region)}"
+
 
 # AWS limits on the physical names tradedr sets (characters).
 NAME_LIMITS: tuple[tuple[str, int], ...] = (
@@ -184,6 +187,7 @@ NAME_LIMITS: tuple[tuple[str, int], ...] = (
     ("db_cluster", 63),
     ("asg", 255),
     ("rotation_function", 64),
+    ("failover_detector", 64),
 )
 
 

@@ -13,9 +13,11 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
 from tradedr.config import REQUIRED_TAG_KEYS, Posture, Settings
+from tradedr.infra.components.autofailover import ProbeSettings, RegionLossDetector
 from tradedr.infra.components.aurora import AuroraGlobalPrimary, AuroraGlobalSecondary
 from tradedr.infra.components.backup import BackupPlan, BackupVault
 from tradedr.infra.components.compute import AppTier
@@ -421,6 +423,53 @@ class AppStack(_RegionalStack):
         _output(self, "AlarmTopicArn", topic.topic_arn, "Alarm topic")
         _output(self, "WebAclArn", tier.web_acl.attr_arn, "WAF web ACL on the ALB")
         _output(self, "DashboardName", names.dashboard(region), "CloudWatch dashboard")
+        if settings.failover.automatic and region == settings.standby_regions[0]:
+            self._region_loss_detector(region, data, topic)
+
+    def _region_loss_detector(self, region: str, data: DataStack, topic: sns.ITopic) -> None:
+        """Automatic failover (opt-in): the detector lives in the first standby only, so
+        exactly one region can promote itself."""
+        settings, names = self.settings, self.names
+        primary = settings.primary_region
+        failover = settings.failover
+        assert failover.max_data_loss_seconds is not None  # the config requires it
+        primary_alb = sourced_parameter(
+            self,
+            "PrimaryAlbDnsName",
+            source_stack=names.app_stack(primary),
+            output="AlbDnsName",
+            description=f"ALB DNS name in the primary ({primary}), probed by the detector",
+        )
+        self.detector = RegionLossDetector(
+            self,
+            "RegionLossDetector",
+            vpc=data.vpc,
+            key=data.key,
+            topic=topic,
+            function_name=names.failover_detector(region),
+            primary_region=primary,
+            primary_health_url=(
+                f"http://{primary_alb.value_as_string}{settings.routing.health_check_path}"
+            ),
+            primary_cluster_id=names.db_cluster(primary),
+            global_cluster_id=names.global_cluster,
+            target_cluster_id=names.db_cluster(region),
+            probe=ProbeSettings(
+                interval_seconds=failover.probe_interval_seconds,
+                failures=failover.probe_failures,
+                timeout_seconds=failover.probe_timeout_seconds,
+                max_data_loss_seconds=failover.max_data_loss_seconds,
+            ),
+        )
+        _output(
+            self,
+            "RegionLossDetectorName",
+            self.detector.function.function_name,
+            "Automatic failover detector (disable its schedule rule to pause it)",
+        )
+        _output(
+            self, "RegionLossDetectorRule", self.detector.rule.rule_name, "Detector schedule"
+        )
 
     def _alarm_specs(self, region: str) -> list[AlarmSpec]:
         settings, names = self.settings, self.names
@@ -606,6 +655,7 @@ class TrafficStack(cdk.Stack):
                 serving_regions=serving,
                 health_check_path=routing.health_check_path,
                 health_check_threshold=routing.health_check_failure_threshold,
+                health_check_interval_seconds=routing.health_check_interval_seconds,
             )
             accelerator = self.accelerator.accelerator
             _output(self, "AcceleratorArn", accelerator.accelerator_arn, "Global Accelerator")

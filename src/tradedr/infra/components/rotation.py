@@ -43,9 +43,43 @@ def handler_source() -> str:
     return HANDLER_SOURCE.read_text(encoding="utf-8")
 
 
-def _token_text(value: str) -> str:
+def token_text(value: str) -> str:
     """How cdk-nag prints `${AWS::X}` pseudo parameters in a finding's resource."""
     return value.replace("${", "<").replace("}", ">")
+
+
+def network_interface_statements(
+    stack: cdk.Stack, *, security_group: ec2.ISecurityGroup, subnet_ids: list[str]
+) -> list[iam.PolicyStatement]:
+    """What Lambda needs, with the function's role, to place it in a VPC: its own network
+    interfaces in these subnets and this security group (the ENI names are Lambda's)."""
+    eni_arn = cdk.Fn.sub(ENI_ARN)
+    region_only = {"StringEquals": {"aws:RequestedRegion": stack.region}}
+    return [
+        iam.PolicyStatement(
+            sid="OwnNetworkInterfaces",
+            actions=["ec2:CreateNetworkInterface"],
+            resources=[
+                eni_arn,
+                f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}:"
+                f"security-group/{security_group.security_group_id}",
+                *(
+                    f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}:subnet/{s}"
+                    for s in subnet_ids
+                ),
+            ],
+        ),
+        iam.PolicyStatement(
+            sid="ManageOwnNetworkInterfaces",
+            actions=[
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            resources=[eni_arn],
+            conditions=region_only,
+        ),
+    ]
 
 
 class SecretRotation(Construct):
@@ -94,7 +128,6 @@ class SecretRotation(Construct):
             encryption_key=key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        eni_arn = cdk.Fn.sub(ENI_ARN)
         db_actions = (
             ["rds:ModifyDBInstance", "rds:DescribeDBInstances"]
             if db_kind == "instance"
@@ -148,29 +181,8 @@ class SecretRotation(Construct):
                 resources=["*"],
                 conditions=region_only,
             ),
-            # Lambda manages the function's network interfaces with this role.
-            iam.PolicyStatement(
-                sid="OwnNetworkInterfaces",
-                actions=["ec2:CreateNetworkInterface"],
-                resources=[
-                    eni_arn,
-                    f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}:"
-                    f"security-group/{self.security_group.security_group_id}",
-                    *(
-                        f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}:subnet/{s}"
-                        for s in subnets.subnet_ids
-                    ),
-                ],
-            ),
-            iam.PolicyStatement(
-                sid="ManageOwnNetworkInterfaces",
-                actions=[
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:AssignPrivateIpAddresses",
-                    "ec2:UnassignPrivateIpAddresses",
-                ],
-                resources=[eni_arn],
-                conditions=region_only,
+            *network_interface_statements(
+                stack, security_group=self.security_group, subnet_ids=subnets.subnet_ids
             ),
         ]
         self.role = scoped_role(
@@ -215,7 +227,7 @@ class SecretRotation(Construct):
             policy,
             rules=[
                 "AwsSolutions-IAM5[Resource::*]",
-                f"AwsSolutions-IAM5[Resource::{_token_text(ENI_ARN)}]",
+                f"AwsSolutions-IAM5[Resource::{token_text(ENI_ARN)}]",
             ],
             reason=(
                 "GetRandomPassword and ec2:Describe* have no resource type, and Lambda names "

@@ -64,8 +64,9 @@ class ArcRoutingControls(Construct):
 
 
 class AcceleratorTraffic(Construct):
-    """An accelerator with one endpoint group per region (its ALB), health-checked every
-    10 s on the deep health path; the standby's dial starts at 0 unless it serves."""
+    """An accelerator with one endpoint group per region (its ALB), health-checked at the
+    routing's interval (10 or 30 s, both of which the accelerator accepts) on the deep
+    health path; the standby's dial starts at 0 unless it serves."""
 
     def __init__(
         self,
@@ -77,6 +78,7 @@ class AcceleratorTraffic(Construct):
         serving_regions: list[str],
         health_check_path: str,
         health_check_threshold: int,
+        health_check_interval_seconds: int = 10,
     ) -> None:
         super().__init__(scope, construct_id)
         self.accelerator = ga.Accelerator(
@@ -94,7 +96,7 @@ class AcceleratorTraffic(Construct):
                 f"Group-{region}",
                 region=region,
                 endpoints=[ga.RawEndpoint(endpoint_id=alb_arn, weight=128)],
-                health_check_interval=cdk.Duration.seconds(10),
+                health_check_interval=cdk.Duration.seconds(health_check_interval_seconds),
                 health_check_path=health_check_path,
                 health_check_port=80,
                 health_check_protocol=ga.HealthCheckProtocol.HTTP,

@@ -1,0 +1,346 @@
+"""Region-loss detector: fails the Aurora global database over to this region's secondary
+cluster when the primary region is confirmed lost, within the accepted data loss.
+
+Deployed inline (the template's Code.ZipFile, as index.py), so it imports only the
+standard library and boto3. EventBridge starts it every minute; each invocation probes in
+rounds until too little time is left for one more.
+
+A round fails only when BOTH signals say the primary is gone: its health URL does not
+answer 2xx, and the primary writer cannot be confirmed available through the primary
+region's RDS API. An unhealthy app in front of an available writer is an application
+problem, not region loss: that raises an alert and never a database failover.
+
+After `PROBE_FAILURES` consecutive failed rounds the data-loss guard reads the secondary's
+`AuroraGlobalDBReplicationLag` (milliseconds; Aurora MySQL publishes it on the secondary
+cluster) over the last five minutes. No datapoint, or a maximum above
+`MAX_DATA_LOSS_SECONDS`, refuses and asks an operator; otherwise FailoverGlobalCluster with
+AllowDataLoss. Once this region's cluster is the writer the detector idles (until failback
+makes it a secondary again).
+
+Consecutive failures carry over between invocations of a warm container (reserved
+concurrency 1 keeps one), but only if the last round was recent; a cold start counts from
+zero, which can only delay a failover, never hasten one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+LOG = logging.getLogger()
+LOG.setLevel(logging.INFO)
+
+LAG_METRIC = "AuroraGlobalDBReplicationLag"
+LAG_WINDOW = timedelta(minutes=5)
+# Kept free at the end of an invocation for the guard, the failover call and the alerts.
+DECISION_RESERVE_SECONDS = 10
+# A carried-over failure count older than this is stale (the schedule skipped a minute).
+STALE_AFTER_SECONDS = 120
+CLI_OVERRIDE = "tradedr failover --to {region} --allow-data-loss"
+IN_PROGRESS = {"pending", "failing-over", "switching-over", "cancelling"}
+
+HttpProbe = Callable[[str, float], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """The function's environment (the contract the template and the RTO model share)."""
+
+    region: str
+    primary_region: str
+    primary_health_url: str
+    primary_cluster_id: str
+    global_cluster_id: str
+    target_cluster_id: str
+    probe_interval_seconds: int
+    probe_failures: int
+    probe_timeout_seconds: int
+    max_data_loss_seconds: int
+    alarm_topic_arn: str
+
+    @classmethod
+    def from_environment(cls, env: dict[str, str]) -> DetectorConfig:
+        return cls(
+            region=env["AWS_REGION"],
+            primary_region=env["PRIMARY_REGION"],
+            primary_health_url=env["PRIMARY_HEALTH_URL"],
+            primary_cluster_id=env["PRIMARY_CLUSTER_ID"],
+            global_cluster_id=env["GLOBAL_CLUSTER_ID"],
+            target_cluster_id=env["TARGET_CLUSTER_ID"],
+            probe_interval_seconds=int(env["PROBE_INTERVAL_SECONDS"]),
+            probe_failures=int(env["PROBE_FAILURES"]),
+            probe_timeout_seconds=int(env["PROBE_TIMEOUT_SECONDS"]),
+            max_data_loss_seconds=int(env["MAX_DATA_LOSS_SECONDS"]),
+            alarm_topic_arn=env["ALARM_TOPIC_ARN"],
+        )
+
+    @property
+    def round_budget_seconds(self) -> int:
+        """Longest one more round can take: the wait, the HTTP probe, the RDS call (one
+        retry), and the decision after it."""
+        return (
+            self.probe_interval_seconds
+            + 3 * self.probe_timeout_seconds
+            + DECISION_RESERVE_SECONDS
+        )
+
+
+@dataclass
+class ProbeState:
+    """Consecutive failed rounds, kept across warm invocations."""
+
+    consecutive_failures: int = 0
+    last_round_at: float = 0.0
+
+
+@dataclass
+class Clients:
+    rds: Any  # this (standby) region
+    primary_rds: Any  # the primary region, short timeouts
+    cloudwatch: Any
+    sns: Any
+
+
+@dataclass
+class Invocation:
+    config: DetectorConfig
+    clients: Clients
+    http_probe: HttpProbe
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+    rounds: list[dict[str, Any]] = field(default_factory=list)
+    alerted_app_unhealthy: bool = False
+
+
+_STATE = ProbeState()
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    config = DetectorConfig.from_environment(dict(os.environ))
+    fast = Config(
+        connect_timeout=config.probe_timeout_seconds,
+        read_timeout=config.probe_timeout_seconds,
+        retries={"max_attempts": 1, "mode": "standard"},
+    )
+    clients = Clients(
+        rds=boto3.client("rds"),
+        primary_rds=boto3.client("rds", region_name=config.primary_region, config=fast),
+        cloudwatch=boto3.client("cloudwatch"),
+        sns=boto3.client("sns"),
+    )
+    summary = detect(config, clients, remaining_ms=context.get_remaining_time_in_millis)
+    LOG.info("detector: %s", json.dumps(summary, default=str))
+    return summary
+
+
+def http_get(url: str, timeout: float) -> tuple[bool, str]:
+    """GET the health URL: (2xx?, what happened). Never raises."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            status = int(response.status)
+            return 200 <= status < 300, f"HTTP {status}"
+    except urllib.error.HTTPError as error:
+        return False, f"HTTP {error.code}"
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return False, f"{type(error).__name__}: {error}"
+
+
+def detect(
+    config: DetectorConfig,
+    clients: Clients,
+    *,
+    remaining_ms: Callable[[], int],
+    http_probe: HttpProbe = http_get,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.time,
+    state: ProbeState | None = None,
+) -> dict[str, Any]:
+    """One invocation: probe rounds until the region is lost or time runs out."""
+    state = _STATE if state is None else state
+    run = Invocation(config, clients, http_probe, sleep, clock)
+    idle = _idle_reason(run)
+    if idle:
+        state.consecutive_failures = 0
+        return _summary(run, "none", idle)
+    if clock() - state.last_round_at > STALE_AFTER_SECONDS:
+        state.consecutive_failures = 0
+    while True:
+        outcome = _probe_round(run)
+        run.rounds.append(outcome)
+        state.last_round_at = clock()
+        state.consecutive_failures = (
+            state.consecutive_failures + 1 if outcome["region_lost"] else 0
+        )
+        if state.consecutive_failures >= config.probe_failures:
+            state.consecutive_failures = 0
+            return _decide(run)
+        if remaining_ms() < config.round_budget_seconds * 1000:
+            reason = (
+                f"{state.consecutive_failures} consecutive failed round(s) so far"
+                if state.consecutive_failures
+                else "primary region reachable"
+            )
+            return _summary(run, "none", reason, consecutive_failures=state.consecutive_failures)
+        sleep(config.probe_interval_seconds)
+
+
+def _idle_reason(run: Invocation) -> str | None:
+    """Why the detector must not arm: its cluster already writes, or a failover runs."""
+    config = run.config
+    found = run.clients.rds.describe_global_clusters(
+        GlobalClusterIdentifier=config.global_cluster_id
+    )["GlobalClusters"]
+    if not found:
+        raise RuntimeError(f"global cluster {config.global_cluster_id} not found")
+    cluster = found[0]
+    suffix = f":cluster:{config.target_cluster_id}"
+    for member in cluster.get("GlobalClusterMembers", []):
+        if member.get("IsWriter") and str(member.get("DBClusterArn", "")).endswith(suffix):
+            return "already primary"
+    status = str((cluster.get("FailoverState") or {}).get("Status", "")).lower()
+    if status in IN_PROGRESS:
+        return f"global cluster failover state is {status}"
+    return None
+
+
+def _probe_round(run: Invocation) -> dict[str, Any]:
+    config = run.config
+    healthy, health = run.http_probe(config.primary_health_url, config.probe_timeout_seconds)
+    outcome: dict[str, Any] = {"health_ok": healthy, "health": health}
+    if healthy:
+        outcome["region_lost"] = False
+        return outcome
+    writer_ok, writer = _primary_writer(run)
+    outcome.update(writer_available=writer_ok, writer=writer, region_lost=not writer_ok)
+    if writer_ok and not run.alerted_app_unhealthy:
+        run.alerted_app_unhealthy = True
+        _publish(
+            run,
+            "primary app unhealthy, writer available",
+            f"The primary's health check at {config.primary_health_url} fails ({health}) but "
+            f"its writer {config.primary_cluster_id} is available in {config.primary_region}: "
+            "primary app unhealthy, writer available: not failing over the database.",
+        )
+    return outcome
+
+
+def _primary_writer(run: Invocation) -> tuple[bool, str]:
+    """Can the primary region's RDS API confirm its writer cluster is available?"""
+    try:
+        clusters = run.clients.primary_rds.describe_db_clusters(
+            DBClusterIdentifier=run.config.primary_cluster_id
+        )["DBClusters"]
+    except (BotoCoreError, ClientError) as error:
+        return False, f"{type(error).__name__}: {error}"
+    status = str(clusters[0].get("Status", "unknown")) if clusters else "missing"
+    return status == "available", status
+
+
+def _max_lag_ms(run: Invocation) -> float | None:
+    """Maximum replication lag of this region's secondary over the window; None: unknown."""
+    end = datetime.fromtimestamp(run.clock(), tz=UTC)
+    try:
+        result = run.clients.cloudwatch.get_metric_data(
+            MetricDataQueries=[
+                {
+                    "Id": "lag",
+                    "MetricStat": {
+                        "Metric": {
+                            "Namespace": "AWS/RDS",
+                            "MetricName": LAG_METRIC,
+                            "Dimensions": [
+                                {
+                                    "Name": "DBClusterIdentifier",
+                                    "Value": run.config.target_cluster_id,
+                                }
+                            ],
+                        },
+                        "Period": 60,
+                        "Stat": "Maximum",
+                    },
+                    "ReturnData": True,
+                }
+            ],
+            StartTime=end - LAG_WINDOW,
+            EndTime=end,
+        )
+    except (BotoCoreError, ClientError) as error:
+        LOG.error("lag metric unreadable: %s", error)
+        return None
+    values = [v for r in result.get("MetricDataResults", []) for v in r.get("Values", [])]
+    return max(values) if values else None
+
+
+def _decide(run: Invocation) -> dict[str, Any]:
+    """The region is lost: fail over if the measured lag is within the accepted loss."""
+    config = run.config
+    limit_ms = config.max_data_loss_seconds * 1000
+    lag_ms = _max_lag_ms(run)
+    override = CLI_OVERRIDE.format(region=config.region)
+    if lag_ms is None or lag_ms > limit_ms:
+        why = (
+            f"no {LAG_METRIC} datapoint for {config.target_cluster_id} in the last 5 minutes"
+            if lag_ms is None
+            else f"replication lag reached {lag_ms:.0f} ms, above the accepted "
+            f"{config.max_data_loss_seconds} s"
+        )
+        _publish(
+            run,
+            "region lost: automatic failover refused",
+            f"{config.primary_region} failed {config.probe_failures} consecutive probe rounds "
+            f"(health and writer), but {why}. Not failing over automatically: operator "
+            f"decision needed: accept the data loss with `{override}`, or wait.",
+        )
+        return _summary(run, "refused", why, max_lag_ms=lag_ms)
+    target_arn = run.clients.rds.describe_db_clusters(
+        DBClusterIdentifier=config.target_cluster_id
+    )["DBClusters"][0]["DBClusterArn"]
+    run.clients.rds.failover_global_cluster(
+        GlobalClusterIdentifier=config.global_cluster_id,
+        TargetDbClusterIdentifier=target_arn,
+        AllowDataLoss=True,
+    )
+    _publish(
+        run,
+        "region lost: failed over",
+        f"{config.primary_region} failed {config.probe_failures} consecutive probe rounds; "
+        f"failed {config.global_cluster_id} over to {config.target_cluster_id} in "
+        f"{config.region} with AllowDataLoss (measured lag {lag_ms:.0f} ms, accepted "
+        f"{config.max_data_loss_seconds} s). Run `tradedr fence` when the old primary returns.",
+    )
+    return _summary(run, "failed-over", "primary region lost", max_lag_ms=lag_ms)
+
+
+def _publish(run: Invocation, subject: str, message: str) -> None:
+    """Alert the on-call; a failed alert is logged and never stops the decision."""
+    try:
+        run.clients.sns.publish(
+            TopicArn=run.config.alarm_topic_arn,
+            Subject=f"tradedr {run.config.region}: {subject}"[:100],
+            Message=message,
+        )
+    except (BotoCoreError, ClientError) as error:
+        LOG.error("alert not published (%s): %s", error, message)
+
+
+def _summary(run: Invocation, action: str, reason: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "action": action,
+        "reason": reason,
+        "primary_region": run.config.primary_region,
+        "target_cluster": run.config.target_cluster_id,
+        "rounds": run.rounds,
+        **extra,
+    }
