@@ -67,6 +67,22 @@ def alarm(namespace: str, metric: str) -> dict[str, Any]:
     return res("AWS::CloudWatch::Alarm", {"Namespace": namespace, "MetricName": metric})
 
 
+def detector(concurrency: int | None = 1, **variables: str | None) -> dict[str, Any]:
+    """A region-loss detector function; a variable set to None is left out."""
+    env = {
+        "TRADEDR_ROLE": "auto-failover-detector",
+        "MAX_DATA_LOSS_SECONDS": "1",
+        "PROBE_FAILURES": "3",
+        **variables,
+    }
+    props: dict[str, Any] = {
+        "Environment": {"Variables": {k: v for k, v in env.items() if v is not None}}
+    }
+    if concurrency is not None:
+        props["ReservedConcurrentExecutions"] = concurrency
+    return res("AWS::Lambda::Function", props)
+
+
 # (rule id, case name, template docs, context, expected number of findings)
 CASES: list[tuple[str, str, list[TemplateDoc], DrContext, int]] = [
     ("DR001", "retained bucket", [doc({"B": res("AWS::S3::Bucket", **RETAIN)})], CONTEXT, 0),
@@ -589,6 +605,26 @@ CASES: list[tuple[str, str, list[TemplateDoc], DrContext, int]] = [
         0,
     ),
     ("DR014", "not versioned", [doc({"B": res("AWS::S3::Bucket")})], CONTEXT, 1),
+    ("DR015", "guarded detector", [doc({"F": detector()})], CONTEXT, 0),
+    (
+        "DR015",
+        "other functions are not detectors",
+        [doc({"F": res("AWS::Lambda::Function", {"Environment": {"Variables": {}}})})],
+        CONTEXT,
+        0,
+    ),
+    ("DR015", "no reserved concurrency", [doc({"F": detector(concurrency=None)})], CONTEXT, 1),
+    ("DR015", "concurrency 2", [doc({"F": detector(concurrency=2)})], CONTEXT, 1),
+    ("DR015", "no data-loss bound", [doc({"F": detector(MAX_DATA_LOSS_SECONDS=None)})], CONTEXT, 1),
+    ("DR015", "one failed round", [doc({"F": detector(PROBE_FAILURES="1")})], CONTEXT, 1),
+    ("DR015", "no failure count", [doc({"F": detector(PROBE_FAILURES=None)})], CONTEXT, 1),
+    (
+        "DR015",
+        "everything missing",
+        [doc({"F": detector(concurrency=None, MAX_DATA_LOSS_SECONDS=None, PROBE_FAILURES=None)})],
+        CONTEXT,
+        3,
+    ),
 ]
 
 

@@ -17,6 +17,7 @@ from tradedr.checks.rules.dr011_s3_replication_rtc import ReplicationTimeControl
 from tradedr.checks.rules.dr012_monitoring_alarms import MonitoringAlarms
 from tradedr.checks.rules.dr013_iam_data_wildcards import NoWildcardDataAccess
 from tradedr.checks.rules.dr014_versioned_buckets import VersionedBuckets
+from tradedr.checks.rules.dr015_failover_detector import FailoverDetectorGuards
 
 ALL_RULES: tuple[DrRule, ...] = (
     RetainStatefulResources(),
@@ -33,6 +34,7 @@ ALL_RULES: tuple[DrRule, ...] = (
     MonitoringAlarms(),
     NoWildcardDataAccess(),
     VersionedBuckets(),
+    FailoverDetectorGuards(),
 )
 
 __all__ = ["ALL_RULES", "DrContext", "DrRule"]
