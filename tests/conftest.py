@@ -130,6 +130,17 @@ def fast_ga_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 
 
 @pytest.fixture(scope="session")
+def fast_three_region_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The fast example (automatic failover) with a second standby region."""
+    import tomllib
+
+    data = tomllib.loads(FAST_EXAMPLE.read_text())
+    data["environment"] = "fasttri"
+    data["standby_regions"] = ["us-west-2", "eu-west-1"]
+    return synth_config(tmp_path_factory, data)
+
+
+@pytest.fixture(scope="session")
 def baseline_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """examples/reference-baseline.toml: the reference design the analyses are checked against."""
     import tomllib

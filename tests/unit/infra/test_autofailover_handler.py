@@ -1,0 +1,340 @@
+"""The region-loss detector, run from the inline source the template deploys, against
+botocore's Stubber (real service models, no AWS) with a fake HTTP probe.
+
+Real-AWS-only behaviour: moto has no Aurora global failover and never runs the function.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from tests.conftest import Synthesized
+
+pytestmark = pytest.mark.stubbed
+
+STANDBY, PRIMARY = "us-west-2", "us-east-1"
+ACCOUNT = "123456789012"
+GLOBAL = "trading-fastga-orders-global"
+PRIMARY_CLUSTER = "trading-fastga-orders-use1"
+TARGET = "trading-fastga-orders-usw2"
+PRIMARY_ARN = f"arn:aws:rds:{PRIMARY}:{ACCOUNT}:cluster:{PRIMARY_CLUSTER}"
+TARGET_ARN = f"arn:aws:rds:{STANDBY}:{ACCOUNT}:cluster:{TARGET}"
+TOPIC = f"arn:aws:sns:{STANDBY}:{ACCOUNT}:trading-fastga-alarms-{STANDBY}"
+HEALTH_URL = "http://primary-alb.example/health"
+
+
+@pytest.fixture(scope="module")
+def function(fast_ga_synth: Synthesized) -> dict[str, Any]:
+    [(_, _, found)] = [
+        f
+        for f in fast_ga_synth.all_resources("AWS::Lambda::Function")
+        if "auto-failover-detector" in str(f[2]["Properties"].get("Environment"))
+    ]
+    properties: dict[str, Any] = found["Properties"]
+    return properties
+
+
+@pytest.fixture(scope="module")
+def handler(function: dict[str, Any]) -> Iterator[types.ModuleType]:
+    """The handler exactly as deployed: the ZipFile text of the synthesized function."""
+    module = types.ModuleType("index")
+    sys.modules["index"] = module  # dataclasses resolve annotations through sys.modules
+    exec(compile(function["Code"]["ZipFile"], "index.py", "exec"), module.__dict__)
+    yield module
+    del sys.modules["index"]
+
+
+@pytest.fixture
+def config(handler: types.ModuleType, function: dict[str, Any]) -> Any:
+    """The detector's config from the template's environment (tokens filled in)."""
+    env = dict(function["Environment"]["Variables"])
+    assert isinstance(env["PRIMARY_HEALTH_URL"], dict)  # the primary ALB's DNS parameter
+    assert isinstance(env["ALARM_TOPIC_ARN"], dict)  # this stack's alarm topic
+    env.update(AWS_REGION=STANDBY, PRIMARY_HEALTH_URL=HEALTH_URL, ALARM_TOPIC_ARN=TOPIC)
+    return handler.DetectorConfig.from_environment(env)
+
+
+class FakeContext:
+    """Lambda context allowing `rounds` probe rounds before time runs out."""
+
+    def __init__(self, rounds: int) -> None:
+        self.left = rounds
+
+    def get_remaining_time_in_millis(self) -> int:
+        self.left -= 1
+        return 60_000 if self.left > 0 else 0
+
+
+@dataclass
+class Aws:
+    rds: Any = field(default_factory=lambda: boto3.client("rds", region_name=STANDBY))
+    primary_rds: Any = field(default_factory=lambda: boto3.client("rds", region_name=PRIMARY))
+    cloudwatch: Any = field(
+        default_factory=lambda: boto3.client("cloudwatch", region_name=STANDBY)
+    )
+    sns: Any = field(default_factory=lambda: boto3.client("sns", region_name=STANDBY))
+    published: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.stubs = {
+            name: Stubber(getattr(self, name)) for name in ("rds", "primary_rds", "cloudwatch")
+        }
+        self.stubs["sns"] = Stubber(self.sns)
+        for stub in self.stubs.values():
+            stub.activate()
+        self.sns.meta.events.register(
+            "provide-client-params.sns.Publish", lambda params, **_: self.published.append(params)
+        )
+
+    def global_cluster(self, writer: str) -> None:
+        self.stubs["rds"].add_response(
+            "describe_global_clusters",
+            {
+                "GlobalClusters": [
+                    {
+                        "GlobalClusterIdentifier": GLOBAL,
+                        "GlobalClusterMembers": [
+                            {"DBClusterArn": PRIMARY_ARN, "IsWriter": writer == "primary"},
+                            {"DBClusterArn": TARGET_ARN, "IsWriter": writer == "target"},
+                        ],
+                    }
+                ]
+            },
+            {"GlobalClusterIdentifier": GLOBAL},
+        )
+
+    def primary_writer(self, status: str) -> None:
+        stub = self.stubs["primary_rds"]
+        if status == "unreachable":
+            stub.add_client_error(
+                "describe_db_clusters",
+                service_error_code="InternalFailure",
+                http_status_code=503,
+                expected_params={"DBClusterIdentifier": PRIMARY_CLUSTER},
+            )
+            return
+        stub.add_response(
+            "describe_db_clusters",
+            {"DBClusters": [{"DBClusterIdentifier": PRIMARY_CLUSTER, "Status": status}]},
+            {"DBClusterIdentifier": PRIMARY_CLUSTER},
+        )
+
+    def lag(self, values: list[float]) -> None:
+        self.stubs["cloudwatch"].add_response(
+            "get_metric_data",
+            {
+                "MetricDataResults": [
+                    {
+                        "Id": "lag",
+                        "Values": values,
+                        "Timestamps": [],
+                        "StatusCode": "Complete",
+                    }
+                ]
+            },
+            {
+                "MetricDataQueries": [
+                    {
+                        "Id": "lag",
+                        "MetricStat": {
+                            "Metric": {
+                                "Namespace": "AWS/RDS",
+                                "MetricName": "AuroraGlobalDBReplicationLag",
+                                "Dimensions": [{"Name": "DBClusterIdentifier", "Value": TARGET}],
+                            },
+                            "Period": 60,
+                            "Stat": "Maximum",
+                        },
+                        "ReturnData": True,
+                    }
+                ],
+                "StartTime": ANY,
+                "EndTime": ANY,
+            },
+        )
+
+    def failover(self) -> None:
+        self.stubs["rds"].add_response(
+            "describe_db_clusters",
+            {"DBClusters": [{"DBClusterIdentifier": TARGET, "DBClusterArn": TARGET_ARN}]},
+            {"DBClusterIdentifier": TARGET},
+        )
+        self.stubs["rds"].add_response(
+            "failover_global_cluster",
+            {"GlobalCluster": {"GlobalClusterIdentifier": GLOBAL}},
+            {
+                "GlobalClusterIdentifier": GLOBAL,
+                "TargetDbClusterIdentifier": TARGET_ARN,
+                "AllowDataLoss": True,
+            },
+        )
+
+    def publish(self, times: int) -> None:
+        for _ in range(times):
+            self.stubs["sns"].add_response("publish", {"MessageId": "m-1"}, {
+                "TopicArn": TOPIC, "Subject": ANY, "Message": ANY
+            })
+
+    def assert_all_called(self) -> None:
+        for stub in self.stubs.values():
+            stub.assert_no_pending_responses()
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    writer: str = "primary"  # who writes in the global cluster at the start
+    health: tuple[bool, ...] = ()  # one per round
+    writer_status: tuple[str, ...] = ()  # one per round whose health fails
+    lag: tuple[float, ...] | None = None  # the guard's datapoints, when it runs
+    rounds: int = 0  # rounds the time budget allows
+    action: str = "none"
+    failover: bool = False
+    alerts: int = 0
+    alert_text: str = ""
+
+
+LOST = "unreachable"
+CASES = [
+    Case("already primary: idles", writer="target", action="none"),
+    Case("health ok: nothing", health=(True,) * 3, rounds=3),
+    Case(
+        "health fails but the writer is available: one alert, no failover",
+        health=(False,) * 4,
+        writer_status=("available",) * 4,
+        rounds=4,
+        alerts=1,
+        alert_text="writer available: not failing over the database",
+    ),
+    Case(
+        "region lost, lag 400 ms within 1 s: fails over with AllowDataLoss",
+        health=(False,) * 3,
+        writer_status=(LOST, LOST, "inaccessible-encryption-credentials"),
+        lag=(120.0, 400.0),
+        rounds=10,
+        action="failed-over",
+        failover=True,
+        alerts=1,
+        alert_text="AllowDataLoss",
+    ),
+    Case(
+        "region lost, lag 3 s above 1 s: refused",
+        health=(False,) * 3,
+        writer_status=(LOST,) * 3,
+        lag=(200.0, 3000.0),
+        rounds=10,
+        action="refused",
+        alerts=1,
+        alert_text="tradedr failover --to us-west-2 --allow-data-loss",
+    ),
+    Case(
+        "region lost, no lag datapoint: refused",
+        health=(False,) * 3,
+        writer_status=(LOST,) * 3,
+        lag=(),
+        rounds=10,
+        action="refused",
+        alerts=1,
+        alert_text="operator decision needed",
+    ),
+    Case(
+        "failures not consecutive: nothing",
+        health=(False, True, False, True, False, True, False),
+        writer_status=(LOST,) * 4,
+        rounds=7,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_detector(handler: types.ModuleType, config: Any, case: Case) -> None:
+    aws = Aws()
+    aws.global_cluster(case.writer)
+    for status in case.writer_status:
+        aws.primary_writer(status)
+    if case.lag is not None:
+        aws.lag(list(case.lag))
+    if case.failover:
+        aws.failover()
+    aws.publish(case.alerts)
+    probes = iter(case.health)
+    probed: list[tuple[str, float]] = []
+
+    def http_probe(url: str, timeout: float) -> tuple[bool, str]:
+        probed.append((url, timeout))
+        ok = next(probes)
+        return ok, "HTTP 200" if ok else "URLError: timed out"
+
+    sleeps: list[float] = []
+    summary = handler.detect(
+        config,
+        handler.Clients(
+            rds=aws.rds, primary_rds=aws.primary_rds, cloudwatch=aws.cloudwatch, sns=aws.sns
+        ),
+        remaining_ms=FakeContext(case.rounds).get_remaining_time_in_millis,
+        http_probe=http_probe,
+        sleep=sleeps.append,
+        clock=lambda: 1_800_000_000.0,
+        state=handler.ProbeState(),
+    )
+
+    aws.assert_all_called()
+    assert summary["action"] == case.action, summary
+    assert len(summary["rounds"]) == len(case.health)
+    assert probed == [(HEALTH_URL, 2)] * len(case.health)
+    assert sleeps == [5] * max(len(case.health) - 1, 0)
+    assert len(aws.published) == case.alerts
+    if case.alert_text:
+        assert case.alert_text in aws.published[0]["Message"]
+    if case.action == "failed-over":
+        assert summary["max_lag_ms"] == 400.0
+        assert [r["region_lost"] for r in summary["rounds"]] == [True] * 3
+    if case.name.startswith("already"):
+        assert summary["reason"] == "already primary"
+
+
+def test_failures_carry_over_between_warm_invocations_but_not_stale_ones(
+    handler: types.ModuleType, config: Any
+) -> None:
+    state = handler.ProbeState()
+    now = [1_800_000_000.0]
+
+    def invoke(rounds: int) -> dict[str, Any]:
+        aws = Aws()
+        aws.global_cluster("primary")
+        for _ in range(rounds):
+            aws.primary_writer(LOST)
+        result: dict[str, Any] = handler.detect(
+            config,
+            handler.Clients(
+                rds=aws.rds, primary_rds=aws.primary_rds, cloudwatch=aws.cloudwatch, sns=aws.sns
+            ),
+            remaining_ms=FakeContext(rounds).get_remaining_time_in_millis,
+            http_probe=lambda url, timeout: (False, "URLError: timed out"),
+            sleep=lambda seconds: None,
+            clock=lambda: now[0],
+            state=state,
+        )
+        aws.assert_all_called()
+        return result
+
+    assert invoke(1)["consecutive_failures"] == 1
+    now[0] += 60  # the next minute, same warm container
+    assert invoke(1)["consecutive_failures"] == 2
+    now[0] += 600  # the schedule missed minutes: the count starts over
+    assert invoke(1)["consecutive_failures"] == 1
+
+
+def test_http_probe_never_raises(handler: types.ModuleType) -> None:
+    ok, detail = handler.http_get("http://127.0.0.1:9/health", 0.5)
+    assert not ok and detail
+    ok, detail = handler.http_get("not a url", 0.5)
+    assert not ok and detail
