@@ -17,8 +17,8 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
 from tradedr.config import REQUIRED_TAG_KEYS, Posture, Settings
-from tradedr.infra.components.autofailover import ProbeSettings, RegionLossDetector
 from tradedr.infra.components.aurora import AuroraGlobalPrimary, AuroraGlobalSecondary
+from tradedr.infra.components.autofailover import ProbeSettings, RegionLossDetector
 from tradedr.infra.components.backup import BackupPlan, BackupVault
 from tradedr.infra.components.compute import AppTier
 from tradedr.infra.components.database import DatabaseMonitoring, OrdersDatabase, OrdersReplica
@@ -467,9 +467,7 @@ class AppStack(_RegionalStack):
             self.detector.function.function_name,
             "Automatic failover detector (disable its schedule rule to pause it)",
         )
-        _output(
-            self, "RegionLossDetectorRule", self.detector.rule.rule_name, "Detector schedule"
-        )
+        _output(self, "RegionLossDetectorRule", self.detector.rule.rule_name, "Detector schedule")
 
     def _alarm_specs(self, region: str) -> list[AlarmSpec]:
         settings, names = self.settings, self.names

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Synthesized
+from tradedr.checks.rules.base import text_of
 from tradedr.config import Posture
 
 DETECTOR_ROLE = "auto-failover-detector"
@@ -107,7 +108,7 @@ def test_environment_contract(fast_ga_synth: Synthesized) -> None:
 
 
 def test_function_settings(fast_ga_synth: Synthesized) -> None:
-    stack, logical, function = the_detector(fast_ga_synth)
+    stack, _logical, function = the_detector(fast_ga_synth)
     props = function["Properties"]
     assert props["Timeout"] == 60
     assert props["ReservedConcurrentExecutions"] == 1
@@ -151,16 +152,17 @@ def test_iam_scoped_to_the_named_clusters(fast_ga_synth: Synthesized) -> None:
     assert not any(a in ("*", "rds:*") or a.endswith(":*") for a in actions)
     by_action = {a: s for s in statements for a in as_list(s["Action"])}
     prefix = fast_ga_synth.settings.prefix
-    failover = json.dumps(by_action["rds:FailoverGlobalCluster"]["Resource"])
-    assert f"global-cluster:{prefix}-orders-global" in failover
-    assert f"us-west-2:\", {{\"Ref\": \"AWS::AccountId\"}}, \":cluster:{prefix}-orders-usw2" in (
-        failover
-    )
-    assert len(by_action["rds:FailoverGlobalCluster"]["Resource"]) == 2
-    describe = json.dumps(by_action["rds:DescribeDBClusters"]["Resource"])
-    assert f"cluster:{prefix}-orders-use1" in describe and f"cluster:{prefix}-orders-usw2" in (
-        describe
-    )
+    arn = "arn:${AWS::Partition}:rds:%s:${AWS::AccountId}:%s"
+    global_cluster = arn % ("", f"global-cluster:{prefix}-orders-global")
+    target = arn % ("us-west-2", f"cluster:{prefix}-orders-usw2")
+    primary = arn % ("us-east-1", f"cluster:{prefix}-orders-use1")
+
+    def arns(action: str) -> set[str]:
+        return {text_of(r) for r in as_list(by_action[action]["Resource"])}
+
+    assert arns("rds:FailoverGlobalCluster") == {global_cluster, target}
+    assert arns("rds:DescribeGlobalClusters") == {global_cluster}
+    assert arns("rds:DescribeDBClusters") == {primary, target}
     assert by_action["sns:Publish"]["Resource"] == {"Ref": "AlarmTopicD01E77F9"}
     # GetMetricData has no resource type: the one "*", pinned to this region.
     wildcard = [s for s in statements if s["Resource"] == "*"]
@@ -177,6 +179,7 @@ def test_standby_app_stack_deploys_after_the_primary_app_stack(
     assert fast_ga_synth.name("app", "us-east-1") in deps[fast_ga_synth.name("app", "us-west-2")]
     # Without the detector nothing flows between the app stacks.
     default_deps = {s.name: set(s.dependencies) for s in default_synth.stacks}
-    assert default_synth.name("app", "us-east-1") not in default_deps[
-        default_synth.name("app", "us-west-2")
-    ]
+    assert (
+        default_synth.name("app", "us-east-1")
+        not in default_deps[default_synth.name("app", "us-west-2")]
+    )

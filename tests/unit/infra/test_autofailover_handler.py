@@ -77,9 +77,7 @@ class FakeContext:
 class Aws:
     rds: Any = field(default_factory=lambda: boto3.client("rds", region_name=STANDBY))
     primary_rds: Any = field(default_factory=lambda: boto3.client("rds", region_name=PRIMARY))
-    cloudwatch: Any = field(
-        default_factory=lambda: boto3.client("cloudwatch", region_name=STANDBY)
-    )
+    cloudwatch: Any = field(default_factory=lambda: boto3.client("cloudwatch", region_name=STANDBY))
     sns: Any = field(default_factory=lambda: boto3.client("sns", region_name=STANDBY))
     published: list[dict[str, Any]] = field(default_factory=list)
 
@@ -179,9 +177,9 @@ class Aws:
 
     def publish(self, times: int) -> None:
         for _ in range(times):
-            self.stubs["sns"].add_response("publish", {"MessageId": "m-1"}, {
-                "TopicArn": TOPIC, "Subject": ANY, "Message": ANY
-            })
+            self.stubs["sns"].add_response(
+                "publish", {"MessageId": "m-1"}, {"TopicArn": TOPIC, "Subject": ANY, "Message": ANY}
+            )
 
     def assert_all_called(self) -> None:
         for stub in self.stubs.values():
@@ -335,6 +333,8 @@ def test_failures_carry_over_between_warm_invocations_but_not_stale_ones(
 
 def test_http_probe_never_raises(handler: types.ModuleType) -> None:
     ok, detail = handler.http_get("http://127.0.0.1:9/health", 0.5)
-    assert not ok and detail
+    assert not ok
+    assert detail
     ok, detail = handler.http_get("not a url", 0.5)
-    assert not ok and detail
+    assert not ok
+    assert detail

@@ -91,9 +91,7 @@ class DetectorConfig:
         """Longest one more round can take: the wait, the HTTP probe, the RDS call (one
         retry), and the decision after it."""
         return (
-            self.probe_interval_seconds
-            + 3 * self.probe_timeout_seconds
-            + DECISION_RESERVE_SECONDS
+            self.probe_interval_seconds + 3 * self.probe_timeout_seconds + DECISION_RESERVE_SECONDS
         )
 
 
@@ -148,7 +146,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def http_get(url: str, timeout: float) -> tuple[bool, str]:
     """GET the health URL: (2xx?, what happened). Never raises."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             status = int(response.status)
             return 200 <= status < 300, f"HTTP {status}"
     except urllib.error.HTTPError as error:
@@ -180,9 +178,7 @@ def detect(
         outcome = _probe_round(run)
         run.rounds.append(outcome)
         state.last_round_at = clock()
-        state.consecutive_failures = (
-            state.consecutive_failures + 1 if outcome["region_lost"] else 0
-        )
+        state.consecutive_failures = state.consecutive_failures + 1 if outcome["region_lost"] else 0
         if state.consecutive_failures >= config.probe_failures:
             state.consecutive_failures = 0
             return _decide(run)
@@ -304,9 +300,9 @@ def _decide(run: Invocation) -> dict[str, Any]:
             f"decision needed: accept the data loss with `{override}`, or wait.",
         )
         return _summary(run, "refused", why, max_lag_ms=lag_ms)
-    target_arn = run.clients.rds.describe_db_clusters(
-        DBClusterIdentifier=config.target_cluster_id
-    )["DBClusters"][0]["DBClusterArn"]
+    target_arn = run.clients.rds.describe_db_clusters(DBClusterIdentifier=config.target_cluster_id)[
+        "DBClusters"
+    ][0]["DBClusterArn"]
     run.clients.rds.failover_global_cluster(
         GlobalClusterIdentifier=config.global_cluster_id,
         TargetDbClusterIdentifier=target_arn,
