@@ -68,30 +68,75 @@ def test_a_failed_step_fails_the_drill_and_stops_it(
     assert "disk full" in (tmp_path / "drill-report.md").read_text()
 
 
+FAST_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "hot-standby-fast.toml"
+
+
+def arc_variant(tmp_path: Path) -> Path:
+    """The fast example with ARC routing controls (and so without automatic failover)."""
+    text = FAST_EXAMPLE.read_text(encoding="utf-8")
+    assert 'traffic = "global-accelerator"' in text
+    text = text.replace('traffic = "global-accelerator"', 'traffic = "arc"')
+    before, _, after = text.partition("[failover]")
+    text = before + after[after.index("\n[") + 1 :]
+    path = tmp_path / "hot-standby-fast-arc.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("variant", "traffic_steps"),
+    [
+        ("example", ("dial-to-us-west-2", "dial-down-us-east-1")),
+        ("arc", ("route-to-us-west-2",)),
+    ],
+)
 def test_fast_failover_drill_reports_the_real_aws_only_steps_as_not_emulated(
-    tmp_path: Path,
+    tmp_path: Path, variant: str, traffic_steps: tuple[str, ...]
 ) -> None:
-    """Aurora global switchover/failover and ARC routing controls have no emulator API:
-    the drill runs everything else and says so, and exits 0 (every emulated step passed)."""
+    """Aurora global switchover/failover, the accelerator's traffic dials and ARC routing
+    controls have no emulator API: the drill runs everything else and says so, and exits 0
+    (every emulated step passed). The example's region-loss detector deploys (moto creates
+    the function and its schedule, never runs them) and takes no part in the drill."""
     from moto.moto_api._internal.models import moto_api_backend
 
     # The drill's emulator runs in this process, and moto keeps its state across emulator
     # instances: clear what an earlier drill in this session left (account-wide singletons
     # such as the AWS Config recorder would otherwise collide).
     moto_api_backend.reset()
-    example = Path(__file__).resolve().parents[2] / "examples" / "hot-standby-fast.toml"
+    config = FAST_EXAMPLE if variant == "example" else arc_variant(tmp_path)
     result = CliRunner().invoke(
-        app, ["drill", "-c", str(example), "--out", str(tmp_path), "--json"]
+        app, ["drill", "-c", str(config), "--out", str(tmp_path / "out"), "--json"]
     )
     assert result.exit_code == 0, result.output
     steps = {s["name"]: s["status"] for s in json.loads(result.stdout)["steps"]}
+    back = {"route-to-us-west-2": "route-to-us-east-1", "dial-to-us-west-2": "dial-to-us-east-1"}
     for name in (
         "failover: failover-db-us-west-2",
-        "failover: route-to-us-west-2",
         "failback: switchover-us-east-1",
-        "failback: route-to-us-east-1",
+        *(f"failover: {step}" for step in traffic_steps),
+        *(f"failback: {back[step]}" for step in traffic_steps if step in back),
     ):
         assert steps[name] == "not-emulated", name
     assert steps["failover: scale-us-west-2"] == "executed"
+    assert steps["deploy trading-fast-app-us-west-2"] == "executed"
     assert "failover: promote-us-west-2" not in steps
     assert set(steps.values()) <= {"executed", "not-emulated"}
+    if variant == "example":
+        assert_detector_deployed_but_idle()
+
+
+def assert_detector_deployed_but_idle() -> None:
+    """moto (in this process) holds the detector function and its schedule rule; it never
+    fires the rule, so the detector never ran: the drill's failover was its own."""
+    from moto.awslambda.models import lambda_backends
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.events.models import events_backends
+
+    function = lambda_backends[DEFAULT_ACCOUNT_ID]["us-west-2"].get_function(
+        "trading-fast-region-loss-usw2"
+    )
+    assert function.environment_vars["TRADEDR_ROLE"] == "auto-failover-detector"
+    assert function.reserved_concurrency == 1
+    bus = events_backends[DEFAULT_ACCOUNT_ID]["us-west-2"].event_buses["default"]
+    rules = list(bus.rules.values())
+    assert [r.scheduled_expression for r in rules] == ["rate(1 minute)"]
