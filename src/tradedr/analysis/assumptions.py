@@ -50,6 +50,9 @@ AURORA_GLOBAL = (
 )
 AURORA_HA = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html"
 ESTIMATE = "tradedr estimate (no public AWS figure)"
+EVENTBRIDGE_SCHEDULE = (
+    "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html"
+)
 CFN_APP = (
     "tradedr measurement: the app stack (ALB, ASG, alarms) creates in 4-8 min on CloudFormation"
 )
@@ -99,6 +102,25 @@ ASSUMPTIONS: dict[str, Assumption] = {
             ESTIMATE
             + "; ARC leaves the decision to an operator or your automation: "
             + ARC_ROUTING,
+        ),
+        Assumption(
+            "detector-invocation-gap",
+            0,
+            1,
+            10,
+            "Between two scheduled invocations of the region-loss detector: EventBridge "
+            "schedules have one-minute granularity and may start a few seconds late; a cold "
+            "start in a VPC adds about a second.",
+            ESTIMATE + "; mechanism: " + EVENTBRIDGE_SCHEDULE,
+        ),
+        Assumption(
+            "data-loss-guard",
+            0.2,
+            1,
+            5,
+            "The detector's GetMetricData call for the secondary's replication lag before it "
+            "promotes (one regional API call in the standby Region).",
+            ESTIMATE,
         ),
         Assumption(
             "routing-control-update",
