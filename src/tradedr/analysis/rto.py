@@ -166,6 +166,7 @@ class RtoReport:
     scenarios: list[Scenario]
     rpo: list[RpoEntry]
     warnings: list[str]
+    overrides: dict[str, assumptions.Assumption] = field(default_factory=dict)
 
     @property
     def met(self) -> bool:
@@ -190,6 +191,10 @@ class RtoReport:
             "monte_carlo": {
                 "samples": assumptions.MONTE_CARLO_SAMPLES,
                 "seed": assumptions.MONTE_CARLO_SEED,
+            },
+            "assumption_overrides": {
+                key: {"best": a.best, "typical": a.typical, "worst": a.worst, "source": a.source}
+                for key, a in self.overrides.items()
             },
             "warnings": self.warnings,
             "met": self.met,
@@ -1159,17 +1164,29 @@ def _sessions_rpo(
 
 
 def analyse_rto(
-    templates: TemplateSet, *, samples: int | None = None, seed: int | None = None
+    templates: TemplateSet,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    overrides: dict[str, tuple[float, float, float]] | None = None,
 ) -> RtoReport:
-    """RTO per scenario and RPO per store for the templates of one config."""
-    warnings: list[str] = []
-    scenarios = [
-        _region_loss(templates, warnings),
-        _az_loss(templates),
-        _db_instance_failure(templates),
-        _app_instance_failure(templates),
-    ]
-    rng = np.random.default_rng(assumptions.MONTE_CARLO_SEED if seed is None else seed)
-    for scenario in scenarios:
-        scenario.evaluate(rng, samples or assumptions.MONTE_CARLO_SAMPLES)
-    return RtoReport(templates.settings, scenarios, _rpo(templates, warnings), warnings)
+    """RTO per scenario and RPO per store for the templates of one config.
+
+    `overrides` replaces named assumptions with figures the user measured (for instance
+    Aurora global failover times from drills on real AWS); the report lists them.
+    """
+    with assumptions.overridden(overrides or {}) as replaced:
+        warnings: list[str] = []
+        scenarios = [
+            _region_loss(templates, warnings),
+            _az_loss(templates),
+            _db_instance_failure(templates),
+            _app_instance_failure(templates),
+        ]
+        rng = np.random.default_rng(assumptions.MONTE_CARLO_SEED if seed is None else seed)
+        for scenario in scenarios:
+            scenario.evaluate(rng, samples or assumptions.MONTE_CARLO_SAMPLES)
+        rpo = _rpo(templates, warnings)
+    for key in replaced:
+        warnings.append(f"assumption {key} replaced by measured figures {replaced[key].range}")
+    return RtoReport(templates.settings, scenarios, rpo, warnings, dict(replaced))
