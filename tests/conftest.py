@@ -288,3 +288,15 @@ def cli_synth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     parsed: dict[str, Any] = json.loads(result.stdout)
     return parsed
+
+
+@pytest.fixture(scope="session")
+def fast_ga_manual_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The fast example with the accelerator but without automatic failover."""
+    import tomllib
+
+    data = tomllib.loads(FAST_EXAMPLE.read_text())
+    data["environment"] = "fastgam"
+    data["routing"] = {**data["routing"], "traffic": "global-accelerator"}
+    data.pop("failover", None)
+    return synth_config(tmp_path_factory, data)

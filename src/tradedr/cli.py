@@ -359,10 +359,22 @@ def rto(
     config: ConfigOption = None,
     templates: TemplatesOption = None,
     synth_dir: SynthDirOption = Path("cdk.out"),
+    assume: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--assume",
+            metavar="KEY=BEST,TYPICAL,WORST",
+            help="Replace one assumption with seconds you measured (repeatable), e.g. "
+            "--assume aurora-global-failover=18,31,47 from drills on real AWS. The report "
+            "lists every replaced assumption.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Recovery time per failure scenario and data loss per store, from the templates.
 
+    Durations come from template properties or from the published assumptions listed in
+    docs/rto-rpo.md; --assume swaps an assumption for your own measurements.
     Exit 0 when every scenario's p99 RTO and every RPO meet the config's targets, else 1.
     """
     from tradedr.analysis.service import run_rto
@@ -374,6 +386,7 @@ def rto(
         templates_dir=templates,
         synth_dir=synth_dir,
         progress=None if as_json else _progress,
+        assume=assume,
     )
     if as_json:
         emit_json(report.to_dict())

@@ -243,6 +243,11 @@ class RoutingSettings(_Model):
         return value
 
 
+# The detector runs once a minute with a 60 s timeout; a region-loss confirmation must fit
+# in one invocation with room for the failover calls.
+DETECTOR_WINDOW_SECONDS = 45
+
+
 class FailoverSettings(_Model):
     """Automatic regional failover: a detector in the first standby region fails the orders
     database over when the primary region is confirmed lost.
@@ -260,11 +265,19 @@ class FailoverSettings(_Model):
     probe_timeout_seconds: Annotated[int, Field(ge=1, le=10)] = 2
 
     @model_validator(mode="after")
-    def _timeout_within_interval(self) -> FailoverSettings:
+    def _probes_fit(self) -> FailoverSettings:
         if self.probe_timeout_seconds > self.probe_interval_seconds:
             raise ValueError(
                 f"failover.probe_timeout_seconds: {self.probe_timeout_seconds} s is longer than "
                 f"the probe interval ({self.probe_interval_seconds} s)"
+            )
+        confirm = self.probe_interval_seconds * self.probe_failures + self.probe_timeout_seconds
+        if confirm > DETECTOR_WINDOW_SECONDS:
+            raise ValueError(
+                f"failover.probe_failures: {self.probe_failures} rounds x "
+                f"{self.probe_interval_seconds} s (+ {self.probe_timeout_seconds} s timeout) do "
+                f"not fit in one detector invocation; keep them within "
+                f"{DETECTOR_WINDOW_SECONDS} s"
             )
         return self
 

@@ -7,7 +7,12 @@ figures and p50/p99. Change a value here and `docs/rto-rpo.md` in the same commi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+
+from tradedr.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,9 @@ AURORA_GLOBAL = (
 )
 AURORA_HA = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html"
 ESTIMATE = "tradedr estimate (no public AWS figure)"
+EVENTBRIDGE_SCHEDULE = (
+    "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html"
+)
 CFN_APP = (
     "tradedr measurement: the app stack (ALB, ASG, alarms) creates in 4-8 min on CloudFormation"
 )
@@ -99,6 +107,25 @@ ASSUMPTIONS: dict[str, Assumption] = {
             ESTIMATE
             + "; ARC leaves the decision to an operator or your automation: "
             + ARC_ROUTING,
+        ),
+        Assumption(
+            "detector-invocation-gap",
+            0,
+            1,
+            10,
+            "Between two scheduled invocations of the region-loss detector: EventBridge "
+            "schedules have one-minute granularity and may start a few seconds late; a cold "
+            "start in a VPC adds about a second.",
+            ESTIMATE + "; mechanism: " + EVENTBRIDGE_SCHEDULE,
+        ),
+        Assumption(
+            "data-loss-guard",
+            0.2,
+            1,
+            5,
+            "The detector's GetMetricData call for the secondary's replication lag before it "
+            "promotes (one regional API call in the standby Region).",
+            ESTIMATE,
         ),
         Assumption(
             "routing-control-update",
@@ -253,5 +280,46 @@ MONTE_CARLO_SAMPLES = 20_000
 MONTE_CARLO_SEED = 20261128
 
 
+MEASURED = "measured by the user (tradedr rto --assume)"
+_overrides: ContextVar[dict[str, Assumption] | None] = ContextVar(
+    "assumption_overrides", default=None
+)
+
+
 def get(key: str) -> Assumption:
-    return ASSUMPTIONS[key]
+    return (_overrides.get() or {}).get(key) or ASSUMPTIONS[key]
+
+
+def parse_override(text: str) -> tuple[str, tuple[float, float, float]]:
+    """`KEY=BEST,TYPICAL,WORST` (seconds) from the command line."""
+    key, sep, values = text.partition("=")
+    key = key.strip()
+    if not sep or key not in ASSUMPTIONS:
+        known = ", ".join(sorted(ASSUMPTIONS))
+        raise ConfigError(
+            f"--assume {text!r}: expected KEY=BEST,TYPICAL,WORST with KEY one of: {known}"
+        )
+    try:
+        best, typical, worst = (float(v) for v in values.split(","))
+    except ValueError:
+        raise ConfigError(
+            f"--assume {text!r}: expected three numbers of seconds, e.g. {key}=10,30,45"
+        ) from None
+    if not 0 <= best <= typical <= worst:
+        raise ConfigError(f"--assume {text!r}: need 0 <= best <= typical <= worst")
+    return key, (best, typical, worst)
+
+
+@contextmanager
+def overridden(values: dict[str, tuple[float, float, float]]) -> Iterator[dict[str, Assumption]]:
+    """Replace assumptions with the user's measured figures (e.g. from drills on real AWS)
+    for the duration of one analysis; each keeps its description, the source says who."""
+    replaced = {
+        key: replace(ASSUMPTIONS[key], best=best, typical=typical, worst=worst, source=MEASURED)
+        for key, (best, typical, worst) in values.items()
+    }
+    token = _overrides.set(replaced)
+    try:
+        yield replaced
+    finally:
+        _overrides.reset(token)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tradedr.analysis.prices import Price, PriceBook
-from tradedr.analysis.rto import backup_interval_seconds
+from tradedr.analysis.rto import DETECTOR_ROLE, backup_interval_seconds
 from tradedr.analysis.templates import Resource, StackDoc, TemplateSet
 from tradedr.config import Posture, Settings
 
@@ -61,9 +61,6 @@ FREE_TYPES = frozenset(
         "AWS::Route53::RecordSet",
         "AWS::WAFv2::WebACLAssociation",
         "AWS::Lambda::Permission",
-        # The secret rotation function: four short invocations every 30 days, no
-        # provisioned concurrency; its requests and GB-seconds round to $0.00 a month.
-        "AWS::Lambda::Function",
         "AWS::CDK::Metadata",
         "AWS::CloudFormation::WaitConditionHandle",
         "AWS::EC2::NetworkAcl",
@@ -76,6 +73,7 @@ FREE_TYPES = frozenset(
 )
 
 SERVICE = {
+    "lambda": "AWS Lambda",
     "ec2": "Amazon EC2",
     "ebs": "Amazon EBS",
     "elb": "Elastic Load Balancing",
@@ -483,6 +481,37 @@ class _Pricer:
             f"globalaccelerator.dt-premium-{area}",
         )
 
+    def lambda_function(self, region: str, function: Resource) -> None:
+        """Only the region-loss detector costs something: it runs all the time.
+
+        The secret rotation function runs four short invocations every 30 days; its
+        requests and GB-seconds round to $0.00 a month, so it has no line.
+        """
+        if function.prop("Environment.Variables.TRADEDR_ROLE") != DETECTOR_ROLE:
+            return
+        memory_gb = int(function.prop("MemorySize", 128) or 128) / 1024
+        invocations = self.hours * 60  # rate(1 minute)
+        seconds = invocations * int(function.prop("Timeout", 60) or 60)
+        self.add(
+            region,
+            "lambda",
+            function,
+            f"Lambda compute, region-loss detector ({memory_gb * 1024:.0f} MB, running "
+            "continuously)",
+            seconds * memory_gb,
+            "GB-seconds",
+            "lambda.gb-second",
+        )
+        self.add(
+            region,
+            "lambda",
+            function,
+            "Lambda requests, region-loss detector (one a minute)",
+            invocations / 1_000_000,
+            "million requests",
+            "lambda.requests",
+        )
+
     def rds(self, region: str, db: Resource) -> None:
         if str(db.prop("Engine", "")).startswith("aurora"):
             self.aurora_instance(region, db)
@@ -802,6 +831,7 @@ class _Pricer:
                 else "cloudwatch.alarm.high-resolution",
             ),
             "AWS::GlobalAccelerator::Accelerator": lambda s, r: self.accelerator(r),
+            "AWS::Lambda::Function": lambda s, r: self.lambda_function(s.region, r),
             "AWS::RDS::DBCluster": lambda s, r: self.aurora_cluster(s.region, r),
             "AWS::Route53RecoveryControl::Cluster": lambda s, r: self.add(
                 "global",

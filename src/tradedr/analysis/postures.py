@@ -19,13 +19,15 @@ from tradedr.analysis.templates import TemplateSet
 from tradedr.config import POSTURE_ORDER, Posture, Settings, load_settings
 from tradedr.errors import ConfigError
 
-# Fast-failover variants of hot standby: (database.engine, routing.traffic).
-FAST_OPTIONS: tuple[tuple[str, str], ...] = (
-    ("aurora-mysql-global", "arc"),
-    ("aurora-mysql-global", "global-accelerator"),
+# Fast-failover variants of hot standby: (database.engine, routing.traffic, automatic).
+FAST_OPTIONS: tuple[tuple[str, str, bool], ...] = (
+    ("aurora-mysql-global", "arc", False),
+    ("aurora-mysql-global", "global-accelerator", False),
+    ("aurora-mysql-global", "global-accelerator", True),
 )
 # The replica-lag alarm threshold the fast variants use (examples/hot-standby-fast.toml).
 FAST_LAG_ALARM_SECONDS = 1
+AUTOMATIC = "automatic failover"
 
 
 def options_label(settings: Settings) -> str:
@@ -35,7 +37,19 @@ def options_label(settings: Settings) -> str:
         parts.append("aurora-global")
     if settings.routing.traffic != "dns-failover":
         parts.append(settings.routing.traffic)
+    if settings.failover.automatic:
+        parts.append(AUTOMATIC)
     return " + ".join(parts)
+
+
+def _options_of(settings: Settings) -> tuple[str, str, bool]:
+    return (settings.database.engine, settings.routing.traffic, settings.failover.automatic)
+
+
+def _without_automatic(data: dict[str, Any], notes: list[str], why: str) -> None:
+    if data["failover"]["automatic"]:
+        data["failover"]["automatic"] = False
+        notes.append(f"automatic failover off: {why}")
 
 
 @dataclass
@@ -90,6 +104,8 @@ def posture_settings(settings: Settings, posture: Posture) -> tuple[Settings, li
             data["regions"][region]["asg_desired"] = 1
             data["regions"][region]["asg_min"] = max(data["regions"][region]["asg_min"], 1)
             notes.append(f"{region} asg_desired raised to 1 for {posture.value}")
+    if posture in (Posture.BACKUP_RESTORE, Posture.PILOT_LIGHT):
+        _without_automatic(data, notes, f"{posture.value} has no serving standby")
     try:
         return load_settings(data), notes
     except ConfigError as exc:
@@ -97,9 +113,14 @@ def posture_settings(settings: Settings, posture: Posture) -> tuple[Settings, li
 
 
 def fast_option_settings(
-    settings: Settings, engine: str, traffic: str
+    settings: Settings, engine: str, traffic: str, automatic: bool = False
 ) -> tuple[Settings, list[str]]:
-    """Hot standby of the same environment with one fast-failover combination."""
+    """Hot standby of the same environment with one fast-failover combination.
+
+    A variant with automatic failover accepts up to the fast lag alarm (1 s, capped by the
+    RPO target) of data loss, unless the config already sets its own acceptance; the row
+    says so, since nothing is deployed from it.
+    """
     base, notes = posture_settings(settings, Posture.HOT_STANDBY)
     data = base.model_dump(mode="json")
     database = data["database"]
@@ -112,10 +133,20 @@ def fast_option_settings(
             f"replica-lag alarm at {FAST_LAG_ALARM_SECONDS} s as in examples/hot-standby-fast.toml"
         )
     data["routing"]["traffic"] = traffic
+    failover = data["failover"]
+    if not automatic:
+        _without_automatic(data, notes, "not part of this combination")
+    elif not failover["automatic"]:
+        failover["automatic"] = True
+        if failover["max_data_loss_seconds"] is None:
+            accepted = min(FAST_LAG_ALARM_SECONDS, data["targets"]["rpo_seconds"])
+            failover["max_data_loss_seconds"] = accepted
+            notes.append(f"automatic failover accepting up to {accepted} s of data loss")
+    label = f"{engine} + {traffic}" + (f" + {AUTOMATIC}" if automatic else "")
     try:
         return load_settings(data), notes
     except ConfigError as exc:
-        raise ConfigError(f"hot-standby + {engine} + {traffic}: {exc.message}") from None
+        raise ConfigError(f"hot-standby + {label}: {exc.message}") from None
 
 
 def compare_postures(
@@ -130,7 +161,7 @@ def compare_postures(
     from tradedr.infra.synth import synthesize
 
     rows = []
-    configured = (settings.database.engine, settings.routing.traffic)
+    configured = _options_of(settings)
 
     def synth(variant: Settings, name: str) -> TemplateSet:
         if progress is not None:
@@ -153,16 +184,16 @@ def compare_postures(
                 configured=posture is settings.posture,
             )
         )
-    for engine, traffic in FAST_OPTIONS:
-        if settings.posture is Posture.HOT_STANDBY and (engine, traffic) == configured:
+    for engine, traffic, automatic in FAST_OPTIONS:
+        if settings.posture is Posture.HOT_STANDBY and (engine, traffic, automatic) == configured:
             continue  # already the configured row
         try:
-            variant, notes = fast_option_settings(settings, engine, traffic)
+            variant, notes = fast_option_settings(settings, engine, traffic, automatic)
         except ConfigError as exc:
             if progress is not None:
                 progress(f"skipping a fast-failover row: {exc.message}")
             continue
-        name = f"hot-standby-{engine}-{traffic}"
+        name = f"hot-standby-{engine}-{traffic}" + ("-automatic" if automatic else "")
         templates = synth(variant, name)
         rows.append(
             PostureRow(

@@ -166,6 +166,7 @@ class RtoReport:
     scenarios: list[Scenario]
     rpo: list[RpoEntry]
     warnings: list[str]
+    overrides: dict[str, assumptions.Assumption] = field(default_factory=dict)
 
     @property
     def met(self) -> bool:
@@ -190,6 +191,10 @@ class RtoReport:
             "monte_carlo": {
                 "samples": assumptions.MONTE_CARLO_SAMPLES,
                 "seed": assumptions.MONTE_CARLO_SEED,
+            },
+            "assumption_overrides": {
+                key: {"best": a.best, "typical": a.typical, "worst": a.worst, "source": a.source}
+                for key, a in self.overrides.items()
             },
             "warnings": self.warnings,
             "met": self.met,
@@ -500,6 +505,96 @@ def target_detection(target_group: Resource) -> Component:
 # Scenarios -----------------------------------------------------------------------------
 
 
+DETECTOR_ROLE = "auto-failover-detector"
+DETECTOR_ENV = "Environment.Variables"
+# The detector is invoked once a minute (EventBridge rate(1 minute)) and probes until the
+# invocation's 60 s timeout; a count of failed rounds that has not reached the threshold when
+# an invocation ends starts again in the next one.
+DETECTOR_INVOCATION_SECONDS = 60
+
+
+def region_loss_detector(templates: TemplateSet, region: str) -> Resource | None:
+    """The automatic-failover detector Lambda in `region`, if the config asked for one."""
+    for function in templates.resources("AWS::Lambda::Function", region=region):
+        if function.prop(f"{DETECTOR_ENV}.TRADEDR_ROLE") == DETECTOR_ROLE:
+            return function
+    return None
+
+
+def automatic_detection(detector: Resource) -> Component:
+    """The detector confirms region loss after `PROBE_FAILURES` consecutive failed rounds.
+
+    A round starts every `PROBE_INTERVAL_SECONDS` and waits at most `PROBE_TIMEOUT_SECONDS`.
+    The failure lands uniformly within a round; when fewer rounds are left in the current
+    invocation than the threshold needs, counting restarts in the next invocation, after the
+    scheduling gap (assumption `detector-invocation-gap`).
+    """
+    env = DETECTOR_ENV
+    interval = _int(detector.prop(f"{env}.PROBE_INTERVAL_SECONDS"), 5)
+    failures = _int(detector.prop(f"{env}.PROBE_FAILURES"), 3)
+    timeout = _int(detector.prop(f"{env}.PROBE_TIMEOUT_SECONDS"), 2)
+    gap = assumptions.get("detector-invocation-gap")
+    gap_sampler = _assumed(gap.key)
+    window = float(DETECTOR_INVOCATION_SECONDS)
+
+    def sample(rng: np.random.Generator, n: int) -> np.ndarray:
+        confirm = (failures - 1 + rng.uniform(0.0, 1.0, n)) * interval + rng.uniform(
+            0.0, timeout, n
+        )
+        left_in_invocation = rng.uniform(0.0, window, n)
+        restarts = left_in_invocation < confirm
+        restarted = left_in_invocation + gap_sampler(rng, n) + confirm
+        return np.where(restarts, restarted, confirm)
+
+    base = failures * interval + timeout
+    sources = [
+        detector.source(f"{env}.PROBE_INTERVAL_SECONDS"),
+        detector.source(f"{env}.PROBE_FAILURES"),
+        detector.source(f"{env}.PROBE_TIMEOUT_SECONDS"),
+    ]
+    return Component(
+        "automatic-detection",
+        float((failures - 1) * interval),
+        float(failures * interval + timeout / 2),
+        float(2 * base + gap.worst),
+        sample,
+        sources[1],
+        sources,
+        [gap.key],
+        [],
+        True,
+        f"{failures} failed rounds x {interval} s (health probe and primary writer both "
+        "failing); worst case restarts counting in the next invocation",
+    )
+
+
+def _automatic_db_failover(
+    detector: Resource, secondary: Resource, *, after_detection: str
+) -> list[Component]:
+    guard = assumed(
+        "data-loss-guard",
+        "data-loss-guard",
+        detector.source(f"{DETECTOR_ENV}.MAX_DATA_LOSS_SECONDS"),
+        [after_detection],
+        note="the detector reads the secondary's last replication lag and refuses to promote "
+        "above MAX_DATA_LOSS_SECONDS (or with no measurement)",
+    )
+    promotion = assumed(
+        "db-promotion",
+        "aurora-global-failover",
+        secondary.source("GlobalClusterIdentifier"),
+        [guard.name],
+        note="the detector calls FailoverGlobalCluster (AllowDataLoss) in the standby Region",
+    )
+    reconnect = assumed(
+        "app-reconnect",
+        "app-reconnect",
+        secondary.source("DBClusterIdentifier"),
+        [promotion.name],
+    )
+    return [guard, promotion, reconnect]
+
+
 def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
     settings = templates.settings
     primary = settings.primary_region
@@ -618,6 +713,30 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
     components.extend(_traffic_shift(templates, standby_record, shift_after))
     critical_tail = ["traffic-shift"]
     secondary = _aurora_secondary(templates, standby)
+    detector = region_loss_detector(templates, standby)
+    if secondary is not None and detector is not None:
+        automatic = automatic_detection(detector)
+        components.insert(0, automatic)
+        components.extend(
+            _automatic_db_failover(detector, secondary, after_detection=automatic.name)
+        )
+        critical_tail.append("app-reconnect")
+        components.append(
+            assumed(
+                "verification",
+                "verification",
+                "runbook",
+                critical_tail,
+                critical=False,
+                note="operator smoke test after the automatic failover; the service already "
+                "serves, so it is not on the recovery path",
+            )
+        )
+        return Scenario(
+            "region-loss",
+            f"{primary} lost; the detector in {standby} fails over automatically",
+            components,
+        )
     if secondary is not None:
         components.append(
             assumed(
@@ -1045,17 +1164,29 @@ def _sessions_rpo(
 
 
 def analyse_rto(
-    templates: TemplateSet, *, samples: int | None = None, seed: int | None = None
+    templates: TemplateSet,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    overrides: dict[str, tuple[float, float, float]] | None = None,
 ) -> RtoReport:
-    """RTO per scenario and RPO per store for the templates of one config."""
-    warnings: list[str] = []
-    scenarios = [
-        _region_loss(templates, warnings),
-        _az_loss(templates),
-        _db_instance_failure(templates),
-        _app_instance_failure(templates),
-    ]
-    rng = np.random.default_rng(assumptions.MONTE_CARLO_SEED if seed is None else seed)
-    for scenario in scenarios:
-        scenario.evaluate(rng, samples or assumptions.MONTE_CARLO_SAMPLES)
-    return RtoReport(templates.settings, scenarios, _rpo(templates, warnings), warnings)
+    """RTO per scenario and RPO per store for the templates of one config.
+
+    `overrides` replaces named assumptions with figures the user measured (for instance
+    Aurora global failover times from drills on real AWS); the report lists them.
+    """
+    with assumptions.overridden(overrides or {}) as replaced:
+        warnings: list[str] = []
+        scenarios = [
+            _region_loss(templates, warnings),
+            _az_loss(templates),
+            _db_instance_failure(templates),
+            _app_instance_failure(templates),
+        ]
+        rng = np.random.default_rng(assumptions.MONTE_CARLO_SEED if seed is None else seed)
+        for scenario in scenarios:
+            scenario.evaluate(rng, samples or assumptions.MONTE_CARLO_SAMPLES)
+        rpo = _rpo(templates, warnings)
+    for key in replaced:
+        warnings.append(f"assumption {key} replaced by measured figures {replaced[key].range}")
+    return RtoReport(templates.settings, scenarios, rpo, warnings, dict(replaced))

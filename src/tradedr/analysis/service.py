@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tradedr.analysis import assumptions
 from tradedr.analysis.cost import CostReport, analyse_cost
 from tradedr.analysis.postures import PostureRow, compare_postures
 from tradedr.analysis.prices import LivePrices, PriceBook, SnapshotPrices
@@ -56,8 +57,12 @@ def run_rto(
     templates_dir: Path | None,
     synth_dir: Path,
     progress: Progress | None = None,
+    assume: list[str] | None = None,
 ) -> RtoReport:
-    return analyse_rto(load_templates(settings, templates_dir, synth_dir, progress))
+    overrides = dict(assumptions.parse_override(text) for text in assume or [])
+    return analyse_rto(
+        load_templates(settings, templates_dir, synth_dir, progress), overrides=overrides
+    )
 
 
 @dataclass

@@ -114,14 +114,23 @@ def test_accelerator_fixed_fee_and_dt_premium(ga_cost: CostReport) -> None:
 
 
 @pytest.fixture(scope="module")
-def fake_synth(posture_synths: dict[Posture, Any], fast_arc_synth: Any, fast_ga_synth: Any) -> Any:
+def fake_synth(
+    posture_synths: dict[Posture, Any],
+    fast_arc_synth: Any,
+    fast_ga_synth: Any,
+    fast_ga_manual_synth: Any,
+) -> Any:
     """Stand-in for synthesize: the session's templates for each variant, no new synth."""
 
     def synthesize(variant: Any, outdir: Path) -> Any:
         if variant.database.engine == "aurora-mysql-global":
             assert variant.database.replica_lag_alarm_seconds == 1
-            by_traffic = {"arc": fast_arc_synth, "global-accelerator": fast_ga_synth}
-            return by_traffic[variant.routing.traffic].stacks
+            by_options = {
+                ("arc", False): fast_arc_synth,
+                ("global-accelerator", False): fast_ga_manual_synth,
+                ("global-accelerator", True): fast_ga_synth,
+            }
+            return by_options[(variant.routing.traffic, variant.failover.automatic)].stacks
         return posture_synths[variant.posture].stacks
 
     return synthesize
@@ -145,6 +154,8 @@ def test_comparison_shows_the_fast_options_price_and_gain(
         assert not fast["configured"]
         assert fast["monthly"] > plain["monthly"]  # the price of the gain
     assert fast_ga["region_loss_rto_p99"] < plain["region_loss_rto_p99"]  # the gain
+    automatic = rows["hot-standby + aurora-global + global-accelerator + automatic failover"]
+    assert any("accepting up to 1 s of data loss" in n for n in automatic["notes"])
     assert rows["warm-standby"]["configured"]
 
 

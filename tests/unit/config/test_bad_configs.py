@@ -238,6 +238,12 @@ BAD_CONFIGS: list[tuple[str, str, str, str]] = [
         "failover.probe_timeout_seconds",
         "interval",
     ),
+    (
+        "probes-longer-than-an-invocation",
+        "[failover]\nprobe_interval_seconds = 10\nprobe_failures = 5",
+        "failover.probe_failures",
+        "invocation",
+    ),
     ("one-probe-failure", "[failover]\nprobe_failures = 1", "failover.probe_failures", "2"),
     (
         "aurora-with-burstable-class",
