@@ -62,6 +62,21 @@ def config(handler: types.ModuleType, function: dict[str, Any]) -> Any:
     return handler.DetectorConfig.from_environment(env)
 
 
+class FakeClock:
+    """Time that passes only when the detector sleeps (or a probe says it waited)."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.sleeps: list[float] = []
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.t += seconds
+
+
 class FakeContext:
     """Lambda context allowing `rounds` probe rounds before time runs out."""
 
@@ -191,7 +206,7 @@ class Case:
     name: str
     writer: str = "primary"  # who writes in the global cluster at the start
     health: tuple[bool, ...] = ()  # one per round
-    writer_status: tuple[str, ...] = ()  # one per round whose health fails
+    writer_status: tuple[str, ...] = ()  # the primary writer's answer, one per round
     lag: tuple[float, ...] | None = None  # the guard's datapoints, when it runs
     rounds: int = 0  # rounds the time budget allows
     action: str = "none"
@@ -203,7 +218,13 @@ class Case:
 LOST = "unreachable"
 CASES = [
     Case("already primary: idles", writer="target", action="none"),
-    Case("health ok: nothing", health=(True,) * 3, rounds=3),
+    Case("health ok: nothing", health=(True,) * 3, writer_status=("available",) * 3, rounds=3),
+    Case(
+        "health ok while the primary RDS API fails: nothing",
+        health=(True,) * 3,
+        writer_status=(LOST,) * 3,
+        rounds=3,
+    ),
     Case(
         "health fails but the writer is available: one alert, no failover",
         health=(False,) * 4,
@@ -246,7 +267,7 @@ CASES = [
     Case(
         "failures not consecutive: nothing",
         health=(False, True, False, True, False, True, False),
-        writer_status=(LOST,) * 4,
+        writer_status=(LOST,) * 7,
         rounds=7,
     ),
 ]
@@ -271,7 +292,7 @@ def test_detector(handler: types.ModuleType, config: Any, case: Case) -> None:
         ok = next(probes)
         return ok, "HTTP 200" if ok else "URLError: timed out"
 
-    sleeps: list[float] = []
+    clock = FakeClock()
     summary = handler.detect(
         config,
         handler.Clients(
@@ -279,16 +300,15 @@ def test_detector(handler: types.ModuleType, config: Any, case: Case) -> None:
         ),
         remaining_ms=FakeContext(case.rounds).get_remaining_time_in_millis,
         http_probe=http_probe,
-        sleep=sleeps.append,
-        clock=lambda: 1_800_000_000.0,
-        state=handler.ProbeState(),
+        sleep=clock.sleep,
+        clock=clock.now,
     )
 
     aws.assert_all_called()
     assert summary["action"] == case.action, summary
     assert len(summary["rounds"]) == len(case.health)
     assert probed == [(HEALTH_URL, 2)] * len(case.health)
-    assert sleeps == [5] * max(len(case.health) - 1, 0)
+    assert clock.sleeps == [5] * max(len(case.health) - 1, 0)
     assert len(aws.published) == case.alerts
     if case.alert_text:
         assert case.alert_text in aws.published[0]["Message"]
@@ -299,36 +319,92 @@ def test_detector(handler: types.ModuleType, config: Any, case: Case) -> None:
         assert summary["reason"] == "already primary"
 
 
-def test_failures_carry_over_between_warm_invocations_but_not_stale_ones(
-    handler: types.ModuleType, config: Any
-) -> None:
-    state = handler.ProbeState()
-    now = [1_800_000_000.0]
-
-    def invoke(rounds: int) -> dict[str, Any]:
+def test_counting_restarts_with_each_invocation(handler: types.ModuleType, config: Any) -> None:
+    """Two failed rounds at the end of one minute and two at the start of the next are not
+    three consecutive ones: each invocation counts from zero (as the RTO model assumes)."""
+    for _ in range(2):
         aws = Aws()
         aws.global_cluster("primary")
-        for _ in range(rounds):
+        for _ in range(2):
             aws.primary_writer(LOST)
-        result: dict[str, Any] = handler.detect(
+        clock = FakeClock()
+        summary = handler.detect(
             config,
             handler.Clients(
                 rds=aws.rds, primary_rds=aws.primary_rds, cloudwatch=aws.cloudwatch, sns=aws.sns
             ),
-            remaining_ms=FakeContext(rounds).get_remaining_time_in_millis,
+            remaining_ms=FakeContext(2).get_remaining_time_in_millis,
             http_probe=lambda url, timeout: (False, "URLError: timed out"),
-            sleep=lambda seconds: None,
-            clock=lambda: now[0],
-            state=state,
+            sleep=clock.sleep,
+            clock=clock.now,
         )
-        aws.assert_all_called()
-        return result
+        aws.assert_all_called()  # and no guard, no failover call
+        assert summary["action"] == "none"
+        assert summary["consecutive_failures"] == 2
 
-    assert invoke(1)["consecutive_failures"] == 1
-    now[0] += 60  # the next minute, same warm container
-    assert invoke(1)["consecutive_failures"] == 2
-    now[0] += 600  # the schedule missed minutes: the count starts over
-    assert invoke(1)["consecutive_failures"] == 1
+
+def valid_probe_settings() -> list[tuple[int, int, int]]:
+    from tradedr.config import FailoverSettings
+
+    valid = []
+    for interval in range(1, 31):
+        for failures in range(2, 11):
+            for timeout in range(1, 11):
+                try:
+                    FailoverSettings(
+                        probe_interval_seconds=interval,
+                        probe_failures=failures,
+                        probe_timeout_seconds=timeout,
+                    )
+                except ValueError:
+                    continue
+                valid.append((interval, failures, timeout))
+    return valid
+
+
+def test_every_valid_probe_config_confirms_region_loss_within_one_invocation(
+    handler: types.ModuleType, config: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every probe setting the config accepts reaches the decision inside one 60 s invocation
+    (2 s lost to a cold start) when each health probe waits its full timeout."""
+    import dataclasses
+
+    from botocore.exceptions import EndpointConnectionError
+
+    class LostRegionRds:
+        def describe_global_clusters(self, **_: Any) -> dict[str, Any]:
+            return {"GlobalClusters": [{"GlobalClusterMembers": []}]}
+
+        def describe_db_clusters(self, **_: Any) -> dict[str, Any]:
+            raise EndpointConnectionError(endpoint_url="https://rds.us-east-1.amazonaws.com")
+
+    monkeypatch.setattr(handler, "_decide", lambda run: {"action": "decided", "rounds": run.rounds})
+    settings = valid_probe_settings()
+    assert len(settings) > 100
+    for interval, failures, timeout in settings:
+        clock = FakeClock()
+
+        def probe(url: str, seconds: float, clock: FakeClock = clock) -> tuple[bool, str]:
+            clock.t += seconds
+            return False, "URLError: timed out"
+
+        summary = handler.detect(
+            dataclasses.replace(
+                config,
+                probe_interval_seconds=interval,
+                probe_failures=failures,
+                probe_timeout_seconds=timeout,
+            ),
+            handler.Clients(
+                rds=LostRegionRds(), primary_rds=LostRegionRds(), cloudwatch=None, sns=None
+            ),
+            remaining_ms=lambda clock=clock: int((58.0 - clock.t) * 1000),
+            http_probe=probe,
+            sleep=clock.sleep,
+            clock=clock.now,
+        )
+        assert summary["action"] == "decided", (interval, failures, timeout)
+        assert len(summary["rounds"]) == failures
 
 
 def test_http_probe_never_raises(handler: types.ModuleType) -> None:

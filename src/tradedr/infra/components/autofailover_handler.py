@@ -5,10 +5,13 @@ Deployed inline (the template's Code.ZipFile, as index.py), so it imports only t
 standard library and boto3. EventBridge starts it every minute; each invocation probes in
 rounds until too little time is left for one more.
 
-A round fails only when BOTH signals say the primary is gone: its health URL does not
-answer 2xx, and the primary writer cannot be confirmed available through the primary
-region's RDS API. An unhealthy app in front of an available writer is an application
-problem, not region loss: that raises an alert and never a database failover.
+Rounds start every `PROBE_INTERVAL_SECONDS` (a round that overruns its slot is followed at
+once by the next). A round fails only when BOTH signals say the primary is gone: its health
+URL does not answer 2xx, and the primary writer cannot be confirmed available through the
+primary region's RDS API. Both probes run at once and a round lasts at most
+`PROBE_TIMEOUT_SECONDS`, which the config keeps within the interval. An unhealthy app in
+front of an available writer is an application problem, not region loss: that raises an
+alert and never a database failover.
 
 After `PROBE_FAILURES` consecutive failed rounds the data-loss guard reads the secondary's
 `AuroraGlobalDBReplicationLag` (milliseconds; Aurora MySQL publishes it on the secondary
@@ -17,9 +20,9 @@ cluster) over the last five minutes. No datapoint, or a maximum above
 AllowDataLoss. Once this region's cluster is the writer the detector idles (until failback
 makes it a secondary again).
 
-Consecutive failures carry over between invocations of a warm container (reserved
-concurrency 1 keeps one), but only if the last round was recent; a cold start counts from
-zero, which can only delay a failover, never hasten one.
+The count of consecutive failed rounds lives in one invocation: the next invocation starts
+from zero. The config keeps `PROBE_FAILURES` rounds within one invocation, and the RTO model
+(`tradedr rto`) charges the restart when a loss begins too late in a minute.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -45,9 +49,7 @@ LOG.setLevel(logging.INFO)
 LAG_METRIC = "AuroraGlobalDBReplicationLag"
 LAG_WINDOW = timedelta(minutes=5)
 # Kept free at the end of an invocation for the guard, the failover call and the alerts.
-DECISION_RESERVE_SECONDS = 10
-# A carried-over failure count older than this is stale (the schedule skipped a minute).
-STALE_AFTER_SECONDS = 120
+DECISION_RESERVE_SECONDS = 5
 CLI_OVERRIDE = "tradedr failover --to {region} --allow-data-loss"
 IN_PROGRESS = {"pending", "failing-over", "switching-over", "cancelling"}
 
@@ -88,19 +90,9 @@ class DetectorConfig:
 
     @property
     def round_budget_seconds(self) -> int:
-        """Longest one more round can take: the wait, the HTTP probe, the RDS call (one
-        retry), and the decision after it."""
-        return (
-            self.probe_interval_seconds + 3 * self.probe_timeout_seconds + DECISION_RESERVE_SECONDS
-        )
-
-
-@dataclass
-class ProbeState:
-    """Consecutive failed rounds, kept across warm invocations."""
-
-    consecutive_failures: int = 0
-    last_round_at: float = 0.0
+        """Longest one more round can take (both probes run at once, bounded by the probe
+        timeout), and the decision after it: the guard and the failover call."""
+        return self.probe_timeout_seconds + DECISION_RESERVE_SECONDS
 
 
 @dataclass
@@ -117,12 +109,8 @@ class Invocation:
     clients: Clients
     http_probe: HttpProbe
     sleep: Callable[[float], None]
-    clock: Callable[[], float]
     rounds: list[dict[str, Any]] = field(default_factory=list)
     alerted_app_unhealthy: bool = False
-
-
-_STATE = ProbeState()
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -162,34 +150,31 @@ def detect(
     remaining_ms: Callable[[], int],
     http_probe: HttpProbe = http_get,
     sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.time,
-    state: ProbeState | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
     """One invocation: probe rounds until the region is lost or time runs out."""
-    state = _STATE if state is None else state
-    run = Invocation(config, clients, http_probe, sleep, clock)
+    run = Invocation(config, clients, http_probe, sleep)
     idle = _idle_reason(run)
     if idle:
-        state.consecutive_failures = 0
         return _summary(run, "none", idle)
-    if clock() - state.last_round_at > STALE_AFTER_SECONDS:
-        state.consecutive_failures = 0
+    started = clock()
+    consecutive = 0
     while True:
         outcome = _probe_round(run)
         run.rounds.append(outcome)
-        state.last_round_at = clock()
-        state.consecutive_failures = state.consecutive_failures + 1 if outcome["region_lost"] else 0
-        if state.consecutive_failures >= config.probe_failures:
-            state.consecutive_failures = 0
+        consecutive = consecutive + 1 if outcome["region_lost"] else 0
+        if consecutive >= config.probe_failures:
             return _decide(run)
-        if remaining_ms() < config.round_budget_seconds * 1000:
+        next_start = started + len(run.rounds) * config.probe_interval_seconds
+        wait = max(0.0, next_start - clock())
+        if remaining_ms() - wait * 1000 < config.round_budget_seconds * 1000:
             reason = (
-                f"{state.consecutive_failures} consecutive failed round(s) so far"
-                if state.consecutive_failures
+                f"{consecutive} consecutive failed round(s) when the invocation ended"
+                if consecutive
                 else "primary region reachable"
             )
-            return _summary(run, "none", reason, consecutive_failures=state.consecutive_failures)
-        sleep(config.probe_interval_seconds)
+            return _summary(run, "none", reason, consecutive_failures=consecutive)
+        sleep(wait)
 
 
 def _idle_reason(run: Invocation) -> str | None:
@@ -212,14 +197,29 @@ def _idle_reason(run: Invocation) -> str | None:
 
 
 def _probe_round(run: Invocation) -> dict[str, Any]:
+    """Both probes at once, so a round lasts at most PROBE_TIMEOUT_SECONDS (at most the
+    interval): the writer check runs in a thread, and a writer that has not answered by the
+    time the health probe is done and the timeout is up counts as unconfirmed."""
     config = run.config
-    healthy, health = run.http_probe(config.primary_health_url, config.probe_timeout_seconds)
-    outcome: dict[str, Any] = {"health_ok": healthy, "health": health}
+    timeout = config.probe_timeout_seconds
+    writer_answer: list[tuple[bool, str]] = []
+    check = threading.Thread(target=lambda: writer_answer.append(_primary_writer(run)), daemon=True)
+    started = time.monotonic()
+    check.start()
+    healthy, health = run.http_probe(config.primary_health_url, timeout)
+    check.join(max(0.0, started + timeout - time.monotonic()))
+    writer_ok, writer = (
+        writer_answer[0] if writer_answer else (False, f"no answer within {timeout} s")
+    )
+    outcome: dict[str, Any] = {
+        "health_ok": healthy,
+        "health": health,
+        "writer_available": writer_ok,
+        "writer": writer,
+        "region_lost": not healthy and not writer_ok,
+    }
     if healthy:
-        outcome["region_lost"] = False
         return outcome
-    writer_ok, writer = _primary_writer(run)
-    outcome.update(writer_available=writer_ok, writer=writer, region_lost=not writer_ok)
     if writer_ok and not run.alerted_app_unhealthy:
         run.alerted_app_unhealthy = True
         _publish(
@@ -246,7 +246,7 @@ def _primary_writer(run: Invocation) -> tuple[bool, str]:
 
 def _max_lag_ms(run: Invocation) -> float | None:
     """Maximum replication lag of this region's secondary over the window; None: unknown."""
-    end = datetime.fromtimestamp(run.clock(), tz=UTC)
+    end = datetime.now(tz=UTC)
     try:
         result = run.clients.cloudwatch.get_metric_data(
             MetricDataQueries=[
