@@ -155,6 +155,7 @@ def test_comparison_shows_the_fast_options_price_and_gain(
         assert fast["monthly"] > plain["monthly"]  # the price of the gain
     assert fast_ga["region_loss_rto_p99"] < plain["region_loss_rto_p99"]  # the gain
     automatic = rows["hot-standby + aurora-global + global-accelerator + automatic failover"]
+    assert automatic["region_loss_rto_p99"] < fast_ga["region_loss_rto_p99"]
     assert any("accepting up to 1 s of data loss" in n for n in automatic["notes"])
     assert rows["warm-standby"]["configured"]
 

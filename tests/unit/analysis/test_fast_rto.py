@@ -17,7 +17,7 @@ from tradedr.analysis.rto import RtoReport, analyse_rto
 from tradedr.analysis.templates import StackDoc, TemplateSet
 from tradedr.cli import app
 
-SOURCE = re.compile(r"^[a-z0-9-]+/[A-Za-z0-9]+\.[A-Za-z0-9.]+=.+")
+SOURCE = re.compile(r"^[a-z0-9-]+/[A-Za-z0-9]+\.[A-Za-z0-9._]+=.+")
 
 
 def templates_of(synth: Any) -> TemplateSet:
