@@ -290,7 +290,7 @@ class TargetSettings(_Model):
     mechanisms are bounded differently (S3 RTC: 15 minutes; backups: their schedule).
     """
 
-    rto_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 600
+    rto_seconds: Annotated[int, Field(ge=1, le=7 * 24 * 3600)] = 1800
     rpo_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 60
     objects_rpo_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 900
     backup_rpo_seconds: Annotated[int, Field(ge=0, le=30 * 24 * 3600)] = 24 * 3600

@@ -633,6 +633,33 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
     standby_record = next((r for r in records if r.prop("SetIdentifier") == standby), None)
     standby_asg = _asg(templates, standby)
     replica = _replica_db(templates, standby)
+    secondary = _aurora_secondary(templates, standby)
+    detector = region_loss_detector(templates, standby)
+    # Health checks move traffic by themselves, but the failover plan (scale the standby,
+    # promote its database) is started by a person unless the detector is deployed. ARC's
+    # detection component already is that decision.
+    plan_start = "detection"
+    operator_decides = detector is None or secondary is None
+    arc_decision = endpoint_group is None and _is_recovery_control(check)
+    if operator_decides and not arc_decision:
+        decided_on = secondary or replica
+        if decided_on is None:
+            decision_source = components[0].source
+        elif decided_on is secondary:
+            decision_source = decided_on.source("GlobalClusterIdentifier")
+        else:
+            decision_source = decided_on.source("SourceDBInstanceIdentifier")
+        components.append(
+            assumed(
+                "failover-decision",
+                "failover-decision",
+                decision_source,
+                ["detection"],
+                note="no automatic failover ([failover] automatic = false): the on-call "
+                "operator confirms the region loss and starts the failover plan",
+            )
+        )
+        plan_start = "failover-decision"
 
     if standby_asg is None:
         # backup-restore: nothing runs in the standby; rebuild it from the vault copies.
@@ -647,7 +674,7 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
                 "app-stack-create",
                 "app-stack-create",
                 f"no app stack in {standby}",
-                ["detection"],
+                [plan_start],
                 note="deploy the standby app stack from the same templates",
             )
         )
@@ -656,7 +683,7 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
                 "db-restore",
                 "rds-snapshot-restore",
                 plan_source,
-                ["detection"],
+                [plan_start],
                 note="restore the orders DB from the latest copied snapshot",
             )
         )
@@ -687,7 +714,7 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
                 standby_asg,
                 standby_tg,
                 max(to_launch, 1),
-                ["detection"],
+                [plan_start],
                 critical=True,
                 note="the standby serves nothing until an instance passes /health",
             )
@@ -705,15 +732,13 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
                 standby_asg,
                 standby_tg,
                 to_launch,
-                ["detection"],
+                [plan_start],
                 critical=False,
                 note=f"standby already serves with {standby_desired}",
             )
         )
     components.extend(_traffic_shift(templates, standby_record, shift_after))
     critical_tail = ["traffic-shift"]
-    secondary = _aurora_secondary(templates, standby)
-    detector = region_loss_detector(templates, standby)
     if secondary is not None and detector is not None:
         automatic = automatic_detection(detector)
         components.insert(0, automatic)
@@ -743,7 +768,7 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
                 "db-promotion",
                 "aurora-global-failover",
                 secondary.source("GlobalClusterIdentifier"),
-                ["detection"],
+                [plan_start],
                 note="fail over the Aurora global database to the standby's secondary cluster "
                 "(AllowDataLoss: the primary is unreachable)",
             )
@@ -763,7 +788,7 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
                 "db-promotion",
                 "rds-replica-promotion",
                 replica.source("SourceDBInstanceIdentifier"),
-                ["detection"],
+                [plan_start],
                 note="promote the cross-region read replica to a standalone writer",
             )
         )

@@ -144,3 +144,31 @@ def test_the_detector_costs_lambda_time_that_the_snapshot_cannot_price(
     assert not [i for i in without.region("us-west-2").items if i.component == "lambda"]
     assert with_it.total_monthly == without.total_monthly
     assert any("region-loss detector" in w for w in with_it.warnings)
+
+
+@pytest.mark.parametrize(
+    ("synth", "automatic", "decision_after"),
+    [
+        ("default_synth", False, ["detection"]),
+        ("fast_ga_manual_synth", False, ["detection"]),
+        ("fast_ga_synth", True, None),
+        ("fast_arc_synth", False, None),  # ARC's detection already is the operator decision
+    ],
+)
+def test_without_the_detector_an_operator_starts_the_plan(
+    request: pytest.FixtureRequest, synth: str, automatic: bool, decision_after: Any
+) -> None:
+    synthesized = request.getfixturevalue(synth)
+    assert synthesized.settings.failover.automatic is automatic
+    templates = TemplateSet.from_synth(synthesized.settings, synthesized.stacks)
+    components = {c["name"]: c for c in region_loss(templates)["components"]}
+    decision = components.get("failover-decision")
+    if decision_after is None:
+        assert decision is None
+        return
+    assert decision is not None
+    assert decision["after"] == decision_after
+    assert decision["assumptions"] == ["failover-decision"]
+    # The plan's steps wait for the decision; health-check traffic shifts do not.
+    assert components["db-promotion"]["after"] == ["failover-decision"]
+    assert "failover-decision" not in components["traffic-shift"]["after"]
