@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradedr.analysis.rto import DETECTOR_ROLE
 from tradedr.config import Settings
 from tradedr.infra.names import Names
 from tradedr.infra.synth import StackTemplate
@@ -41,6 +42,8 @@ class RegionFacts:
     db_managed_password: bool = False
     # Aurora global database: the identifier is the cluster's, not an instance's.
     db_cluster: bool = False
+    # The region-loss detector (automatic failover), in the first standby's app stack.
+    detector_function: str | None = None
 
     @property
     def dashboard_url(self) -> str:
@@ -172,6 +175,10 @@ def gather_facts(settings: Settings, stacks: list[StackTemplate]) -> DeploymentF
             )
             for dashboard in _resources(template, "AWS::CloudWatch::Dashboard"):
                 facts.dashboard = _plain(dashboard.get("DashboardName"))
+            for function in _resources(template, "AWS::Lambda::Function"):
+                env = function.get("Environment", {}).get("Variables", {})
+                if env.get("TRADEDR_ROLE") == DETECTOR_ROLE:
+                    facts.detector_function = _plain(function.get("FunctionName"))
     return DeploymentFacts(
         settings=settings,
         regions=regions,

@@ -248,5 +248,12 @@ def test_every_posture_and_fast_option_renders_real_runbooks(
         assert "switchover" in failover.lower()
     if variant == "fast_arc":
         assert "Set ARC routing controls: us-west-2 On" in failover
+    outage = texts["incident-primary-region-outage.md"]
+    automatic = synth.settings.failover.automatic
+    assert ("Automatic failover is on" in outage) is automatic
+    if automatic:
+        assert "region-loss-usw2" in outage
+        assert "tradedr failover --to us-west-2 --allow-data-loss" in outage
     if variant == "fast_ga":
+        assert automatic
         assert "traffic dial of us-west-2 to 100%" in failover
