@@ -90,6 +90,9 @@ _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _DB_CLASS = re.compile(r"^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CERTIFICATE_ARN = re.compile(
+    r"^arn:aws[-a-z]*:acm:(?P<region>[a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$"
+)
 
 REQUIRED_TAG_KEYS: tuple[str, ...] = (
     "Name",
@@ -118,6 +121,9 @@ class RegionSettings(_Model):
     asg_max: Annotated[int, Field(ge=1, le=100)] = 6
     availability_zones: list[str] | None = None
     nat_gateways: Annotated[int, Field(ge=0, le=3)] | None = None
+    # An ACM certificate in this region for the public name: with one, the ALB serves HTTPS
+    # on 443 and redirects 80 to it. Set it in every region or in none.
+    certificate_arn: str | None = None
 
     @field_validator("cidr")
     @classmethod
@@ -464,6 +470,7 @@ class Settings(_Model):
             )
         for region in self.all_regions:
             self._check_zones(region)
+        self._check_certificates()
         networks = [(r, ipaddress.ip_network(self.regions[r].cidr)) for r in self.all_regions]
         for i, (region_a, net_a) in enumerate(networks):
             for region_b, net_b in networks[i + 1 :]:
@@ -541,6 +548,33 @@ class Settings(_Model):
                 f"targets.rpo_seconds ({self.targets.rpo_seconds} s)"
             )
 
+    def _check_certificates(self) -> None:
+        """ACM certificates are regional; a failover to a region without one would downgrade
+        clients to plain HTTP, so either every region has one or none does. Backup-restore
+        standbys count too: the app tier is rebuilt there at failover."""
+        configured = [r for r in self.all_regions if self.regions[r].certificate_arn is not None]
+        for region in configured:
+            arn = self.regions[region].certificate_arn
+            match = _CERTIFICATE_ARN.match(arn or "")
+            if match is None:
+                raise ValueError(
+                    f"regions.{region}.certificate_arn: {arn!r} is not an ACM certificate ARN "
+                    f"(arn:aws:acm:{region}:<account>:certificate/<id>)"
+                )
+            if match.group("region") != region:
+                raise ValueError(
+                    f"regions.{region}.certificate_arn: the certificate is in "
+                    f"{match.group('region')}; an ALB in {region} needs one from ACM in {region}"
+                )
+        if configured:
+            missing = [r for r in self.all_regions if r not in configured]
+            if missing:
+                raise ValueError(
+                    f"regions.{missing[0]}.certificate_arn: missing while {configured[0]} has "
+                    "one; set a certificate in every region or in none (a failover to a region "
+                    "without one would downgrade clients to plain HTTP)"
+                )
+
     def _check_zones(self, region: str) -> None:
         """Explicit AZs must belong to the region; NATs cannot outnumber the AZs."""
         sizing = self.regions[region]
@@ -575,6 +609,15 @@ class Settings(_Model):
     @property
     def prefix(self) -> str:
         return f"{self.application}-{self.environment}"
+
+    def certificate_arn(self, region: str) -> str | None:
+        """The region's ALB certificate; None means the ALB serves plain HTTP on 80."""
+        return self.regions[region].certificate_arn
+
+    @property
+    def tls(self) -> bool:
+        """Whether the ALBs serve HTTPS (the config keeps this all regions or none)."""
+        return self.certificate_arn(self.primary_region) is not None
 
     def region_settings(self, region: str) -> RegionSettings:
         return self.regions[region]

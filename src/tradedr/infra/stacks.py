@@ -393,6 +393,7 @@ class AppStack(_RegionalStack):
             log_bucket=data.log_bucket,
             alarm_topic=topic,
             waf_name=names.web_acl(region),
+            certificate_arn=settings.certificate_arn(region),
         )
         name_component(self.tier, name=f"{prefix}-app-{region}")
         self.monitoring = RegionMonitoring(
@@ -449,7 +450,8 @@ class AppStack(_RegionalStack):
             function_name=names.failover_detector(region),
             primary_region=primary,
             primary_health_url=(
-                f"http://{primary_alb.value_as_string}{settings.routing.health_check_path}"
+                f"{'https' if settings.tls else 'http'}://{primary_alb.value_as_string}"
+                f"{settings.routing.health_check_path}"
             ),
             primary_cluster_id=names.db_cluster(primary),
             global_cluster_id=names.global_cluster,
@@ -654,6 +656,7 @@ class TrafficStack(cdk.Stack):
                 health_check_path=routing.health_check_path,
                 health_check_threshold=routing.health_check_failure_threshold,
                 health_check_interval_seconds=routing.health_check_interval_seconds,
+                https=settings.tls,
             )
             accelerator = self.accelerator.accelerator
             _output(self, "AcceleratorArn", accelerator.accelerator_arn, "Global Accelerator")
@@ -707,7 +710,10 @@ class GlobalStack(cdk.Stack):
                 accelerator_zone_id=GLOBAL_ACCELERATOR_ZONE_ID,
             )
         else:
-            endpoints = {r: self._endpoint(names, r, routing.traffic) for r in app_regions}
+            endpoints = {
+                r: self._endpoint(names, r, routing.traffic, https=settings.tls)
+                for r in app_regions
+            }
             self.routing = GlobalRouting(
                 self,
                 "Routing",
@@ -730,7 +736,7 @@ class GlobalStack(cdk.Stack):
                 f"Health check of {region}",
             )
 
-    def _endpoint(self, names: Names, region: str, traffic: str) -> RegionEndpoint:
+    def _endpoint(self, names: Names, region: str, traffic: str, *, https: bool) -> RegionEndpoint:
         code = region_code(region).upper()
         app_stack = names.app_stack(region)
         dns = sourced_parameter(
@@ -756,7 +762,9 @@ class GlobalStack(cdk.Stack):
                 output=f"RoutingControlArn{code}",
                 description=f"ARC routing control of {region}",
             ).value_as_string
-        return RegionEndpoint(region, dns.value_as_string, zone.value_as_string, control_arn)
+        return RegionEndpoint(
+            region, dns.value_as_string, zone.value_as_string, control_arn, https=https
+        )
 
 
 def add_dependency(dependent: cdk.Stack, dependency: cdk.Stack) -> None:

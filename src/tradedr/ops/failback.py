@@ -23,6 +23,7 @@ from tradedr.ops.executor import DEFAULT_RUNS_DIR, RetryPolicy, RunResult
 from tradedr.ops.failover import (
     _group,
     _stamp,
+    alb_health_params,
     aurora_lag_step,
     aurora_switch_step,
     db_endpoint_params,
@@ -296,8 +297,7 @@ def build_failback_plan(
                 asg_name=names.asg(home),
                 target_group_name=names.target_group(home),
                 min_healthy=max(1, active.asg_desired),
-                alb_name=names.alb(home),
-                health_path=settings.routing.health_check_path,
+                **alb_health_params(settings, home),
             ),
         ),
     ]
@@ -440,8 +440,7 @@ def _aurora_failback_plan(
                     "asg_name": names.asg(home),
                     "target_group_name": names.target_group(home),
                     "min_healthy": max(1, active.asg_desired),
-                    "alb_name": names.alb(home),
-                    "health_path": settings.routing.health_check_path,
+                    **alb_health_params(settings, home),
                 },
                 verification="all checks pass",
             ),

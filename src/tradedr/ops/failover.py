@@ -191,6 +191,19 @@ def db_endpoint_params(settings: Settings, region: str) -> dict[str, Any]:
     return {"db_identifier": names.db_identifier(region), "db_region": region}
 
 
+def alb_health_params(settings: Settings, region: str) -> dict[str, Any]:
+    """What a verify step probes on AWS: the region's ALB, its deep health path, and https
+    when the ALBs serve TLS (absent otherwise, so plans without certificates stay as they
+    were)."""
+    params: dict[str, Any] = {
+        "alb_name": Names(settings).alb(region),
+        "health_path": settings.routing.health_check_path,
+    }
+    if settings.certificate_arn(region) is not None:
+        params["health_scheme"] = "https"
+    return params
+
+
 def build_failover_plan(
     settings: Settings,
     *,
@@ -338,8 +351,7 @@ def build_failover_plan(
             "asg_name": names.asg(target),
             "target_group_name": names.target_group(target),
             "min_healthy": max(1, sizing.asg_desired),
-            "alb_name": names.alb(target),
-            "health_path": settings.routing.health_check_path,
+            **alb_health_params(settings, target),
         },
         verification="all checks pass",
     )

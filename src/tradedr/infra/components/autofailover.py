@@ -49,9 +49,9 @@ class ProbeSettings:
 
 
 class RegionLossDetector(Construct):
-    """The detector function (standby private subnets, HTTP/HTTPS out only), its role
-    (limited to the named clusters, the alarm topic and its key), its log group and the
-    one-minute schedule."""
+    """The detector function (standby private subnets; out only HTTPS, plus HTTP when the
+    primary's health URL is plain http), its role (limited to the named clusters, the alarm
+    topic and its key), its log group and the one-minute schedule."""
 
     def __init__(
         self,
@@ -113,8 +113,20 @@ class RegionLossDetector(Construct):
                 ),
             ]
 
-        # Out: HTTP to the primary's ALB (the health URL), HTTPS to the AWS APIs; through the
-        # NAT gateways every app region has. Nothing connects to the function.
+        # Out: the primary's ALB (the health URL: HTTP on 80, or HTTPS on 443 when the ALBs
+        # serve TLS) and HTTPS to the AWS APIs, through the NAT gateways every app region
+        # has. Nothing connects to the function.
+        if primary_health_url.startswith("https://"):
+            egress = [Egress(443, "HTTPS to the primary's ALB and the RDS, CloudWatch, SNS APIs")]
+            security_group_description = "Region-loss detector: HTTPS to the primary and AWS APIs"
+        else:
+            egress = [
+                Egress(80, "HTTP health probe of the primary's ALB"),
+                Egress(443, "HTTPS to the RDS, CloudWatch and SNS APIs"),
+            ]
+            security_group_description = (
+                "Region-loss detector: HTTP probe of the primary, HTTPS to AWS APIs"
+            )
         parts = vpc_function(
             self,
             vpc=vpc,
@@ -124,13 +136,8 @@ class RegionLossDetector(Construct):
             f"{primary_region} is confirmed lost",
             role_description=f"Region-loss detector {function_name}: fails over "
             f"{global_cluster_id}",
-            security_group_description=(
-                "Region-loss detector: HTTP probe of the primary, HTTPS to AWS APIs"
-            ),
-            egress=[
-                Egress(80, "HTTP health probe of the primary's ALB"),
-                Egress(443, "HTTPS to the RDS, CloudWatch and SNS APIs"),
-            ],
+            security_group_description=security_group_description,
+            egress=egress,
             statements=statements,
             unscoped_actions=["cloudwatch:GetMetricData"],
             handler="index.handler",

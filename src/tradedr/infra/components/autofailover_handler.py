@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import ssl
 import threading
 import time
 import urllib.error
@@ -131,10 +132,27 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return summary
 
 
+def liveness_tls_context() -> ssl.SSLContext:
+    """TLS without certificate or hostname verification, for the liveness probe only.
+
+    The probe addresses the primary ALB by its own DNS name, which is not on the certificate
+    (that names the public record), so a verifying client would fail on every healthy
+    primary. The probe asks only "does the primary answer 2xx?", carries no credentials and
+    trusts no data it reads; a spoofed answer would at worst delay a failover, and the RDS
+    check must fail too before one happens. Every other call (boto3) keeps full verification.
+    """
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def http_get(url: str, timeout: float) -> tuple[bool, str]:
     """GET the health URL: (2xx?, what happened). Never raises."""
+    # Plain http keeps the default opener; only an https health URL gets the context above.
+    context = liveness_tls_context() if url.startswith("https://") else None
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as response:
             status = int(response.status)
             return 200 <= status < 300, f"HTTP {status}"
     except urllib.error.HTTPError as error:

@@ -74,7 +74,12 @@ HTTPServer(("0.0.0.0", 80), Handler).serve_forever()
 
 
 class AppTier(Construct):
-    """Public ALB in front of a private ASG whose instances serve a deep `/health`."""
+    """Public ALB in front of a private ASG whose instances serve a deep `/health`.
+
+    With `certificate_arn` the ALB terminates TLS on 443 and port 80 only redirects there;
+    without it the ALB serves plain HTTP on 80. Either way the target group speaks HTTP to
+    the instances inside the VPC.
+    """
 
     def __init__(
         self,
@@ -98,6 +103,7 @@ class AppTier(Construct):
         log_bucket: s3.IBucket,
         alarm_topic: sns.ITopic,
         waf_name: str,
+        certificate_arn: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         region = cdk.Stack.of(self).region
@@ -258,11 +264,19 @@ class AppTier(Construct):
                 unhealthy_threshold_count=2,
             ),
         )
-        self.listener = self.alb.add_listener(
+        self.redirect_listener: elbv2.ApplicationListener | None = None
+        if certificate_arn is None:
+            self.listener = self._plain_http_listener()
+        else:
+            self.listener = self._https_listener(certificate_arn)
+        self.web_acl = self._web_acl(waf_name, key)
+
+    def _plain_http_listener(self) -> elbv2.ApplicationListener:
+        listener = self.alb.add_listener(
             "Http", port=80, open=False, default_target_groups=[self.target_group]
         )
         acknowledge(
-            self.listener,
+            listener,
             rules=[
                 "PCI.DSS.321-ALBHttpToHttpsRedirection",
                 "NIST.800.53.R5-ALBHttpToHttpsRedirection",
@@ -276,7 +290,42 @@ class AppTier(Construct):
                 "once a certificate is attached."
             ),
         )
-        self.web_acl = self._web_acl(waf_name, key)
+        return listener
+
+    def _https_listener(self, certificate_arn: str) -> elbv2.ApplicationListener:
+        """HTTPS on 443 (TLS 1.2+) serves; HTTP on 80 answers only with a permanent redirect."""
+        listener = self.alb.add_listener(
+            "Https",
+            port=443,
+            protocol=elbv2.ApplicationProtocol.HTTPS,
+            certificates=[elbv2.ListenerCertificate.from_arn(certificate_arn)],
+            # TLS 1.3 and 1.2 only (ELBSecurityPolicy-TLS13-1-2-2021-06).
+            ssl_policy=elbv2.SslPolicy.RECOMMENDED_TLS,
+            open=False,
+            default_target_groups=[self.target_group],
+        )
+        self.redirect_listener = self.alb.add_listener(
+            "Http",
+            port=80,
+            protocol=elbv2.ApplicationProtocol.HTTP,
+            open=False,
+            default_action=elbv2.ListenerAction.redirect(
+                protocol="HTTPS", port="443", permanent=True
+            ),
+        )
+        acknowledge(
+            self.redirect_listener,
+            rules=[
+                "PCI.DSS.321-ELBv2ACMCertificateRequired",
+                "NIST.800.53.R5-ELBv2ACMCertificateRequired",
+            ],
+            reason=(
+                "This listener carries no certificate because it serves nothing: every "
+                "request on port 80 gets a permanent redirect to the HTTPS listener, which "
+                "uses the ACM certificate."
+            ),
+        )
+        return listener
 
     def _web_acl(self, name: str, key: kms.IKey) -> wafv2.CfnWebACL:
         """AWS managed rule groups plus a per-IP rate limit, logged to an encrypted group."""

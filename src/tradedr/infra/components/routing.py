@@ -19,6 +19,8 @@ class RegionEndpoint:
     alb_hosted_zone_id: str
     # With ARC, the region's health check follows this routing control instead of HTTP.
     routing_control_arn: str | None = None
+    # The ALB serves HTTPS on 443 (a certificate is configured) rather than HTTP on 80.
+    https: bool = False
 
 
 class GlobalRouting(Construct):
@@ -52,10 +54,13 @@ class GlobalRouting(Construct):
                     type="RECOVERY_CONTROL", routing_control_arn=endpoint.routing_control_arn
                 )
             else:
+                # With TLS the check probes the HTTPS listener itself (port 80 only
+                # redirects). Route 53 does not validate the certificate of an HTTPS health
+                # check, so the ALB's DNS name not being on the certificate is fine.
                 config = route53.CfnHealthCheck.HealthCheckConfigProperty(
-                    type="HTTP",
+                    type="HTTPS" if endpoint.https else "HTTP",
                     fully_qualified_domain_name=endpoint.alb_dns_name,
-                    port=80,
+                    port=443 if endpoint.https else 80,
                     resource_path=health_check_path,
                     request_interval=interval_seconds,
                     failure_threshold=failure_threshold,

@@ -66,7 +66,8 @@ class ArcRoutingControls(Construct):
 class AcceleratorTraffic(Construct):
     """An accelerator with one endpoint group per region (its ALB), health-checked at the
     routing's interval (10 or 30 s, both of which the accelerator accepts) on the deep
-    health path; the standby's dial starts at 0 unless it serves."""
+    health path, over HTTPS on 443 when the ALBs serve TLS; the standby's dial starts at 0
+    unless it serves."""
 
     def __init__(
         self,
@@ -79,6 +80,7 @@ class AcceleratorTraffic(Construct):
         health_check_path: str,
         health_check_threshold: int,
         health_check_interval_seconds: int = 10,
+        https: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         self.accelerator = ga.Accelerator(
@@ -98,8 +100,11 @@ class AcceleratorTraffic(Construct):
                 endpoints=[ga.RawEndpoint(endpoint_id=alb_arn, weight=128)],
                 health_check_interval=cdk.Duration.seconds(health_check_interval_seconds),
                 health_check_path=health_check_path,
-                health_check_port=80,
-                health_check_protocol=ga.HealthCheckProtocol.HTTP,
+                # The same protocol and port the ALB serves: with TLS, 80 only redirects.
+                health_check_port=443 if https else 80,
+                health_check_protocol=(
+                    ga.HealthCheckProtocol.HTTPS if https else ga.HealthCheckProtocol.HTTP
+                ),
                 health_check_threshold=health_check_threshold,
                 traffic_dial_percentage=100 if region in serving_regions else 0,
             )
