@@ -300,3 +300,40 @@ def fast_ga_manual_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesize
     data["routing"] = {**data["routing"], "traffic": "global-accelerator"}
     data.pop("failover", None)
     return synth_config(tmp_path_factory, data)
+
+
+def certificate_arn(
+    region: str, certificate_id: str = "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+) -> str:
+    return f"arn:aws:acm:{region}:123456789012:certificate/{certificate_id}"
+
+
+def with_certificates(data: dict[str, Any], regions: list[str]) -> dict[str, Any]:
+    """`data` with an ACM certificate configured in each of `regions` (TLS on the ALBs)."""
+    configured = dict(data.get("regions", {}))
+    for region in regions:
+        configured[region] = {
+            **configured.get(region, {}),
+            "certificate_arn": certificate_arn(region),
+        }
+    return {**data, "regions": configured}
+
+
+TLS_CONFIG: dict[str, Any] = with_certificates({}, ["us-east-1", "us-west-2"])
+
+
+@pytest.fixture(scope="session")
+def tls_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The default config with a certificate per region: HTTPS listeners, DNS failover."""
+    return synth_config(tmp_path_factory, TLS_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def tls_fast_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """examples/hot-standby-fast.toml with certificates: Global Accelerator health checks and
+    the region-loss detector's probe over HTTPS."""
+    import tomllib
+
+    data = tomllib.loads(FAST_EXAMPLE.read_text())
+    data["environment"] = "fasttls"
+    return synth_config(tmp_path_factory, with_certificates(data, ["us-east-1", "us-west-2"]))

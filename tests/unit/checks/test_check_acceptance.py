@@ -114,3 +114,31 @@ def test_three_regions_pass(check_reports: Any) -> None:
     report = check_reports("tri", {"standby_regions": ["us-west-2", "eu-west-1"]})
     errors = [f"{f.source} {f.rule} {f.resource}" for f in report.findings if f.severity == "error"]
     assert errors == []
+
+
+REDIRECTION_RULES = {
+    "PCI.DSS.321-ALBHttpToHttpsRedirection",
+    "NIST.800.53.R5-ALBHttpToHttpsRedirection",
+}
+
+
+def test_tls_config_passes_without_redirection_acknowledgments(check_reports: Any) -> None:
+    from tests.conftest import TLS_CONFIG
+
+    report = check_reports("tls", TLS_CONFIG)
+    errors = [f"{f.source} {f.rule} {f.resource}" for f in report.findings if f.severity == "error"]
+    assert errors == []
+    assert report.passed
+    acknowledged = {a.rule for a in report.acknowledged}
+    assert acknowledged & REDIRECTION_RULES == set()
+    # No finding of the redirection rules either: the HTTP listener really redirects.
+    assert {f.rule for f in report.findings} & REDIRECTION_RULES == set()
+    stale = [f for f in report.findings if "matches no finding" in f.message]
+    assert stale == []
+    tradedr = [f for f in report.findings if f.source == "tradedr" and f.severity == "error"]
+    assert tradedr == []
+
+
+def test_plain_http_config_still_acknowledges_redirection(check_reports: Any) -> None:
+    report = check_reports("warm-standby", _posture_config(Posture.WARM_STANDBY))
+    assert {a.rule for a in report.acknowledged} >= REDIRECTION_RULES

@@ -22,6 +22,8 @@ FAST_BASE = (
     '[routing]\ntraffic = "global-accelerator"\n[targets]\nrpo_seconds = 1\n'
 )
 
+CERT = "arn:aws:acm:{region}:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+
 # (case id, TOML text, the field the message must name, a word the message must contain)
 BAD_CONFIGS: list[tuple[str, str, str, str]] = [
     ("unknown-primary-region", 'primary_region = "us-east-9"', "primary_region", "us-east-9"),
@@ -274,6 +276,51 @@ BAD_CONFIGS: list[tuple[str, str, str, str]] = [
     ("negative-rpo", "[targets]\nrpo_seconds = -1", "targets.rpo_seconds", "0"),
     ("override-required-tag", '[tags]\nextra = { Name = "x" }', "tags.extra", "Name"),
     ("empty-owner", '[tags]\nowner = " "', "tags.owner", "empty"),
+    (
+        "certificate-not-an-arn",
+        '[regions.us-east-1]\ncertificate_arn = "my-cert"',
+        "regions.us-east-1.certificate_arn",
+        "not an ACM certificate ARN",
+    ),
+    (
+        "certificate-from-iam",
+        '[regions.us-east-1]\ncertificate_arn = "arn:aws:iam::123456789012:server-certificate/x"',
+        "regions.us-east-1.certificate_arn",
+        "not an ACM certificate ARN",
+    ),
+    (
+        "certificate-short-account",
+        '[regions.us-east-1]\ncertificate_arn = "arn:aws:acm:us-east-1:1234:certificate/abc"',
+        "regions.us-east-1.certificate_arn",
+        "not an ACM certificate ARN",
+    ),
+    (
+        "certificate-from-another-region",
+        f'[regions.us-east-1]\ncertificate_arn = "{CERT.format(region="us-east-1")}"\n'
+        f'[regions.us-west-2]\ncertificate_arn = "{CERT.format(region="us-east-1")}"',
+        "regions.us-west-2.certificate_arn",
+        "needs one from ACM in us-west-2",
+    ),
+    (
+        "certificate-in-primary-only",
+        f'[regions.us-east-1]\ncertificate_arn = "{CERT.format(region="us-east-1")}"',
+        "regions.us-west-2.certificate_arn",
+        "every region or in none",
+    ),
+    (
+        "certificate-missing-in-second-standby",
+        'standby_regions = ["us-west-2", "eu-west-1"]\n'
+        f'[regions.us-east-1]\ncertificate_arn = "{CERT.format(region="us-east-1")}"\n'
+        f'[regions.eu-west-1]\ncertificate_arn = "{CERT.format(region="eu-west-1")}"',
+        "regions.us-west-2.certificate_arn",
+        "downgrade",
+    ),
+    (
+        "certificate-empty",
+        '[regions.us-east-1]\ncertificate_arn = ""',
+        "regions.us-east-1.certificate_arn",
+        "not an ACM certificate ARN",
+    ),
 ]
 
 

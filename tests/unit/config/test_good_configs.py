@@ -67,6 +67,28 @@ def test_reference_baseline_is_the_reference_design_as_written() -> None:
     assert settings.capacity("us-west-2")[1] == 0
 
 
+@pytest.mark.parametrize(
+    "partition_arn",
+    [
+        "arn:aws:acm:{region}:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+        "arn:aws-us-gov:acm:{region}:123456789012:certificate/abc-123",
+    ],
+)
+def test_certificate_in_every_region_turns_tls_on(partition_arn: str) -> None:
+    regions = ["us-east-1", "us-west-2", "eu-west-1"]
+    settings = load_settings(
+        {
+            "standby_regions": regions[1:],
+            "regions": {r: {"certificate_arn": partition_arn.format(region=r)} for r in regions},
+        }
+    )
+    assert settings.tls
+    for region in regions:
+        assert settings.certificate_arn(region) == partition_arn.format(region=region)
+    assert not Settings().tls
+    assert Settings().certificate_arn("us-east-1") is None
+
+
 def test_known_regions_match_boto3() -> None:
     """Read from botocore's data file directly; must agree with boto3's own answer."""
     import boto3
