@@ -414,3 +414,23 @@ def test_http_probe_never_raises(handler: types.ModuleType) -> None:
     ok, detail = handler.http_get("not a url", 0.5)
     assert not ok
     assert detail
+
+
+def test_https_probe_skips_verification_only_for_the_liveness_probe(
+    handler: types.ModuleType, tls_health_server: str
+) -> None:
+    """The ALB is probed by its own DNS name, which its certificate does not carry: a
+    verifying client fails, the detector's probe reads the status code."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    url = f"https://{tls_health_server}/health"
+    with pytest.raises(urllib.error.URLError) as failed:
+        urllib.request.urlopen(url, timeout=2)  # noqa: S310 - the verifying default
+    assert isinstance(failed.value.reason, ssl.SSLError)
+    assert handler.http_get(url, 2) == (True, "HTTP 200")
+    ok, detail = handler.http_get(f"https://{tls_health_server}/missing", 2)
+    assert (ok, detail) == (False, "HTTP 404")
+    context = handler.liveness_tls_context()
+    assert (context.check_hostname, context.verify_mode) == (False, ssl.CERT_NONE)

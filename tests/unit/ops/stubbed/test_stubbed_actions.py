@@ -420,3 +420,105 @@ def test_stubber_rejects_a_request_the_model_does_not_allow(provider: StubbedPro
         provider.client("globalaccelerator", "us-west-2").update_endpoint_group(
             EndpointGroupArn=GROUP, TrafficDial=100
         )
+
+
+# --- verify-health over HTTPS (ALBs with certificates) ---------------------------------
+
+TLS_SETTINGS: dict[str, Any] = {
+    "regions": {
+        region: {"certificate_arn": f"arn:aws:acm:{region}:123456789012:certificate/abc-123"}
+        for region in ("us-east-1", "us-west-2")
+    }
+}
+
+
+@pytest.mark.parametrize(("data", "scheme"), [({}, None), (TLS_SETTINGS, "https")])
+def test_plans_verify_over_https_only_with_certificates(
+    data: dict[str, Any], scheme: str | None
+) -> None:
+    from tradedr.ops.failback import build_failback_plan
+
+    settings = load_settings(data)
+    plans = [
+        build_failover_plan(settings, to_region="us-west-2"),
+        build_failback_plan(settings, current_region="us-west-2"),
+    ]
+    verify = [s for p in plans for s in p.steps() if s.action is ActionKind.VERIFY_HEALTH]
+    assert len(verify) == 2
+    for step in verify:
+        assert step.params["alb_name"]
+        assert step.params.get("health_scheme") == scheme
+
+
+def test_verify_health_probes_https_without_verifying_the_alb_name(
+    provider: StubbedProvider, tls_health_server: str
+) -> None:
+    region = "us-west-2"
+    settings = load_settings(TLS_SETTINGS)
+    [step] = [
+        s
+        for s in build_failover_plan(settings, to_region=region).steps()
+        if s.action is ActionKind.VERIFY_HEALTH
+    ]
+    endpoint = "orders.abc.us-west-2.rds.amazonaws.com"
+    provider.stub("rds", region).add_response(
+        "describe_db_instances",
+        {
+            "DBInstances": [
+                {
+                    "DBInstanceIdentifier": step.params["db_identifier"],
+                    "DBInstanceStatus": "available",
+                    "Endpoint": {"Address": endpoint},
+                }
+            ]
+        },
+    )
+    provider.stub("ssm", region).add_response(
+        "get_parameter", {"Parameter": {"Name": step.params["parameter_name"], "Value": endpoint}}
+    )
+    provider.stub("autoscaling", region).add_response(
+        "describe_auto_scaling_groups",
+        {
+            "AutoScalingGroups": [
+                {
+                    "AutoScalingGroupName": step.params["asg_name"],
+                    "MinSize": 1,
+                    "MaxSize": 6,
+                    "DesiredCapacity": 2,
+                    "DefaultCooldown": 300,
+                    "AvailabilityZones": [f"{region}a"],
+                    "HealthCheckType": "ELB",
+                    "CreatedTime": "2026-01-01T00:00:00Z",
+                    "Instances": [
+                        {
+                            "InstanceId": f"i-{n:017d}",
+                            "AvailabilityZone": f"{region}a",
+                            "LifecycleState": "InService",
+                            "HealthStatus": "Healthy",
+                            "ProtectedFromScaleIn": False,
+                        }
+                        for n in range(2)
+                    ],
+                }
+            ]
+        },
+    )
+    elb = provider.stub("elbv2", region)
+    group_arn = f"arn:aws:elasticloadbalancing:{region}:123456789012:targetgroup/tg/abc"
+    elb.add_response("describe_target_groups", {"TargetGroups": [{"TargetGroupArn": group_arn}]})
+    elb.add_response(
+        "describe_target_health",
+        {
+            "TargetHealthDescriptions": [
+                {"Target": {"Id": f"i-{n:017d}"}, "TargetHealth": {"State": "healthy"}}
+                for n in range(2)
+            ]
+        },
+    )
+    # The "ALB" is the local TLS server, whose certificate names another host.
+    elb.add_response("describe_load_balancers", {"LoadBalancers": [{"DNSName": tls_health_server}]})
+    outcome = run(provider, step)
+    provider.assert_done()
+    assert outcome.status == "executed"
+    assert f"GET https://{tls_health_server}/health -> 200" in outcome.detail
+    assert "certificate not verified" in outcome.detail
