@@ -32,6 +32,9 @@ PLACEHOLDER_PREFIX = "not-emulated:"
 # Outputs this module adds so moto resolves intrinsics for a post-deploy API call.
 COMPAT_OUTPUT_PREFIX = "TradedrCompat"
 SECRET_TOKEN = "{{tradedr-compat:secret:%s}}"
+CERTIFICATE_TOKEN = "{{tradedr-compat:certificate:%s}}"
+# The self-signed certificate imported into the emulator's ACM in place of the user's ones.
+EMULATOR_CERTIFICATE_DOMAIN = "tradedr-emulator.invalid"
 
 # moto executes a change set without the backend's exports (Fn::ImportValue fails), and
 # computes no outputs or exports for a stack created from one; the deployer uses
@@ -94,6 +97,7 @@ class PreparedStack:
     secrets: list[SecretSubstitute] = field(default_factory=list)
     applications: list[PropertyApplication] = field(default_factory=list)
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (secret name, DB id)
+    certificates: list[tuple[str, str]] = field(default_factory=list)  # (listener, ACM ARN)
     dropped_exports: list[str] = field(default_factory=list)
 
 
@@ -400,6 +404,33 @@ def _kms_keys(stack: PreparedStack) -> None:
             props["KeyPolicy"] = {"Fn::ToJsonString": props["KeyPolicy"]}
 
 
+def _listener_certificates(stack: PreparedStack) -> None:
+    """moto's CreateListener needs the certificate in its own ACM, which never holds the
+    user's ACM certificates. The HTTPS listener gets a self-signed certificate that the
+    deployer imports into the emulator's ACM just before the stack (substituted): listener,
+    policy and redirect deploy as written; no TLS handshake is exercised."""
+    for logical_id, resource in _resources(stack.template).items():
+        if resource.get("Type") != "AWS::ElasticLoadBalancingV2::Listener":
+            continue
+        for certificate in resource.get("Properties", {}).get("Certificates") or []:
+            arn = certificate.get("CertificateArn")
+            if not isinstance(arn, str):
+                continue
+            stack.certificates.append((logical_id, arn))
+            certificate["CertificateArn"] = CERTIFICATE_TOKEN % stack.region
+            stack.notes.append(
+                CompatNote(
+                    stack.name,
+                    stack.region,
+                    logical_id,
+                    str(resource["Type"]),
+                    SUBSTITUTED,
+                    f"certificate {arn} replaced by a self-signed emulator certificate "
+                    "(moto's ACM holds none of yours); TLS is not exercised",
+                )
+            )
+
+
 def _replica_subnet_groups(stack: PreparedStack) -> None:
     """moto copies a read replica from its source instance, keeping the source's region,
     then looks the replica's DBSubnetGroupName up in that (source) region, where it does not
@@ -595,6 +626,7 @@ def _drop_depends_on(template: dict[str, Any], gone: set[str]) -> None:
 
 PER_STACK_TRANSFORMS: tuple[Callable[[PreparedStack], None], ...] = (
     _secrets_via_api,
+    _listener_certificates,
     _kms_keys,
     _tag_shapes,
     _replica_subnet_groups,
@@ -654,6 +686,65 @@ def provision_secrets(stack: PreparedStack, provider: Any) -> dict[str, Any]:
 
     resolved: dict[str, Any] = resolve(stack.template)
     return resolved
+
+
+def provision_certificates(
+    stack: PreparedStack, provider: Any, template: dict[str, Any]
+) -> dict[str, Any]:
+    """Import (once per region) the self-signed emulator certificate into the emulator's
+    ACM and return `template` with the listeners pointing at it."""
+    client = provider.client("acm", stack.region)
+    found = [
+        c["CertificateArn"]
+        for c in client.list_certificates()["CertificateSummaryList"]
+        if c.get("DomainName") == EMULATOR_CERTIFICATE_DOMAIN
+    ]
+    if found:
+        arn = str(found[0])
+    else:
+        certificate, private_key = _self_signed(EMULATOR_CERTIFICATE_DOMAIN)
+        arn = str(
+            client.import_certificate(Certificate=certificate, PrivateKey=private_key)[
+                "CertificateArn"
+            ]
+        )
+    text = json.dumps(template).replace(CERTIFICATE_TOKEN % stack.region, arn)
+    resolved: dict[str, Any] = json.loads(text)
+    return resolved
+
+
+def _self_signed(domain: str) -> tuple[bytes, bytes]:
+    """A PEM certificate and key for `domain`, valid for a year (cryptography ships with
+    moto, whose ACM parses what it imports)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return (
+        certificate.public_bytes(serialization.Encoding.PEM),
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+    )
 
 
 def _generated_secret(spec: dict[str, Any]) -> str:

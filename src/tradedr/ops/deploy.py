@@ -249,6 +249,8 @@ def _deploy_one(
         template = (
             compat.provision_secrets(prepared, provider) if prepared.secrets else prepared.template
         )
+        if prepared.certificates:
+            template = compat.provision_certificates(prepared, provider, template)
         parameters = stack_parameters(template, outputs, emulator=emulator)
         say(f"{stack.name} ({stack.region}): checking")
         outcome.status = _apply(cf, provider, stack, template, parameters, emulator, say)

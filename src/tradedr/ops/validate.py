@@ -134,6 +134,9 @@ class _Validator:
         self.add(
             "alb", region, OK if state == "active" else FAIL, f"{self.names.alb(region)} {state}"
         )
+        certificate = self.settings.certificate_arn(region)
+        if lbs and certificate is not None:
+            self.alb_tls(region, lbs[0]["LoadBalancerArn"], certificate)
         tgs = elb.describe_target_groups(Names=[self.names.target_group(region)])["TargetGroups"]
         health = elb.describe_target_health(TargetGroupArn=tgs[0]["TargetGroupArn"])
         states = [d["TargetHealth"]["State"] for d in health["TargetHealthDescriptions"]]
@@ -144,6 +147,30 @@ class _Validator:
         if self.emulator:
             detail += " (moto reports every registered target healthy)"
         self.add("alb-targets", region, OK if ok else FAIL, detail)
+
+    def alb_tls(self, region: str, load_balancer_arn: str, certificate: str) -> None:
+        """With a certificate: HTTPS on 443 carries it, and HTTP on 80 only redirects."""
+        listeners = self.client("elbv2", region).describe_listeners(
+            LoadBalancerArn=load_balancer_arn
+        )["Listeners"]
+        by_port = {int(listener["Port"]): listener for listener in listeners}
+        https, http = by_port.get(443), by_port.get(80)
+        certificates = [c["CertificateArn"] for c in (https or {}).get("Certificates", [])]
+        # The emulator deploys a self-signed substitute in place of the configured one.
+        carries = bool(certificates) if self.emulator else certificate in certificates
+        serves = https is not None and https.get("Protocol") == "HTTPS" and carries
+        redirects = http is not None and all(
+            action.get("Type") == "redirect"
+            and action.get("RedirectConfig", {}).get("Protocol") == "HTTPS"
+            for action in http.get("DefaultActions", [])
+        )
+        detail = (
+            f"HTTPS:443 {'with the certificate' if serves else 'missing or without it'}; "
+            f"HTTP:80 {'redirects to HTTPS' if redirects else 'does not only redirect'}"
+        )
+        if self.emulator:
+            detail += " (the emulator's self-signed substitute, not your certificate)"
+        self.add("alb-tls", region, OK if serves and redirects else FAIL, detail)
 
     def asg(self, region: str) -> None:
         groups = self.client("autoscaling", region).describe_auto_scaling_groups(

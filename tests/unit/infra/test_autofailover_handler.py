@@ -427,7 +427,7 @@ def test_https_probe_skips_verification_only_for_the_liveness_probe(
 
     url = f"https://{tls_health_server}/health"
     with pytest.raises(urllib.error.URLError) as failed:
-        urllib.request.urlopen(url, timeout=2)  # noqa: S310 - the verifying default
+        urllib.request.urlopen(url, timeout=2)  # the verifying default
     assert isinstance(failed.value.reason, ssl.SSLError)
     assert handler.http_get(url, 2) == (True, "HTTP 200")
     ok, detail = handler.http_get(f"https://{tls_health_server}/missing", 2)
