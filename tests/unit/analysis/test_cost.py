@@ -207,3 +207,17 @@ def test_optional_global_resources(
         return
     item = next(i for i in report.region("global").items if i.charge == charge)
     assert item.priced is priced
+
+
+def test_https_health_checks_are_priced_with_their_surcharge(
+    tls_synth: Any, default_synth: Any
+) -> None:
+    """Certificates turn the Route 53 checks into HTTPS checks, which cost more."""
+
+    def surcharges(synth: Any) -> list[str]:
+        data = analyse_cost(templates_of(synth), SnapshotPrices()).to_dict()
+        [global_] = [r for r in data["regions"] if r["region"] == "global"]
+        return [i["resource"] for i in global_["items"] if i["charge"].endswith("HTTPS surcharge")]
+
+    assert len(surcharges(tls_synth)) == 2
+    assert surcharges(default_synth) == []
