@@ -369,6 +369,16 @@ def rto(
             "lists every replaced assumption.",
         ),
     ] = None,
+    measured: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--measured",
+            metavar="RUN_DIR",
+            help="Use step durations measured in failover/drill runs on real AWS (a run "
+            "directory, or a runs directory such as .tradedr/runs; repeatable): min / median "
+            "/ max per modelled step. Emulator runs are skipped and said so.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Recovery time per failure scenario and data loss per store, from the templates.
@@ -387,6 +397,7 @@ def rto(
         synth_dir=synth_dir,
         progress=None if as_json else _progress,
         assume=assume,
+        measured=measured,
     )
     if as_json:
         emit_json(report.to_dict())

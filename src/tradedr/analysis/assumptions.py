@@ -280,7 +280,7 @@ MONTE_CARLO_SAMPLES = 20_000
 MONTE_CARLO_SEED = 20261128
 
 
-MEASURED = "measured by the user (tradedr rto --assume)"
+MEASURED = "measured by the user (tradedr rto --assume or --measured)"
 _overrides: ContextVar[dict[str, Assumption] | None] = ContextVar(
     "assumption_overrides", default=None
 )

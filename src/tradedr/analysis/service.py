@@ -58,11 +58,23 @@ def run_rto(
     synth_dir: Path,
     progress: Progress | None = None,
     assume: list[str] | None = None,
+    measured: list[Path] | None = None,
 ) -> RtoReport:
-    overrides = dict(assumptions.parse_override(text) for text in assume or [])
-    return analyse_rto(
+    """`measured` runs on AWS replace assumptions first; an explicit `assume` wins over them."""
+    overrides: dict[str, tuple[float, float, float]] = {}
+    notes: list[str] = []
+    if measured:
+        from tradedr.analysis.measured import collect
+
+        measurements = collect(measured)
+        overrides.update(measurements.overrides())
+        notes = measurements.notes()
+    overrides.update(assumptions.parse_override(text) for text in assume or [])
+    report = analyse_rto(
         load_templates(settings, templates_dir, synth_dir, progress), overrides=overrides
     )
+    report.warnings[:0] = notes
+    return report
 
 
 @dataclass

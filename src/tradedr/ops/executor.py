@@ -1,6 +1,7 @@
 """Run a plan group by group, journaling every step so a run can be resumed.
 
-The journal (`<runs>/<RUN_ID>/journal.jsonl`) is append-only JSON lines: run-start,
+The journal (`<runs>/<RUN_ID>/journal.jsonl`) is append-only JSON lines: run-start (with
+the target: measured durations from the emulator must never pass for AWS timings),
 step-start, step-retry, step-end (outcome, start, end, attempts, API request ids) and
 run-end. A step with a successful step-end is never run again by `resume`; a step that
 started but did not finish is simply run again, which is safe because every action is
@@ -311,7 +312,12 @@ class Executor:
         ]
         started = time.time()
         journal.append(
-            "run-start", run_id=run_id, plan=plan.title, resumed=resumed, already_done=sorted(done)
+            "run-start",
+            run_id=run_id,
+            plan=plan.title,
+            target=self.ctx.target,
+            resumed=resumed,
+            already_done=sorted(done),
         )
         for group in plan.groups:
             pending = [s for s in group.steps if s.id not in done]

@@ -22,7 +22,6 @@ from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import DEFAULT_RUNS_DIR, RetryPolicy, RunResult
 from tradedr.ops.failover import (
     _group,
-    _stamp,
     alb_health_params,
     aurora_lag_step,
     aurora_switch_step,
@@ -32,6 +31,7 @@ from tradedr.ops.failover import (
     resume_run,
     retired_name,
     run_plan,
+    run_stamp,
     traffic_steps,
 )
 from tradedr.ops.plans import ActionKind, Plan, Step, TrafficMode
@@ -89,7 +89,7 @@ def build_failback_plan(
         )
     names = Names(settings)
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
-    stamp = _stamp(created_at)
+    stamp = run_stamp(created_at)
     parameter = endpoint_parameter(settings)
     home_db, current_db = names.db_identifier(home), names.db_identifier(current_region)
     home_stale = retired_name(home_db, stamp)

@@ -51,7 +51,9 @@ def retired_name(identifier: str, stamp: str) -> str:
     return f"{identifier}-stale-{stamp}"[:63]
 
 
-def _stamp(created_at: str) -> str:
+def run_stamp(created_at: str) -> str:
+    """Minute-resolution stamp of a plan's creation: names retired resources so a resumed
+    run finds the names its first attempt chose."""
     return datetime.fromisoformat(created_at).strftime("%Y%m%d%H%M")
 
 
@@ -242,7 +244,7 @@ def build_failover_plan(
         )
     names = Names(settings)
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
-    stamp = _stamp(created_at)
+    stamp = run_stamp(created_at)
     target, parameter = to_region, endpoint_parameter(settings)
     target_db, source_db = names.db_identifier(target), names.db_identifier(source)
     sizing = settings.regions[target]
@@ -528,18 +530,31 @@ def run_plan(
     progress: Any = None,
     poll_seconds: float | None = None,
 ) -> RunResult:
-    ctx = ExecutionContext(
+    ctx = execution_context(
+        settings, provider, target=target, approver=approver, poll_seconds=poll_seconds
+    )
+    executor = Executor(ctx, runs_dir=runs_dir, retry=retry, progress=progress)
+    return executor.dry_run(plan) if dry_run else executor.start(plan)
+
+
+def execution_context(
+    settings: Settings,
+    provider: ClientProvider,
+    *,
+    target: Target,
+    approver: Callable[[str], bool] | None = None,
+    poll_seconds: float | None = None,
+) -> ExecutionContext:
+    """How steps wait: quick polls on the emulator, AWS-paced ones (up to 30 min) on AWS."""
+    local = target == "local"
+    return ExecutionContext(
         provider=provider,
         settings=settings,
         target=target,
         approver=approver or always_approve,
-        poll_seconds=poll_seconds
-        if poll_seconds is not None
-        else (0.05 if target == "local" else 10.0),
-        wait_timeout_seconds=60.0 if target == "local" else 1800.0,
+        poll_seconds=poll_seconds if poll_seconds is not None else (0.05 if local else 10.0),
+        wait_timeout_seconds=60.0 if local else 1800.0,
     )
-    executor = Executor(ctx, runs_dir=runs_dir, retry=retry, progress=progress)
-    return executor.dry_run(plan) if dry_run else executor.start(plan)
 
 
 def resume_run(
@@ -563,14 +578,7 @@ def resume_run(
         )
     if on_plan:
         on_plan(plan)
-    ctx = ExecutionContext(
-        provider=provider,
-        settings=settings,
-        target=target,
-        approver=approver or always_approve,
-        poll_seconds=0.05 if target == "local" else 10.0,
-        wait_timeout_seconds=60.0 if target == "local" else 1800.0,
-    )
+    ctx = execution_context(settings, provider, target=target, approver=approver)
     return Executor(ctx, runs_dir=runs_dir, retry=retry, progress=progress).resume(run_id)
 
 

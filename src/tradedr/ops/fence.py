@@ -20,7 +20,7 @@ from tradedr.ops.actions.base import Target
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import DEFAULT_RUNS_DIR, RetryPolicy, RunResult
 from tradedr.ops.failback import stale_primary_steps
-from tradedr.ops.failover import _stamp, db_writers, run_plan
+from tradedr.ops.failover import db_writers, run_plan, run_stamp
 from tradedr.ops.plans import ActionKind, Plan, Step, StepGroup
 
 
@@ -33,7 +33,7 @@ def build_fence_plan(settings: Settings, *, region: str, approval: bool = True) 
             f"({', '.join(settings.all_regions)})"
         )
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
-    steps = stale_primary_steps(settings, region, _stamp(created_at))
+    steps = stale_primary_steps(settings, region, run_stamp(created_at))
     if settings.database.is_aurora_global:
         # The recovered cluster rejoins the global database as a secondary and takes no
         # writes, so only the app needs stopping.

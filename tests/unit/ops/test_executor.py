@@ -86,6 +86,7 @@ def test_journal_records_every_step_with_request_ids(env: Environment) -> None:
     assert result.status == "completed"
     events = journal(env.runs_dir, result.run_id)
     assert events[0]["event"] == "run-start"
+    assert events[0]["target"] == "local"  # so `rto --measured` never takes emulator timings
     assert events[-1] == {**events[-1], "event": "run-end", "status": "completed"}
     ends = {e["step"]: e for e in events if e["event"] == "step-end"}
     assert set(ends) == {s.id for s in result.plan.steps()}
