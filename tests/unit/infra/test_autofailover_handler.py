@@ -27,6 +27,7 @@ PRIMARY_CLUSTER = "trading-fastga-orders-use1"
 TARGET = "trading-fastga-orders-usw2"
 PRIMARY_ARN = f"arn:aws:rds:{PRIMARY}:{ACCOUNT}:cluster:{PRIMARY_CLUSTER}"
 TARGET_ARN = f"arn:aws:rds:{STANDBY}:{ACCOUNT}:cluster:{TARGET}"
+THIRD_ARN = f"arn:aws:rds:eu-west-1:{ACCOUNT}:cluster:trading-fastga-orders-euw1"
 TOPIC = f"arn:aws:sns:{STANDBY}:{ACCOUNT}:trading-fastga-alarms-{STANDBY}"
 HEALTH_URL = "http://primary-alb.example/health"
 
@@ -117,6 +118,7 @@ class Aws:
                         "GlobalClusterMembers": [
                             {"DBClusterArn": PRIMARY_ARN, "IsWriter": writer == "primary"},
                             {"DBClusterArn": TARGET_ARN, "IsWriter": writer == "target"},
+                            {"DBClusterArn": THIRD_ARN, "IsWriter": writer == "third"},
                         ],
                     }
                 ]
@@ -218,6 +220,8 @@ class Case:
 LOST = "unreachable"
 CASES = [
     Case("already primary: idles", writer="target", action="none"),
+    # An operator failed over to a third region: the guarded primary's loss changes nothing.
+    Case("writer moved to a third region: idles", writer="third", action="none"),
     Case("health ok: nothing", health=(True,) * 3, writer_status=("available",) * 3, rounds=3),
     Case(
         "health ok while the primary RDS API fails: nothing",
@@ -317,6 +321,8 @@ def test_detector(handler: types.ModuleType, config: Any, case: Case) -> None:
         assert [r["region_lost"] for r in summary["rounds"]] == [True] * 3
     if case.name.startswith("already"):
         assert summary["reason"] == "already primary"
+    if case.writer == "third":
+        assert summary["reason"].startswith(f"the writer is {THIRD_ARN}")
 
 
 def test_counting_restarts_with_each_invocation(handler: types.ModuleType, config: Any) -> None:

@@ -204,13 +204,22 @@ def _idle_reason(run: Invocation) -> str | None:
     if not found:
         raise RuntimeError(f"global cluster {config.global_cluster_id} not found")
     cluster = found[0]
-    suffix = f":cluster:{config.target_cluster_id}"
-    for member in cluster.get("GlobalClusterMembers", []):
-        if member.get("IsWriter") and str(member.get("DBClusterArn", "")).endswith(suffix):
-            return "already primary"
+    writers = [
+        str(member.get("DBClusterArn", ""))
+        for member in cluster.get("GlobalClusterMembers", [])
+        if member.get("IsWriter")
+    ]
+    if any(arn.endswith(f":cluster:{config.target_cluster_id}") for arn in writers):
+        return "already primary"
     status = str((cluster.get("FailoverState") or {}).get("Status", "")).lower()
     if status in IN_PROGRESS:
         return f"global cluster failover state is {status}"
+    # Someone already moved the writer to another region (e.g. a third one): the primary
+    # this detector guards is not the writer, so its loss is not a reason to fail over.
+    if writers and not any(
+        arn.endswith(f":cluster:{config.primary_cluster_id}") for arn in writers
+    ):
+        return f"the writer is {writers[0]}, not the primary {config.primary_cluster_id}"
     return None
 
 
