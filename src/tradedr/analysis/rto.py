@@ -741,7 +741,15 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
     critical_tail = ["traffic-shift"]
     if secondary is not None and detector is not None:
         automatic = automatic_detection(detector)
-        components.insert(0, automatic)
+        if detector.prop(f"{DETECTOR_ENV}.WITNESS_ACCELERATOR") and endpoint_group is not None:
+            # Rounds count only once the accelerator's own checks see the primary unhealthy
+            # (a healthy verdict vetoes them), so confirmation starts after its detection.
+            automatic.after = ["detection"]
+            automatic.sources.append(detector.source(f"{DETECTOR_ENV}.WITNESS_ACCELERATOR"))
+            automatic.note += "; counted once the accelerator also sees the primary unhealthy"
+            components.insert(1, automatic)
+        else:
+            components.insert(0, automatic)
         components.extend(
             _automatic_db_failover(detector, secondary, after_detection=automatic.name)
         )

@@ -456,6 +456,9 @@ class AppStack(_RegionalStack):
             primary_cluster_id=names.db_cluster(primary),
             global_cluster_id=names.global_cluster,
             target_cluster_id=names.db_cluster(region),
+            witness_accelerator=names.accelerator
+            if settings.routing.traffic == "global-accelerator"
+            else None,
             probe=ProbeSettings(
                 interval_seconds=failover.probe_interval_seconds,
                 failures=failover.probe_failures,

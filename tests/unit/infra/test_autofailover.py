@@ -83,7 +83,7 @@ def test_never_without_automatic_failover_in_any_posture(
 def test_environment_contract(fast_ga_synth: Synthesized) -> None:
     stack, _, function = the_detector(fast_ga_synth)
     env = function["Properties"]["Environment"]["Variables"]
-    assert set(env) == ENV_CONTRACT
+    assert set(env) == ENV_CONTRACT | {"WITNESS_ACCELERATOR"}
     prefix = fast_ga_synth.settings.prefix
     assert env["PRIMARY_REGION"] == "us-east-1"
     assert env["PRIMARY_CLUSTER_ID"] == f"{prefix}-orders-use1"
@@ -105,6 +105,8 @@ def test_environment_contract(fast_ga_synth: Synthesized) -> None:
     }
     topic = env["ALARM_TOPIC_ARN"]["Ref"]
     assert fast_ga_synth.template(stack)["Resources"][topic]["Type"] == "AWS::SNS::Topic"
+    # With the accelerator in front, its health checks are the third, independent view.
+    assert env["WITNESS_ACCELERATOR"] == f"{prefix}-accelerator"
 
 
 def test_function_settings(fast_ga_synth: Synthesized) -> None:
@@ -164,12 +166,27 @@ def test_iam_scoped_to_the_named_clusters(fast_ga_synth: Synthesized) -> None:
     assert arns("rds:DescribeGlobalClusters") == {global_cluster}
     assert arns("rds:DescribeDBClusters") == {primary, target}
     assert by_action["sns:Publish"]["Resource"] == {"Ref": "AlarmTopicD01E77F9"}
-    # GetMetricData has no resource type: the one "*", pinned to this region.
-    wildcard = [s for s in statements if s["Resource"] == "*"]
-    assert [set(as_list(s["Action"])) for s in wildcard] == [
-        {"cloudwatch:GetMetricData", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"}
-    ]
-    assert wildcard[0]["Condition"]["StringEquals"]["aws:RequestedRegion"] == "us-west-2"
+    # GetMetricData has no resource type: "*", pinned to this region; the accelerator
+    # witness reads through the one Global Accelerator endpoint (us-west-2): "*", read-only.
+    wildcard = {s["Sid"]: s for s in statements if s["Resource"] == "*"}
+    assert set(as_list(wildcard["NoResourceTypeActions"]["Action"])) == {
+        "cloudwatch:GetMetricData",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+    }
+    condition = wildcard["NoResourceTypeActions"]["Condition"]["StringEquals"]
+    assert condition["aws:RequestedRegion"] == "us-west-2"
+    witness = set(as_list(wildcard["AcceleratorWitness"]["Action"]))
+    assert witness <= {
+        f"globalaccelerator:{a}"
+        for a in (
+            "ListAccelerators",
+            "ListListeners",
+            "ListEndpointGroups",
+            "DescribeEndpointGroup",
+        )
+    }
+    assert set(wildcard) == {"NoResourceTypeActions", "AcceleratorWitness"}
 
 
 def test_standby_app_stack_deploys_after_the_primary_app_stack(

@@ -440,3 +440,121 @@ def test_https_probe_skips_verification_only_for_the_liveness_probe(
     assert (ok, detail) == (False, "HTTP 404")
     context = handler.liveness_tls_context()
     assert (context.check_hostname, context.verify_mode) == (False, ssl.CERT_NONE)
+
+
+ACCELERATOR_ARN = f"arn:aws:globalaccelerator::{ACCOUNT}:accelerator/abc"
+LISTENER_ARN = f"{ACCELERATOR_ARN}/listener/l1"
+PRIMARY_GROUP_ARN = f"{LISTENER_ARN}/endpoint-group/g-use1"
+
+
+def witness_client(states: list[str | None], *, api_down: bool = False) -> tuple[Any, Stubber]:
+    """The Global Accelerator API (us-west-2): the accelerator, its listener, the primary's
+    endpoint group, then one DescribeEndpointGroup per round with that round's state."""
+    client = boto3.client("globalaccelerator", region_name="us-west-2")
+    stub = Stubber(client)
+    if api_down:
+        stub.add_client_error(
+            "list_accelerators", "InternalServiceErrorException", http_status_code=500
+        )
+    else:
+        stub.add_response(
+            "list_accelerators",
+            {
+                "Accelerators": [
+                    {"Name": "other", "AcceleratorArn": f"{ACCELERATOR_ARN}-other"},
+                    {"Name": "trading-fastga-accelerator", "AcceleratorArn": ACCELERATOR_ARN},
+                ]
+            },
+            {"MaxResults": 100},
+        )
+        stub.add_response(
+            "list_listeners",
+            {"Listeners": [{"ListenerArn": LISTENER_ARN}]},
+            {"AcceleratorArn": ACCELERATOR_ARN, "MaxResults": 100},
+        )
+        stub.add_response(
+            "list_endpoint_groups",
+            {
+                "EndpointGroups": [
+                    {"EndpointGroupArn": f"{LISTENER_ARN}/g-usw2", "EndpointGroupRegion": STANDBY},
+                    {"EndpointGroupArn": PRIMARY_GROUP_ARN, "EndpointGroupRegion": PRIMARY},
+                ]
+            },
+            {"ListenerArn": LISTENER_ARN, "MaxResults": 100},
+        )
+        for state in states:
+            if state is None:
+                stub.add_client_error(
+                    "describe_endpoint_group", "InternalServiceErrorException", http_status_code=500
+                )
+                continue
+            stub.add_response(
+                "describe_endpoint_group",
+                {
+                    "EndpointGroup": {
+                        "EndpointGroupArn": PRIMARY_GROUP_ARN,
+                        "EndpointDescriptions": [{"EndpointId": "alb", "HealthState": state}],
+                    }
+                },
+                {"EndpointGroupArn": PRIMARY_GROUP_ARN},
+            )
+    stub.activate()
+    return client, stub
+
+
+@pytest.mark.parametrize(
+    ("states", "api_down", "action", "alert"),
+    [
+        (["UNHEALTHY"] * 3, False, "failed-over", "AllowDataLoss"),
+        # A partition: the standby loses the primary, the accelerator's edge does not.
+        (["HEALTHY"] * 4, False, "none", "Partition suspected"),
+        # Its API unreadable (its one endpoint is in us-west-2): the two signals decide.
+        ([None] * 3, False, "failed-over", "AllowDataLoss"),
+        ([], True, "failed-over", "AllowDataLoss"),
+        # Still initialising counts as no view, not as healthy.
+        (["INITIAL"] * 3, False, "failed-over", "AllowDataLoss"),
+    ],
+    ids=["agrees", "vetoes", "describe-fails", "api-down", "initial"],
+)
+def test_accelerator_witness(
+    handler: types.ModuleType,
+    config: Any,
+    states: list[str | None],
+    api_down: bool,
+    action: str,
+    alert: str,
+) -> None:
+    assert config.witness_accelerator == "trading-fastga-accelerator"
+    rounds = len(states) or 3
+    aws = Aws()
+    aws.global_cluster("primary")
+    for _ in range(rounds):
+        aws.primary_writer(LOST)
+    if action == "failed-over":
+        aws.lag([200.0])
+        aws.failover()
+    aws.publish(1)
+    accelerator, stub = witness_client(states, api_down=api_down)
+    clock = FakeClock()
+    summary = handler.detect(
+        config,
+        handler.Clients(
+            rds=aws.rds,
+            primary_rds=aws.primary_rds,
+            cloudwatch=aws.cloudwatch,
+            sns=aws.sns,
+            accelerator=accelerator,
+        ),
+        remaining_ms=FakeContext(rounds).get_remaining_time_in_millis,
+        http_probe=lambda url, timeout: (False, "URLError: timed out"),
+        sleep=clock.sleep,
+        clock=clock.now,
+    )
+    aws.assert_all_called()
+    stub.assert_no_pending_responses()
+    assert summary["action"] == action, summary
+    assert alert in aws.published[0]["Message"]
+    expected = {"HEALTHY": "healthy", "UNHEALTHY": "unhealthy"}
+    assert [r["witness"] for r in summary["rounds"]] == [
+        expected.get(str(s), "unknown") for s in states
+    ] or api_down

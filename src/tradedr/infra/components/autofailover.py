@@ -68,6 +68,7 @@ class RegionLossDetector(Construct):
         global_cluster_id: str,
         target_cluster_id: str,
         probe: ProbeSettings,
+        witness_accelerator: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -96,6 +97,25 @@ class RegionLossDetector(Construct):
                     sid="ReadPrimaryAndTargetClusters",
                     actions=["rds:DescribeDBClusters"],
                     resources=[primary_cluster_arn, target_cluster_arn],
+                ),
+                *(
+                    [
+                        # The accelerator's own view of the primary (its edge health checks),
+                        # read through the Global Accelerator API (us-west-2 only, which has
+                        # no resource-level permissions for listing): read-only.
+                        iam.PolicyStatement(
+                            sid="AcceleratorWitness",
+                            actions=[
+                                "globalaccelerator:ListAccelerators",
+                                "globalaccelerator:ListListeners",
+                                "globalaccelerator:ListEndpointGroups",
+                                "globalaccelerator:DescribeEndpointGroup",
+                            ],
+                            resources=["*"],
+                        )
+                    ]
+                    if witness_accelerator
+                    else []
                 ),
                 iam.PolicyStatement(
                     sid="AlertOnTheAlarmTopic",
@@ -154,6 +174,7 @@ class RegionLossDetector(Construct):
                 "PROBE_TIMEOUT_SECONDS": str(probe.timeout_seconds),
                 "MAX_DATA_LOSS_SECONDS": str(probe.max_data_loss_seconds),
                 "ALARM_TOPIC_ARN": topic.topic_arn,
+                **({"WITNESS_ACCELERATOR": witness_accelerator} if witness_accelerator else {}),
             },
             timeout=TIMEOUT,
             dead_letter_reason=(
@@ -162,9 +183,10 @@ class RegionLossDetector(Construct):
                 "dead-letter queue would only collect stale schedule events."
             ),
             wildcard_reason=(
-                "cloudwatch:GetMetricData and ec2:Describe* have no resource type, and Lambda "
-                "names the function's network interfaces itself, so those statements need a "
-                "wildcard; they are pinned to this region and read only metrics."
+                "cloudwatch:GetMetricData, ec2:Describe* and the Global Accelerator list and "
+                "describe calls have no usable resource type, and Lambda names the function's "
+                "network interfaces itself, so those statements need a wildcard; they read "
+                "only metrics and health states."
             ),
             # A missed minute is replaced by the next one; a stale retry must not run late.
             retry_attempts=0,

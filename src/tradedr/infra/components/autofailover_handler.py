@@ -13,6 +13,12 @@ primary region's RDS API. Both probes run at once and a round lasts at most
 front of an available writer is an application problem, not region loss: that raises an
 alert and never a database failover.
 
+With Global Accelerator in front (`WITNESS_ACCELERATOR`), the accelerator's own health
+checks, run from AWS's edge and read through its API, are a third, independent view: when
+they still see the primary's endpoint HEALTHY, the round does not count (a partition between
+the two regions, not a lost region) and one alert says so. When that API cannot be read
+(its control plane lives in us-west-2 only), the two other signals decide.
+
 After `PROBE_FAILURES` consecutive failed rounds the data-loss guard reads the secondary's
 `AuroraGlobalDBReplicationLag` (milliseconds; Aurora MySQL publishes it on the secondary
 cluster) over the last five minutes. No datapoint, or a maximum above
@@ -53,6 +59,7 @@ LAG_WINDOW = timedelta(minutes=5)
 DECISION_RESERVE_SECONDS = 5
 CLI_OVERRIDE = "tradedr failover --to {region} --allow-data-loss"
 IN_PROGRESS = {"pending", "failing-over", "switching-over", "cancelling"}
+GA_API_REGION = "us-west-2"  # the Global Accelerator API has one endpoint
 
 HttpProbe = Callable[[str, float], tuple[bool, str]]
 
@@ -72,6 +79,7 @@ class DetectorConfig:
     probe_timeout_seconds: int
     max_data_loss_seconds: int
     alarm_topic_arn: str
+    witness_accelerator: str | None = None
 
     @classmethod
     def from_environment(cls, env: dict[str, str]) -> DetectorConfig:
@@ -87,6 +95,7 @@ class DetectorConfig:
             probe_timeout_seconds=int(env["PROBE_TIMEOUT_SECONDS"]),
             max_data_loss_seconds=int(env["MAX_DATA_LOSS_SECONDS"]),
             alarm_topic_arn=env["ALARM_TOPIC_ARN"],
+            witness_accelerator=env.get("WITNESS_ACCELERATOR") or None,
         )
 
     @property
@@ -102,6 +111,7 @@ class Clients:
     primary_rds: Any  # the primary region, short timeouts
     cloudwatch: Any
     sns: Any
+    accelerator: Any = None  # Global Accelerator API (us-west-2), when it is the witness
 
 
 @dataclass
@@ -112,6 +122,8 @@ class Invocation:
     sleep: Callable[[float], None]
     rounds: list[dict[str, Any]] = field(default_factory=list)
     alerted_app_unhealthy: bool = False
+    alerted_partition: bool = False
+    witness_group: str | None = None  # the primary's endpoint group ARN, once resolved
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -126,6 +138,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         primary_rds=boto3.client("rds", region_name=config.primary_region, config=fast),
         cloudwatch=boto3.client("cloudwatch"),
         sns=boto3.client("sns"),
+        accelerator=boto3.client("globalaccelerator", region_name=GA_API_REGION, config=fast)
+        if config.witness_accelerator
+        else None,
     )
     summary = detect(config, clients, remaining_ms=context.get_remaining_time_in_millis)
     LOG.info("detector: %s", json.dumps(summary, default=str))
@@ -175,6 +190,7 @@ def detect(
     idle = _idle_reason(run)
     if idle:
         return _summary(run, "none", idle)
+    run.witness_group = _witness_group(run)
     started = clock()
     consecutive = 0
     while True:
@@ -230,23 +246,43 @@ def _probe_round(run: Invocation) -> dict[str, Any]:
     config = run.config
     timeout = config.probe_timeout_seconds
     writer_answer: list[tuple[bool, str]] = []
-    check = threading.Thread(target=lambda: writer_answer.append(_primary_writer(run)), daemon=True)
+    witness_answer: list[str] = []
+    checks = [
+        threading.Thread(target=lambda: writer_answer.append(_primary_writer(run)), daemon=True),
+        threading.Thread(target=lambda: witness_answer.append(_witness(run)), daemon=True),
+    ]
     started = time.monotonic()
-    check.start()
+    for check in checks:
+        check.start()
     healthy, health = run.http_probe(config.primary_health_url, timeout)
-    check.join(max(0.0, started + timeout - time.monotonic()))
+    for check in checks:
+        check.join(max(0.0, started + timeout - time.monotonic()))
     writer_ok, writer = (
         writer_answer[0] if writer_answer else (False, f"no answer within {timeout} s")
     )
+    witness = witness_answer[0] if witness_answer else "unknown"
+    vetoed = not healthy and not writer_ok and witness == "healthy"
     outcome: dict[str, Any] = {
         "health_ok": healthy,
         "health": health,
         "writer_available": writer_ok,
         "writer": writer,
-        "region_lost": not healthy and not writer_ok,
+        "witness": witness,
+        "region_lost": not healthy and not writer_ok and not vetoed,
     }
     if healthy:
         return outcome
+    if vetoed and not run.alerted_partition:
+        run.alerted_partition = True
+        _publish(
+            run,
+            "partition suspected: not failing over",
+            f"Partition suspected. From {config.region} the primary's health check fails "
+            f"({health}) and its writer "
+            f"cannot be confirmed ({writer}), but Global Accelerator still sees "
+            f"{config.primary_region} healthy: a partition between the regions, not a lost "
+            "region. Not failing over the database.",
+        )
     if writer_ok and not run.alerted_app_unhealthy:
         run.alerted_app_unhealthy = True
         _publish(
@@ -269,6 +305,48 @@ def _primary_writer(run: Invocation) -> tuple[bool, str]:
         return False, f"{type(error).__name__}: {error}"
     status = str(clusters[0].get("Status", "unknown")) if clusters else "missing"
     return status == "available", status
+
+
+def _witness_group(run: Invocation) -> str | None:
+    """The accelerator's endpoint group for the primary region; None when there is no
+    witness or its API cannot be read (then the two other signals decide)."""
+    accelerator, name = run.clients.accelerator, run.config.witness_accelerator
+    if accelerator is None or not name:
+        return None
+    try:
+        for found in accelerator.list_accelerators(MaxResults=100).get("Accelerators", []):
+            if found.get("Name") != name:
+                continue
+            listeners = accelerator.list_listeners(
+                AcceleratorArn=found["AcceleratorArn"], MaxResults=100
+            ).get("Listeners", [])
+            for listener in listeners:
+                groups = accelerator.list_endpoint_groups(
+                    ListenerArn=listener["ListenerArn"], MaxResults=100
+                ).get("EndpointGroups", [])
+                for group in groups:
+                    if group.get("EndpointGroupRegion") == run.config.primary_region:
+                        return str(group["EndpointGroupArn"])
+    except (BotoCoreError, ClientError) as error:
+        LOG.error("accelerator witness unavailable: %s", error)
+    return None
+
+
+def _witness(run: Invocation) -> str:
+    """The accelerator's view of the primary: healthy, unhealthy or unknown."""
+    if run.witness_group is None:
+        return "unknown"
+    try:
+        group = run.clients.accelerator.describe_endpoint_group(EndpointGroupArn=run.witness_group)[
+            "EndpointGroup"
+        ]
+    except (BotoCoreError, ClientError) as error:
+        LOG.error("accelerator witness unreadable: %s", error)
+        return "unknown"
+    states = {d.get("HealthState") for d in group.get("EndpointDescriptions", [])}
+    if "HEALTHY" in states:
+        return "healthy"
+    return "unhealthy" if states == {"UNHEALTHY"} else "unknown"
 
 
 def _max_lag_ms(run: Invocation) -> float | None:
