@@ -344,42 +344,17 @@ def tls_fast_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 def tls_health_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A local HTTPS server answering 200 on /health with a self-signed certificate for
     another name (like an ALB reached by its own DNS name): `127.0.0.1:<port>`."""
-    import datetime
     import ssl
     import threading
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    from tradedr.emulator.compat import self_signed_certificate
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "app.trading.example.com")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName("app.trading.example.com")]), critical=False
-        )
-        .sign(key, hashes.SHA256())
-    )
+    certificate, private_key = self_signed_certificate("app.trading.example.com")
     folder = tmp_path_factory.mktemp("tls-server")
     cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    cert_file.write_bytes(certificate)
+    key_file.write_bytes(private_key)
 
     class Health(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

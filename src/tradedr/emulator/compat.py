@@ -702,7 +702,7 @@ def provision_certificates(
     if found:
         arn = str(found[0])
     else:
-        certificate, private_key = _self_signed(EMULATOR_CERTIFICATE_DOMAIN)
+        certificate, private_key = self_signed_certificate(EMULATOR_CERTIFICATE_DOMAIN)
         arn = str(
             client.import_certificate(Certificate=certificate, PrivateKey=private_key)[
                 "CertificateArn"
@@ -713,7 +713,7 @@ def provision_certificates(
     return resolved
 
 
-def _self_signed(domain: str) -> tuple[bytes, bytes]:
+def self_signed_certificate(domain: str) -> tuple[bytes, bytes]:
     """A PEM certificate and key for `domain`, valid for a year (cryptography ships with
     moto, whose ACM parses what it imports)."""
     import datetime
