@@ -85,3 +85,7 @@ def test_validation_checks_the_listeners_and_says_the_certificate_is_a_substitut
     for check in tls:
         assert check.status == OK, check.detail
         assert "substitute" in check.detail
+    # Whether the certificate names the public record cannot be seen on the emulator.
+    names = [c for c in report.checks if c.name == "certificate"]
+    assert {c.region for c in names} == set(REGIONS)
+    assert {c.status for c in names} == {"not-emulated"}

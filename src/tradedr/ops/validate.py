@@ -137,6 +137,7 @@ class _Validator:
         certificate = self.settings.certificate_arn(region)
         if lbs and certificate is not None:
             self.alb_tls(region, lbs[0]["LoadBalancerArn"], certificate)
+            self.guarded("certificate", region, lambda: self.certificate(region, certificate))
         tgs = elb.describe_target_groups(Names=[self.names.target_group(region)])["TargetGroups"]
         health = elb.describe_target_health(TargetGroupArn=tgs[0]["TargetGroupArn"])
         states = [d["TargetHealth"]["State"] for d in health["TargetHealthDescriptions"]]
@@ -171,6 +172,31 @@ class _Validator:
         if self.emulator:
             detail += " (the emulator's self-signed substitute, not your certificate)"
         self.add("alb-tls", region, OK if serves and redirects else FAIL, detail)
+
+    def certificate(self, region: str, certificate: str) -> None:
+        """The configured certificate is issued and names the public record (exactly, or by
+        a one-label wildcard): otherwise clients reject TLS after a failover to here."""
+        fqdn = self.names.record_fqdn
+        if self.emulator:
+            self.add(
+                "certificate",
+                region,
+                NOT_EMULATED,
+                f"the emulator holds no real certificate; {certificate} must name {fqdn}",
+            )
+            return
+        found = self.client("acm", region).describe_certificate(CertificateArn=certificate)
+        details = found["Certificate"]
+        names = {details.get("DomainName", ""), *details.get("SubjectAlternativeNames", [])}
+        parent = fqdn.split(".", 1)[1] if "." in fqdn else ""
+        covers = fqdn in names or f"*.{parent}" in names
+        status = details.get("Status", "?")
+        ok = covers and status == "ISSUED"
+        detail = (
+            f"{status}; {'names' if covers else 'does not name'} {fqdn} "
+            f"({', '.join(sorted(n for n in names if n))})"
+        )
+        self.add("certificate", region, OK if ok else FAIL, detail)
 
     def asg(self, region: str) -> None:
         groups = self.client("autoscaling", region).describe_auto_scaling_groups(

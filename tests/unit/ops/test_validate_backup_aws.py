@@ -230,3 +230,50 @@ def test_backup_job_is_not_emulated_locally(provider: StubbedProvider) -> None:
     (item,) = result.items
     assert item.status == "not-emulated"
     assert result.ok
+
+
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+
+
+@pytest.mark.parametrize(
+    ("domain", "alternatives", "status", "ok"),
+    [
+        (NAMES.record_fqdn, [], "ISSUED", True),
+        ("*.trading.example.com", [], "ISSUED", True),
+        ("example.org", [NAMES.record_fqdn], "ISSUED", True),
+        ("other.trading.example.com", [], "ISSUED", False),
+        ("*.example.com", [], "ISSUED", False),  # a wildcard covers one label only
+        (NAMES.record_fqdn, [], "EXPIRED", False),
+        (NAMES.record_fqdn, [], "PENDING_VALIDATION", False),
+    ],
+    ids=[
+        "exact",
+        "wildcard",
+        "alternative-name",
+        "other-name",
+        "wildcard-too-high",
+        "expired",
+        "pending",
+    ],
+)
+def test_certificate_names_the_public_record(
+    provider: StubbedProvider, domain: str, alternatives: list[str], status: str, ok: bool
+) -> None:
+    provider.stub("acm", "us-east-1").add_response(
+        "describe_certificate",
+        {
+            "Certificate": {
+                "CertificateArn": CERTIFICATE,
+                "DomainName": domain,
+                "SubjectAlternativeNames": [domain, *alternatives],  # ACM lists the domain too
+                "Status": status,
+            }
+        },
+        {"CertificateArn": CERTIFICATE},
+    )
+    validator = _validator(provider)
+    validator.certificate("us-east-1", CERTIFICATE)
+    [check] = validator.checks
+    assert check.name == "certificate"
+    assert check.status == (OK if ok else FAIL), check.detail
+    assert NAMES.record_fqdn in check.detail
