@@ -375,3 +375,15 @@ def tls_health_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def fast_dns_auto_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The fast example with Route 53 failover records instead of the accelerator (automatic
+    failover kept): the detector's witness is then Route 53's health checkers."""
+    import tomllib
+
+    data = tomllib.loads(FAST_EXAMPLE.read_text())
+    data["environment"] = "fastdns"
+    data["routing"] = {**data["routing"], "traffic": "dns-failover"}
+    return synth_config(tmp_path_factory, data)

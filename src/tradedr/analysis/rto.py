@@ -741,12 +741,23 @@ def _region_loss(templates: TemplateSet, warnings: list[str]) -> Scenario:
     critical_tail = ["traffic-shift"]
     if secondary is not None and detector is not None:
         automatic = automatic_detection(detector)
-        if detector.prop(f"{DETECTOR_ENV}.WITNESS_ACCELERATOR") and endpoint_group is not None:
-            # Rounds count only once the accelerator's own checks see the primary unhealthy
-            # (a healthy verdict vetoes them), so confirmation starts after its detection.
+        witness = next(
+            (
+                key
+                for key, present in (
+                    ("WITNESS_ACCELERATOR", endpoint_group is not None),
+                    ("WITNESS_ROUTE53", check is not None and not _is_recovery_control(check)),
+                )
+                if present and detector.prop(f"{DETECTOR_ENV}.{key}")
+            ),
+            None,
+        )
+        if witness is not None:
+            # Rounds count only once the routing's own checks see the primary unhealthy
+            # (a healthy verdict vetoes them), so confirmation starts after their detection.
             automatic.after = ["detection"]
-            automatic.sources.append(detector.source(f"{DETECTOR_ENV}.WITNESS_ACCELERATOR"))
-            automatic.note += "; counted once the accelerator also sees the primary unhealthy"
+            automatic.sources.append(detector.source(f"{DETECTOR_ENV}.{witness}"))
+            automatic.note += "; counted once the routing's checks also see the primary unhealthy"
             components.insert(1, automatic)
         else:
             components.insert(0, automatic)

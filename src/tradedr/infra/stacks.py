@@ -459,6 +459,7 @@ class AppStack(_RegionalStack):
             witness_accelerator=names.accelerator
             if settings.routing.traffic == "global-accelerator"
             else None,
+            witness_route53=settings.routing.traffic == "dns-failover",
             probe=ProbeSettings(
                 interval_seconds=failover.probe_interval_seconds,
                 failures=failover.probe_failures,

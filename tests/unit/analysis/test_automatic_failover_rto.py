@@ -172,3 +172,16 @@ def test_without_the_detector_an_operator_starts_the_plan(
     # The plan's steps wait for the decision; health-check traffic shifts do not.
     assert components["db-promotion"]["after"] == ["failover-decision"]
     assert "failover-decision" not in components["traffic-shift"]["after"]
+
+
+@pytest.mark.parametrize("synth", ["fast_ga_synth", "fast_dns_auto_synth"])
+def test_with_a_witness_confirmation_follows_the_routing_detection(
+    request: pytest.FixtureRequest, synth: str
+) -> None:
+    synthesized = request.getfixturevalue(synth)
+    templates = TemplateSet.from_synth(synthesized.settings, synthesized.stacks)
+    components = {c["name"]: c for c in region_loss(templates)["components"]}
+    automatic = components["automatic-detection"]
+    assert automatic["after"] == ["detection"]
+    assert any("Environment.Variables.WITNESS_" in s for s in automatic["sources"])
+    assert components["data-loss-guard"]["after"] == ["automatic-detection"]

@@ -95,6 +95,24 @@ def test_aurora_global_example_passes(check_reports: Any) -> None:
     assert errors == []
 
 
+def test_automatic_failover_with_dns_failover_passes(check_reports: Any) -> None:
+    """The detector's Route 53 witness adds read-only statements: no nag finding."""
+    import tomllib
+
+    data = tomllib.loads(FAST_EXAMPLE.read_text(encoding="utf-8"))
+    data["routing"] = {**data["routing"], "traffic": "dns-failover"}
+    report = check_reports("fast-dns", data)
+    errors = {(f.source, f.rule) for f in report.findings if f.severity == "error"}
+    # No nag or lint error. DR006 rightly says DNS failover cannot meet the 60 s target
+    # (10 s x 1 detection + the 60 s alias TTL): that is why the example uses the accelerator.
+    assert errors == {("tradedr", "DR006")}
+    assert all(
+        "exceeds the RTO target of 60 s" in f.message
+        for f in report.findings
+        if f.rule == "DR006" and f.severity == "error"
+    )
+
+
 def test_no_stale_acknowledgments_in_default(check_reports: Any) -> None:
     report = check_reports("warm-standby", _posture_config(Posture.WARM_STANDBY))
     stale = [

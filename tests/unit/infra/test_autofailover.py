@@ -200,3 +200,16 @@ def test_standby_app_stack_deploys_after_the_primary_app_stack(
         default_synth.name("app", "us-east-1")
         not in default_deps[default_synth.name("app", "us-west-2")]
     )
+
+
+def test_route53_is_the_witness_with_dns_failover(fast_dns_auto_synth: Synthesized) -> None:
+    stack, _, function = the_detector(fast_dns_auto_synth)
+    env = function["Properties"]["Environment"]["Variables"]
+    assert set(env) == ENV_CONTRACT | {"WITNESS_ROUTE53"}
+    assert env["WITNESS_ROUTE53"] == "true"
+    statements = {s["Sid"]: s for s in policy_statements(fast_dns_auto_synth, stack)}
+    assert set(as_list(statements["Route53Witness"]["Action"])) == {
+        "route53:ListHealthChecks",
+        "route53:GetHealthCheckStatus",
+    }
+    assert "AcceleratorWitness" not in statements

@@ -558,3 +558,136 @@ def test_accelerator_witness(
     assert [r["witness"] for r in summary["rounds"]] == [
         expected.get(str(s), "unknown") for s in states
     ] or api_down
+
+
+PRIMARY_CHECK = "11111111-2222-3333-4444-555555555555"
+
+
+def route53_client(
+    observations: list[list[str] | None], *, api_down: bool = False
+) -> tuple[Any, Stubber]:
+    """The Route 53 API (us-east-1): two pages of health checks (the primary's on the
+    second), then one GetHealthCheckStatus per round with the checkers' reports."""
+    client = boto3.client("route53", region_name="us-east-1")
+    stub = Stubber(client)
+    if api_down:
+        stub.add_client_error("list_health_checks", "ServiceUnavailable", http_status_code=503)
+        stub.activate()
+        return client, stub
+
+    def check(check_id: str, host: str, path: str) -> dict[str, Any]:
+        return {
+            "Id": check_id,
+            "CallerReference": check_id,
+            "HealthCheckVersion": 1,
+            "HealthCheckConfig": {
+                "Type": "HTTP",
+                "FullyQualifiedDomainName": host,
+                "ResourcePath": path,
+            },
+        }
+
+    stub.add_response(
+        "list_health_checks",
+        {
+            "HealthChecks": [check("other", "standby-alb.example", "/health")],
+            "Marker": "",
+            "IsTruncated": True,
+            "NextMarker": "page-2",
+            "MaxItems": "100",
+        },
+        {"MaxItems": "100"},
+    )
+    stub.add_response(
+        "list_health_checks",
+        {
+            "HealthChecks": [
+                check("wrong-path", "primary-alb.example", "/"),
+                check(PRIMARY_CHECK, "primary-alb.example", "/health"),
+            ],
+            "Marker": "page-2",
+            "IsTruncated": False,
+            "MaxItems": "100",
+        },
+        {"MaxItems": "100", "Marker": "page-2"},
+    )
+    for reports in observations:
+        if reports is None:
+            stub.add_client_error("get_health_check_status", "Throttling", http_status_code=400)
+            continue
+        stub.add_response(
+            "get_health_check_status",
+            {
+                "HealthCheckObservations": [
+                    {"Region": "us-east-1", "StatusReport": {"Status": status}}
+                    for status in reports
+                ]
+            },
+            {"HealthCheckId": PRIMARY_CHECK},
+        )
+    stub.activate()
+    return client, stub
+
+
+FAIL_REPORT = "Failure: Connection timed out."
+OK_REPORT = "Success: HTTP Status Code 200, OK"
+
+
+@pytest.mark.parametrize(
+    ("observations", "api_down", "action", "alert"),
+    [
+        ([[FAIL_REPORT] * 8] * 3, False, "failed-over", "AllowDataLoss"),
+        # 2 of 8 checkers (25% > 18%) still reach the primary: Route 53 calls it healthy.
+        ([[OK_REPORT] * 2 + [FAIL_REPORT] * 6] * 4, False, "none", "Route 53 still sees"),
+        # 1 of 8 (12.5%) is not enough to keep it healthy.
+        ([[OK_REPORT] + [FAIL_REPORT] * 7] * 3, False, "failed-over", "AllowDataLoss"),
+        ([None] * 3, False, "failed-over", "AllowDataLoss"),
+        ([], True, "failed-over", "AllowDataLoss"),
+    ],
+    ids=["agrees", "vetoes", "below-18-percent", "status-fails", "api-down"],
+)
+def test_route53_witness(
+    handler: types.ModuleType,
+    config: Any,
+    observations: list[list[str] | None],
+    api_down: bool,
+    action: str,
+    alert: str,
+) -> None:
+    import dataclasses
+
+    dns_config = dataclasses.replace(
+        config,
+        witness_accelerator=None,
+        witness_route53=True,
+        primary_health_url="http://primary-alb.example/health",
+    )
+    rounds = len(observations) or 3
+    aws = Aws()
+    aws.global_cluster("primary")
+    for _ in range(rounds):
+        aws.primary_writer(LOST)
+    if action == "failed-over":
+        aws.lag([200.0])
+        aws.failover()
+    aws.publish(1)
+    route53, stub = route53_client(observations, api_down=api_down)
+    clock = FakeClock()
+    summary = handler.detect(
+        dns_config,
+        handler.Clients(
+            rds=aws.rds,
+            primary_rds=aws.primary_rds,
+            cloudwatch=aws.cloudwatch,
+            sns=aws.sns,
+            route53=route53,
+        ),
+        remaining_ms=FakeContext(rounds).get_remaining_time_in_millis,
+        http_probe=lambda url, timeout: (False, "URLError: timed out"),
+        sleep=clock.sleep,
+        clock=clock.now,
+    )
+    aws.assert_all_called()
+    stub.assert_no_pending_responses()
+    assert summary["action"] == action, summary
+    assert alert in aws.published[0]["Message"]

@@ -69,6 +69,7 @@ class RegionLossDetector(Construct):
         target_cluster_id: str,
         probe: ProbeSettings,
         witness_accelerator: str | None = None,
+        witness_route53: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -115,6 +116,19 @@ class RegionLossDetector(Construct):
                         )
                     ]
                     if witness_accelerator
+                    else []
+                ),
+                *(
+                    [
+                        # Route 53's checkers' view of the primary, through the Route 53 API
+                        # (one endpoint, us-east-1): find the primary's check, read its status.
+                        iam.PolicyStatement(
+                            sid="Route53Witness",
+                            actions=["route53:ListHealthChecks", "route53:GetHealthCheckStatus"],
+                            resources=["*"],
+                        ),
+                    ]
+                    if witness_route53
                     else []
                 ),
                 iam.PolicyStatement(
@@ -175,6 +189,7 @@ class RegionLossDetector(Construct):
                 "MAX_DATA_LOSS_SECONDS": str(probe.max_data_loss_seconds),
                 "ALARM_TOPIC_ARN": topic.topic_arn,
                 **({"WITNESS_ACCELERATOR": witness_accelerator} if witness_accelerator else {}),
+                **({"WITNESS_ROUTE53": "true"} if witness_route53 else {}),
             },
             timeout=TIMEOUT,
             dead_letter_reason=(
@@ -183,10 +198,10 @@ class RegionLossDetector(Construct):
                 "dead-letter queue would only collect stale schedule events."
             ),
             wildcard_reason=(
-                "cloudwatch:GetMetricData, ec2:Describe* and the Global Accelerator list and "
-                "describe calls have no usable resource type, and Lambda names the function's "
-                "network interfaces itself, so those statements need a wildcard; they read "
-                "only metrics and health states."
+                "cloudwatch:GetMetricData, ec2:Describe*, route53:ListHealthChecks and the "
+                "Global Accelerator list and describe calls have no usable resource type, "
+                "and Lambda names the function's network interfaces itself, so those "
+                "statements need a wildcard; they read only metrics and health states."
             ),
             # A missed minute is replaced by the next one; a stale retry must not run late.
             retry_attempts=0,

@@ -13,11 +13,13 @@ primary region's RDS API. Both probes run at once and a round lasts at most
 front of an available writer is an application problem, not region loss: that raises an
 alert and never a database failover.
 
-With Global Accelerator in front (`WITNESS_ACCELERATOR`), the accelerator's own health
-checks, run from AWS's edge and read through its API, are a third, independent view: when
-they still see the primary's endpoint HEALTHY, the round does not count (a partition between
-the two regions, not a lost region) and one alert says so. When that API cannot be read
-(its control plane lives in us-west-2 only), the two other signals decide.
+A third, independent view takes part when the routing has one: Global Accelerator's own
+health checks from AWS's edge (`WITNESS_ACCELERATOR`, read through its API in us-west-2),
+or Route 53's health checkers (`WITNESS_ROUTE53`, the primary's HTTP(S) health check, read
+through the Route 53 API in us-east-1). While that view still sees the primary healthy, the
+round does not count (a partition between the two regions, not a lost region) and one alert
+says so. When its API cannot be read (it may live in the lost region), the two other signals
+decide.
 
 After `PROBE_FAILURES` consecutive failed rounds the data-loss guard reads the secondary's
 `AuroraGlobalDBReplicationLag` (milliseconds; Aurora MySQL publishes it on the secondary
@@ -40,6 +42,7 @@ import ssl
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +63,9 @@ DECISION_RESERVE_SECONDS = 5
 CLI_OVERRIDE = "tradedr failover --to {region} --allow-data-loss"
 IN_PROGRESS = {"pending", "failing-over", "switching-over", "cancelling"}
 GA_API_REGION = "us-west-2"  # the Global Accelerator API has one endpoint
+ROUTE53_API_REGION = "us-east-1"  # and so has Route 53's
+# Route 53 counts an endpoint healthy when more than 18% of its checkers say so.
+ROUTE53_HEALTHY_SHARE = 0.18
 
 HttpProbe = Callable[[str, float], tuple[bool, str]]
 
@@ -80,6 +86,7 @@ class DetectorConfig:
     max_data_loss_seconds: int
     alarm_topic_arn: str
     witness_accelerator: str | None = None
+    witness_route53: bool = False
 
     @classmethod
     def from_environment(cls, env: dict[str, str]) -> DetectorConfig:
@@ -96,6 +103,7 @@ class DetectorConfig:
             max_data_loss_seconds=int(env["MAX_DATA_LOSS_SECONDS"]),
             alarm_topic_arn=env["ALARM_TOPIC_ARN"],
             witness_accelerator=env.get("WITNESS_ACCELERATOR") or None,
+            witness_route53=env.get("WITNESS_ROUTE53") == "true",
         )
 
     @property
@@ -112,6 +120,7 @@ class Clients:
     cloudwatch: Any
     sns: Any
     accelerator: Any = None  # Global Accelerator API (us-west-2), when it is the witness
+    route53: Any = None  # Route 53 API (us-east-1), when its health checkers are the witness
 
 
 @dataclass
@@ -123,7 +132,9 @@ class Invocation:
     rounds: list[dict[str, Any]] = field(default_factory=list)
     alerted_app_unhealthy: bool = False
     alerted_partition: bool = False
-    witness_group: str | None = None  # the primary's endpoint group ARN, once resolved
+    # What the witness watches, once resolved: the primary's accelerator endpoint group ARN
+    # or its Route 53 health check id.
+    witness_target: str | None = None
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -140,6 +151,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         sns=boto3.client("sns"),
         accelerator=boto3.client("globalaccelerator", region_name=GA_API_REGION, config=fast)
         if config.witness_accelerator
+        else None,
+        route53=boto3.client("route53", region_name=ROUTE53_API_REGION, config=fast)
+        if config.witness_route53
         else None,
     )
     summary = detect(config, clients, remaining_ms=context.get_remaining_time_in_millis)
@@ -190,7 +204,7 @@ def detect(
     idle = _idle_reason(run)
     if idle:
         return _summary(run, "none", idle)
-    run.witness_group = _witness_group(run)
+    run.witness_target = _witness_target(run)
     started = clock()
     consecutive = 0
     while True:
@@ -279,7 +293,7 @@ def _probe_round(run: Invocation) -> dict[str, Any]:
             "partition suspected: not failing over",
             f"Partition suspected. From {config.region} the primary's health check fails "
             f"({health}) and its writer "
-            f"cannot be confirmed ({writer}), but Global Accelerator still sees "
+            f"cannot be confirmed ({writer}), but {_witness_name(run)} still sees "
             f"{config.primary_region} healthy: a partition between the regions, not a lost "
             "region. Not failing over the database.",
         )
@@ -307,46 +321,86 @@ def _primary_writer(run: Invocation) -> tuple[bool, str]:
     return status == "available", status
 
 
-def _witness_group(run: Invocation) -> str | None:
-    """The accelerator's endpoint group for the primary region; None when there is no
-    witness or its API cannot be read (then the two other signals decide)."""
-    accelerator, name = run.clients.accelerator, run.config.witness_accelerator
-    if accelerator is None or not name:
-        return None
+def _witness_name(run: Invocation) -> str:
+    return "Global Accelerator" if run.config.witness_accelerator else "Route 53"
+
+
+def _witness_target(run: Invocation) -> str | None:
+    """What the witness watches for the primary; None when there is no witness or its API
+    cannot be read (then the two other signals decide)."""
     try:
-        for found in accelerator.list_accelerators(MaxResults=100).get("Accelerators", []):
-            if found.get("Name") != name:
-                continue
-            listeners = accelerator.list_listeners(
-                AcceleratorArn=found["AcceleratorArn"], MaxResults=100
-            ).get("Listeners", [])
-            for listener in listeners:
-                groups = accelerator.list_endpoint_groups(
-                    ListenerArn=listener["ListenerArn"], MaxResults=100
-                ).get("EndpointGroups", [])
-                for group in groups:
-                    if group.get("EndpointGroupRegion") == run.config.primary_region:
-                        return str(group["EndpointGroupArn"])
+        if run.clients.accelerator is not None and run.config.witness_accelerator:
+            return _accelerator_group(run.clients.accelerator, run.config)
+        if run.clients.route53 is not None and run.config.witness_route53:
+            return _route53_check(run.clients.route53, run.config)
     except (BotoCoreError, ClientError) as error:
-        LOG.error("accelerator witness unavailable: %s", error)
+        LOG.error("witness unavailable: %s", error)
     return None
 
 
+def _accelerator_group(accelerator: Any, config: DetectorConfig) -> str | None:
+    """The accelerator's endpoint group for the primary region."""
+    for found in accelerator.list_accelerators(MaxResults=100).get("Accelerators", []):
+        if found.get("Name") != config.witness_accelerator:
+            continue
+        listeners = accelerator.list_listeners(
+            AcceleratorArn=found["AcceleratorArn"], MaxResults=100
+        ).get("Listeners", [])
+        for listener in listeners:
+            groups = accelerator.list_endpoint_groups(
+                ListenerArn=listener["ListenerArn"], MaxResults=100
+            ).get("EndpointGroups", [])
+            for group in groups:
+                if group.get("EndpointGroupRegion") == config.primary_region:
+                    return str(group["EndpointGroupArn"])
+    return None
+
+
+def _route53_check(route53: Any, config: DetectorConfig) -> str | None:
+    """The Route 53 health check on the primary's health URL (same host and path)."""
+    url = urllib.parse.urlsplit(config.primary_health_url)
+    marker: str | None = None
+    while True:
+        page = route53.list_health_checks(MaxItems="100", **({"Marker": marker} if marker else {}))
+        for check in page.get("HealthChecks", []):
+            settings = check.get("HealthCheckConfig", {})
+            if (
+                settings.get("FullyQualifiedDomainName") == url.hostname
+                and settings.get("ResourcePath") == url.path
+            ):
+                return str(check["Id"])
+        if not page.get("IsTruncated"):
+            return None
+        marker = page.get("NextMarker")
+
+
 def _witness(run: Invocation) -> str:
-    """The accelerator's view of the primary: healthy, unhealthy or unknown."""
-    if run.witness_group is None:
+    """The witness's view of the primary: healthy, unhealthy or unknown."""
+    if run.witness_target is None:
         return "unknown"
     try:
-        group = run.clients.accelerator.describe_endpoint_group(EndpointGroupArn=run.witness_group)[
-            "EndpointGroup"
-        ]
+        if run.config.witness_accelerator:
+            group = run.clients.accelerator.describe_endpoint_group(
+                EndpointGroupArn=run.witness_target
+            )["EndpointGroup"]
+            states = {d.get("HealthState") for d in group.get("EndpointDescriptions", [])}
+            if "HEALTHY" in states:
+                return "healthy"
+            return "unhealthy" if states == {"UNHEALTHY"} else "unknown"
+        observations = run.clients.route53.get_health_check_status(
+            HealthCheckId=run.witness_target
+        ).get("HealthCheckObservations", [])
     except (BotoCoreError, ClientError) as error:
-        LOG.error("accelerator witness unreadable: %s", error)
+        LOG.error("witness unreadable: %s", error)
         return "unknown"
-    states = {d.get("HealthState") for d in group.get("EndpointDescriptions", [])}
-    if "HEALTHY" in states:
-        return "healthy"
-    return "unhealthy" if states == {"UNHEALTHY"} else "unknown"
+    if not observations:
+        return "unknown"
+    passing = sum(
+        1
+        for o in observations
+        if str(o.get("StatusReport", {}).get("Status", "")).startswith("Success")
+    )
+    return "healthy" if passing / len(observations) > ROUTE53_HEALTHY_SHARE else "unhealthy"
 
 
 def _max_lag_ms(run: Invocation) -> float | None:
