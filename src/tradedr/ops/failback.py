@@ -22,7 +22,6 @@ from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import DEFAULT_RUNS_DIR, RetryPolicy, RunResult
 from tradedr.ops.failover import (
     _group,
-    alb_health_params,
     aurora_lag_step,
     aurora_switch_step,
     db_endpoint_params,
@@ -33,6 +32,7 @@ from tradedr.ops.failover import (
     run_plan,
     run_stamp,
     traffic_steps,
+    verify_step,
 )
 from tradedr.ops.plans import ActionKind, Plan, Step, TrafficMode
 
@@ -283,23 +283,7 @@ def build_failback_plan(
             ),
         ),
         _group("move traffic", *traffic_steps(settings, home, traffic_mode, traffic)),
-        _group(
-            "verify",
-            step(
-                f"verify-{home}",
-                ActionKind.VERIFY_HEALTH,
-                home,
-                f"Verify {home} serves: writer, app endpoint, healthy targets",
-                "all checks pass",
-                db_identifier=home_db,
-                db_region=home,
-                parameter_name=parameter,
-                asg_name=names.asg(home),
-                target_group_name=names.target_group(home),
-                min_healthy=max(1, active.asg_desired),
-                **alb_health_params(settings, home),
-            ),
-        ),
+        _group("verify", verify_step(settings, home, min_healthy=max(1, active.asg_desired))),
     ]
     return Plan(
         kind="failback",
@@ -427,24 +411,7 @@ def _aurora_failback_plan(
             ),
         ),
         _group("move traffic", *traffic_steps(settings, home, traffic_mode, traffic)),
-        _group(
-            "verify",
-            Step(
-                id=f"verify-{home}",
-                action=ActionKind.VERIFY_HEALTH,
-                region=home,
-                title=f"Verify {home} serves: writer, app endpoint, healthy targets",
-                params={
-                    **db_endpoint_params(settings, home),
-                    "parameter_name": parameter,
-                    "asg_name": names.asg(home),
-                    "target_group_name": names.target_group(home),
-                    "min_healthy": max(1, active.asg_desired),
-                    **alb_health_params(settings, home),
-                },
-                verification="all checks pass",
-            ),
-        ),
+        _group("verify", verify_step(settings, home, min_healthy=max(1, active.asg_desired))),
     ]
     return Plan(
         kind="failback",

@@ -193,6 +193,27 @@ def db_endpoint_params(settings: Settings, region: str) -> dict[str, Any]:
     return {"db_identifier": names.db_identifier(region), "db_region": region}
 
 
+def verify_step(settings: Settings, region: str, *, min_healthy: int) -> Step:
+    """The last step of failover and failback: `region` writes, its app reads the new
+    endpoint, and enough targets are healthy."""
+    names = Names(settings)
+    return Step(
+        id=f"verify-{region}",
+        action=ActionKind.VERIFY_HEALTH,
+        region=region,
+        title=f"Verify {region} serves: writer, app endpoint, healthy targets",
+        params={
+            **db_endpoint_params(settings, region),
+            "parameter_name": endpoint_parameter(settings),
+            "asg_name": names.asg(region),
+            "target_group_name": names.target_group(region),
+            "min_healthy": min_healthy,
+            **alb_health_params(settings, region),
+        },
+        verification="all checks pass",
+    )
+
+
 def alb_health_params(settings: Settings, region: str) -> dict[str, Any]:
     """What a verify step probes on AWS: the region's ALB, its deep health path, and https
     when the ALBs serve TLS (absent otherwise, so plans without certificates stay as they
@@ -342,21 +363,7 @@ def build_failover_plan(
         phase=cleanup,
     )
     shift = traffic_steps(settings, target, traffic_mode, traffic)
-    verify = Step(
-        id=f"verify-{target}",
-        action=ActionKind.VERIFY_HEALTH,
-        region=target,
-        title=f"Verify {target} serves: writer, app endpoint, healthy targets",
-        params={
-            **db_endpoint_params(settings, target),
-            "parameter_name": parameter,
-            "asg_name": names.asg(target),
-            "target_group_name": names.target_group(target),
-            "min_healthy": max(1, sizing.asg_desired),
-            **alb_health_params(settings, target),
-        },
-        verification="all checks pass",
-    )
+    verify = verify_step(settings, target, min_healthy=max(1, sizing.asg_desired))
 
     notes: list[str] = []
     if settings.database.is_aurora_global:

@@ -442,6 +442,46 @@ def test_https_probe_skips_verification_only_for_the_liveness_probe(
     assert (context.check_hostname, context.verify_mode) == (False, ssl.CERT_NONE)
 
 
+def lost_primary_with_witness(
+    handler: types.ModuleType,
+    config: Any,
+    *,
+    rounds: int,
+    action: str,
+    alert: str,
+    **witness: Any,
+) -> dict[str, Any]:
+    """Every round: health probe and primary writer fail; the witness client (accelerator
+    or route53) decides. Checks the action and the one alert; returns the summary."""
+    aws = Aws()
+    aws.global_cluster("primary")
+    for _ in range(rounds):
+        aws.primary_writer(LOST)
+    if action == "failed-over":
+        aws.lag([200.0])
+        aws.failover()
+    aws.publish(1)
+    clock = FakeClock()
+    summary: dict[str, Any] = handler.detect(
+        config,
+        handler.Clients(
+            rds=aws.rds,
+            primary_rds=aws.primary_rds,
+            cloudwatch=aws.cloudwatch,
+            sns=aws.sns,
+            **witness,
+        ),
+        remaining_ms=FakeContext(rounds).get_remaining_time_in_millis,
+        http_probe=lambda url, timeout: (False, "URLError: timed out"),
+        sleep=clock.sleep,
+        clock=clock.now,
+    )
+    aws.assert_all_called()
+    assert summary["action"] == action, summary
+    assert alert in aws.published[0]["Message"]
+    return summary
+
+
 ACCELERATOR_ARN = f"arn:aws:globalaccelerator::{ACCOUNT}:accelerator/abc"
 LISTENER_ARN = f"{ACCELERATOR_ARN}/listener/l1"
 PRIMARY_GROUP_ARN = f"{LISTENER_ARN}/endpoint-group/g-use1"
@@ -525,35 +565,16 @@ def test_accelerator_witness(
     alert: str,
 ) -> None:
     assert config.witness_accelerator == "trading-fastga-accelerator"
-    rounds = len(states) or 3
-    aws = Aws()
-    aws.global_cluster("primary")
-    for _ in range(rounds):
-        aws.primary_writer(LOST)
-    if action == "failed-over":
-        aws.lag([200.0])
-        aws.failover()
-    aws.publish(1)
     accelerator, stub = witness_client(states, api_down=api_down)
-    clock = FakeClock()
-    summary = handler.detect(
+    summary = lost_primary_with_witness(
+        handler,
         config,
-        handler.Clients(
-            rds=aws.rds,
-            primary_rds=aws.primary_rds,
-            cloudwatch=aws.cloudwatch,
-            sns=aws.sns,
-            accelerator=accelerator,
-        ),
-        remaining_ms=FakeContext(rounds).get_remaining_time_in_millis,
-        http_probe=lambda url, timeout: (False, "URLError: timed out"),
-        sleep=clock.sleep,
-        clock=clock.now,
+        rounds=len(states) or 3,
+        action=action,
+        alert=alert,
+        accelerator=accelerator,
     )
-    aws.assert_all_called()
     stub.assert_no_pending_responses()
-    assert summary["action"] == action, summary
-    assert alert in aws.published[0]["Message"]
     expected = {"HEALTHY": "healthy", "UNHEALTHY": "unhealthy"}
     assert [r["witness"] for r in summary["rounds"]] == [
         expected.get(str(s), "unknown") for s in states
@@ -662,32 +683,13 @@ def test_route53_witness(
         witness_route53=True,
         primary_health_url="http://primary-alb.example/health",
     )
-    rounds = len(observations) or 3
-    aws = Aws()
-    aws.global_cluster("primary")
-    for _ in range(rounds):
-        aws.primary_writer(LOST)
-    if action == "failed-over":
-        aws.lag([200.0])
-        aws.failover()
-    aws.publish(1)
     route53, stub = route53_client(observations, api_down=api_down)
-    clock = FakeClock()
-    summary = handler.detect(
+    lost_primary_with_witness(
+        handler,
         dns_config,
-        handler.Clients(
-            rds=aws.rds,
-            primary_rds=aws.primary_rds,
-            cloudwatch=aws.cloudwatch,
-            sns=aws.sns,
-            route53=route53,
-        ),
-        remaining_ms=FakeContext(rounds).get_remaining_time_in_millis,
-        http_probe=lambda url, timeout: (False, "URLError: timed out"),
-        sleep=clock.sleep,
-        clock=clock.now,
+        rounds=len(observations) or 3,
+        action=action,
+        alert=alert,
+        route53=route53,
     )
-    aws.assert_all_called()
     stub.assert_no_pending_responses()
-    assert summary["action"] == action, summary
-    assert alert in aws.published[0]["Message"]
