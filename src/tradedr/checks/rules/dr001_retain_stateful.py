@@ -13,18 +13,21 @@ from tradedr.checks.rules.base import (
 )
 
 _KEEP = {"Retain", "RetainExceptOnCreate", "Snapshot"}
+# A database's master secret is state too: a snapshot restored after a stack delete is
+# only usable with the password it was taken with.
+_SECRET_TYPES = frozenset({"AWS::SecretsManager::Secret"})
 
 
 class RetainStatefulResources(ResourceRule):
     id = "DR001"
     title = "Stateful resources survive stack deletion and replacement"
     description = (
-        "Databases, tables, buckets, keys, vaults and log groups need DeletionPolicy and "
-        "UpdateReplacePolicy of Retain or Snapshot: a stack delete or a replacing update "
-        "must never be what destroys the data a recovery depends on."
+        "Databases, tables, buckets, keys, secrets, vaults and log groups need "
+        "DeletionPolicy and UpdateReplacePolicy of Retain or Snapshot: a stack delete or a "
+        "replacing update must never be what destroys the data a recovery depends on."
     )
     source = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html"
-    types = STATEFUL_TYPES
+    types = STATEFUL_TYPES | _SECRET_TYPES
 
     def problems(
         self, resource: dict[str, Any], props: dict[str, Any], context: DrContext

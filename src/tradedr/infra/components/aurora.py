@@ -102,7 +102,12 @@ class AuroraGlobalPrimary(Construct):
             removal_policy=cdk.RemovalPolicy.SNAPSHOT,
         )
         acknowledge(self.cluster, rules=["AwsSolutions-RDS14"], reason=BACKTRACK_TRADE_OFF)
-        replicate_secret(self.cluster.node.find_child("Secret"), secret_replica_key_aliases)
+        master_secret = self.cluster.node.find_child("Secret")
+        # The master password outlives the stack like the RDS path's secret: a snapshot
+        # restored after a delete is useless without the credentials it was taken with.
+        assert isinstance(master_secret, cdk.Resource)
+        master_secret.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        replicate_secret(master_secret, secret_replica_key_aliases)
         for member in ("Writer", "Reader"):
             acknowledge(
                 self.cluster.node.find_child(member),
