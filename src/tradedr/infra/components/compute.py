@@ -114,11 +114,17 @@ class AppTier(Construct):
             string_value=db_endpoint,
             description="Orders DB endpoint the app connects to; failover rewrites it",
         )
+        # Open only the ports with a listener: 80 always (it serves, or redirects to HTTPS),
+        # 443 only when a certificate gives it an HTTPS listener.
+        # (The description stays as it was: changing it would replace the group.)
         self.alb_security_group = ec2.SecurityGroup(
             self, "AlbSecurityGroup", vpc=vpc, description="ALB: HTTP/HTTPS from the internet"
         )
         self.alb_security_group.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(80), "HTTP")
-        self.alb_security_group.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS")
+        if certificate_arn is not None:
+            self.alb_security_group.add_ingress_rule(
+                ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS"
+            )
         self.instance_security_group = ec2.SecurityGroup(
             self, "InstanceSecurityGroup", vpc=vpc, description="App instances: from the ALB only"
         )
@@ -242,9 +248,9 @@ class AppTier(Construct):
             self.alb_security_group,
             rules=["AwsSolutions-EC23"],
             reason=(
-                "An internet-facing ALB must accept 80/443 from any address; WAF (managed "
-                "rule groups and a rate limit) filters requests, and instances accept "
-                "traffic from this group only."
+                "An internet-facing ALB must accept its listener ports (80, and 443 with a "
+                "certificate) from any address; WAF (managed rule groups and a rate limit) "
+                "filters requests, and instances accept traffic from this group only."
             ),
         )
         self.target_group = elbv2.ApplicationTargetGroup(
