@@ -579,7 +579,9 @@ def plan_export(
     if out is None:
         sys.stdout.write(result.to_json() + "\n")
     else:
-        out.write_text(result.to_json() + "\n", encoding="utf-8")
+        from tradedr.fileio import write_private
+
+        write_private(out, result.to_json() + "\n")
         err_console.print(f"wrote {out}", highlight=False)
 
 

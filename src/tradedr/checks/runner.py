@@ -28,6 +28,7 @@ from tradedr.checks.rules import ALL_RULES, DrContext
 from tradedr.checks.rules.base import SOURCE as DR_SOURCE
 from tradedr.checks.templates import TemplateDoc, load_directory
 from tradedr.config import REQUIRED_TAG_KEYS, Posture, Settings
+from tradedr.fileio import private_dir
 from tradedr.infra.synth import StackTemplate
 
 DEFAULT_PACKS: tuple[str, ...] = ("AwsSolutions", "PCI", "NIST")
@@ -106,7 +107,7 @@ def check_config(
     from tradedr.infra.app import build_app
 
     chosen = validate_packs(packs)
-    outdir.mkdir(parents=True, exist_ok=True)
+    private_dir(outdir)  # the synthesized templates name accounts, ARNs and endpoints
     # Acknowledgments are matched by tradedr, so cdk-nag must report every finding.
     app = build_app(settings, outdir=outdir, native_acknowledgments=False)
     app.synth()
@@ -129,7 +130,7 @@ def list_acknowledged(settings: Settings, outdir: Path) -> list[Acknowledged]:
     """Every acknowledgment declared in code for `settings`, without running the packs."""
     from tradedr.infra.app import build_app
 
-    outdir.mkdir(parents=True, exist_ok=True)
+    private_dir(outdir)
     build_app(settings, outdir=outdir, native_acknowledgments=False).synth()
     declared = [
         Acknowledged(ack_source(a.rule), a.rule, a.stack, a.resource, a.reason, matched=False)

@@ -476,8 +476,10 @@ def run_drill(
 
 
 def write_report(report: DrillReport, out: Path) -> tuple[Path, Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    from tradedr.fileio import private_dir, write_private
+
+    private_dir(out)
     markdown, data = out / "drill-report.md", out / "drill-report.json"
-    markdown.write_text(report.markdown(), encoding="utf-8")
-    data.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
+    write_private(markdown, report.markdown())
+    write_private(data, json.dumps(report.as_dict(), indent=2) + "\n")
     return markdown, data

@@ -14,6 +14,7 @@ from tradedr.analysis.service import CostResult, run_cost
 from tradedr.analysis.templates import TemplateSet
 from tradedr.config import Settings
 from tradedr.errors import TradedrError
+from tradedr.fileio import private_dir, write_private
 
 Progress = Callable[[str], None]
 
@@ -100,7 +101,7 @@ def run_plan(
     from tradedr.report.html import render_html
     from tradedr.report.markdown import render_markdown
 
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)  # the report names account ids, ARNs and endpoints
     synth_dir = out / "cdk.out"
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -131,8 +132,8 @@ def run_plan(
     html_path = out / "report.html"
     markdown_path = out / "summary.md"
     result = PlanResult(settings, checks, rto, cost, html_path, markdown_path, timings)
-    html_path.write_text(render_html(result, templates), encoding="utf-8")
-    markdown_path.write_text(render_markdown(result), encoding="utf-8")
+    write_private(html_path, render_html(result, templates))
+    write_private(markdown_path, render_markdown(result))
     timings["render"] = round(time.perf_counter() - mark, 2)
     timings["total"] = round(time.perf_counter() - started, 2)
     return result

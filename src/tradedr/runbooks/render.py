@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from tradedr.errors import TradedrError
+from tradedr.fileio import private_dir, write_private
 from tradedr.runbooks.facts import DeploymentFacts
 
 
@@ -138,10 +139,8 @@ def render_runbooks(
 
 
 def write_runbooks(rendered: dict[str, str], outdir: Path) -> list[Path]:
-    outdir.mkdir(parents=True, exist_ok=True)
+    private_dir(outdir)  # runbooks name this deployment's accounts, ARNs and endpoints
     paths = []
     for name, text in rendered.items():
-        path = outdir / name
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
+        paths.append(write_private(outdir / name, text))
     return paths
