@@ -9,6 +9,7 @@ commands reuse the same emulator (and the resources deployed into it).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import os
@@ -25,10 +26,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from tradedr.errors import AwsOperationError
+from tradedr.errors import AwsOperationError, TradedrError
+from tradedr.fileio import PRIVATE_FILE_MODE, private_dir, write_private
 
 HOST = "127.0.0.1"
 STATE_ENV = "TRADEDR_STATE_DIR"
+SERVER_MODULE = "tradedr.emulator.server"
 
 
 def state_dir() -> Path:
@@ -119,6 +122,9 @@ class EmulatorState:
     endpoint_url: str
     started_at: float
     log_file: str
+    # The process's start time as the kernel records it (clock ticks since boot, Linux), so
+    # a recycled pid is told apart from the emulator; None where it cannot be read.
+    process_start: int | None = None
 
     def alive(self) -> bool:
         try:
@@ -147,10 +153,12 @@ def running_emulator() -> EmulatorState | None:
 def _spawn(port: int, log_path: Path) -> subprocess.Popen[bytes]:
     """The emulator in its own process, so its state outlives this command (or, in tests,
     is not shared with in-process moto mocks)."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log:
+    private_dir(log_path.parent)
+    fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
+    os.fchmod(fd, PRIVATE_FILE_MODE)  # an older log may predate private files
+    with os.fdopen(fd, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tradedr.emulator.server", "--port", str(port)],
+            [sys.executable, "-m", SERVER_MODULE, "--port", str(port)],
             stdout=log,
             stderr=log,
             stdin=subprocess.DEVNULL,
@@ -194,16 +202,32 @@ def start_background(port: int | None = None) -> tuple[EmulatorState, bool]:
         endpoint_url=f"http://{HOST}:{port}",
         started_at=time.time(),
         log_file=str(log_path),
+        process_start=_process_start(process.pid),
     )
-    state_file().write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
+    write_private(state_file(), json.dumps(asdict(state), indent=2))
     return state, True
 
 
+class StaleEmulatorStateError(TradedrError):
+    """The state file names a process that is not the emulator it recorded."""
+
+
 def stop_background() -> EmulatorState | None:
-    """Stop the recorded emulator (by its recorded pid only) and forget it."""
+    """Stop the recorded emulator (by its recorded pid only, once that pid is shown to be
+    this emulator's process) and forget it.
+
+    A state file whose pid is gone or now belongs to another process (pids are reused) is
+    removed without signalling anything, and StaleEmulatorStateError says so.
+    """
     state = read_state()
     if state is None:
         return None
+    reason = _not_ours(state)
+    if reason is not None:
+        state_file().unlink(missing_ok=True)
+        raise StaleEmulatorStateError(
+            f"removed a stale emulator state file: {reason}; nothing was signalled"
+        )
     try:
         os.kill(state.pid, signal.SIGTERM)
         deadline = time.monotonic() + 10
@@ -213,6 +237,66 @@ def stop_background() -> EmulatorState | None:
         pass
     state_file().unlink(missing_ok=True)
     return state
+
+
+def _not_ours(state: EmulatorState) -> str | None:
+    """Why `state.pid` is not the emulator `state` recorded, or None when it is."""
+    argv = _command_line(state.pid)
+    if not argv:
+        return f"pid {state.pid} is not running (or cannot be inspected)"
+    if not _is_our_server(argv, state.port):
+        shown = " ".join(argv)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        return f"pid {state.pid} is not a tradedr emulator on port {state.port} ({shown!r})"
+    if state.process_start is not None:
+        now = _process_start(state.pid)
+        if now is not None and now != state.process_start:
+            return f"pid {state.pid} started after the emulator it recorded (pid reused)"
+    return None
+
+
+def _is_our_server(argv: list[str], port: int) -> bool:
+    """`python -m tradedr.emulator.server --port PORT`, as _spawn starts it."""
+    if SERVER_MODULE not in argv:
+        return False
+    return any(a == "--port" and b == str(port) for a, b in itertools.pairwise(argv))
+
+
+def _command_line(pid: int) -> list[str] | None:
+    """A process's argv: /proc on Linux, else `ps`; None when it is gone or unreadable."""
+    proc = Path(f"/proc/{pid}/cmdline")
+    if Path("/proc/self/cmdline").exists():
+        try:
+            raw = proc.read_bytes()
+        except OSError:
+            return None
+        return [part.decode("utf-8", "replace") for part in raw.split(b"\0") if part]
+    try:
+        listed = subprocess.run(
+            ["ps", "-ww", "-o", "command=", "-p", str(pid)],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return listed.stdout.split() if listed.returncode == 0 else None
+
+
+def _process_start(pid: int) -> int | None:
+    """The process's start time in clock ticks since boot (Linux /proc/<pid>/stat field
+    22); None where /proc is not there or the process is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces and parentheses: split after the last ')'.
+    fields = stat.rsplit(")", 1)[-1].split()
+    try:
+        return int(fields[19])
+    except (IndexError, ValueError):
+        return None
 
 
 def _pid_alive(pid: int) -> bool:
