@@ -48,7 +48,6 @@ ConfigOption = Annotated[
         "-c",
         help=f"Config file (TOML). Default: ./{DEFAULT_CONFIG_NAME} if present, "
         "else the built-in defaults.",
-        dir_okay=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON for CI.")]
@@ -99,8 +98,8 @@ def emit_json(data: Any) -> None:
 
 
 def settings_from(config: Path | None) -> Settings:
-    if config is not None and not config.exists():
-        raise ConfigError(f"config error: {config} does not exist")
+    # load_config checks the file itself (missing, a directory, a FIFO, too large, not
+    # UTF-8), so every problem is one line and exit code 2, never click's usage box.
     return load_config(config)
 
 

@@ -6,11 +6,17 @@ value is caught once, up front, with a message that names the field.
 
 from __future__ import annotations
 
+import codecs
 import importlib.util
 import ipaddress
 import json
+import os
 import re
+import stat
 import tomllib
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -28,6 +34,14 @@ from pydantic import (
 from tradedr.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "tradedr.toml"
+
+# A config is a few kilobytes; anything near this is not one (or is /dev/zero).
+MAX_CONFIG_BYTES = 1024 * 1024
+# The schema nests three levels deep; these bound what the parser and validators recurse into.
+MAX_NESTING = 32
+MAX_KEY_PARTS = 32
+# Keys of the whole file, counting each part of a dotted key (the example has about 100).
+MAX_KEYS = 10_000
 
 
 class Posture(StrEnum):
@@ -84,12 +98,25 @@ _AZ_LETTERS: dict[str, tuple[str, ...]] = {
     "ap-northeast-2": ("a", "b", "c", "d"),
 }
 
+# Zone letters AWS uses: us-east-1 runs to f, every other region stops earlier.
+_ZONE_LETTERS = "abcdef"
+
 _SUFFIX = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$")
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _DB_CLASS = re.compile(r"^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DNS_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# Global Accelerator's HealthCheckPath pattern (Route 53 and the ALB take printable ASCII).
+_GA_HEALTH_PATH = re.compile(r"^/[-a-zA-Z0-9@:%_+.~#?&/=]*$")
+# S3 refuses bucket names with these prefixes; every bucket name starts with the application.
+_RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+# Upper bound of every [usage] quantity: a billion units of anything is a typo, not usage.
+USAGE_LIMIT = 1_000_000_000
+# AWS tags: 50 per resource, keys 1-128 and values 0-256 characters.
+MAX_TAGS_PER_RESOURCE = 50
+_TAG_PUNCTUATION = frozenset(" _.:/=+-@")
 _CERTIFICATE_ARN = re.compile(
     r"^arn:aws[-a-z]*:acm:(?P<region>[a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$"
 )
@@ -108,7 +135,10 @@ REQUIRED_TAG_KEYS: tuple[str, ...] = (
 
 class _Model(BaseModel):
     # Strict: TOML has real integers and booleans, so "yes" or "6" is a typo, not a value.
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, strict=True)
+    # Floats are finite: TOML's inf and nan are never a size, a count or a price.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_enum_values=False, strict=True, allow_inf_nan=False
+    )
 
 
 class RegionSettings(_Model):
@@ -241,12 +271,56 @@ class RoutingSettings(_Model):
             raise ValueError(f"{value!r} is not a lowercase DNS name such as 'trading.example.com'")
         return value
 
+    @field_validator("record_name")
+    @classmethod
+    def _record(cls, value: str) -> str:
+        if not value:
+            raise ValueError("must not be empty (the public name is <record_name>.<domain_name>)")
+        if not value.isascii():
+            raise ValueError(f"{value!r} is not ASCII; write an internationalized name as xn--")
+        for label in value.split("."):
+            if not label:
+                raise ValueError(f"{value!r} has an empty DNS label (a leading, trailing or '..')")
+            if len(label) > 63:
+                raise ValueError(
+                    f"{value!r} has a DNS label of {len(label)} characters (at most 63)"
+                )
+            if not _DNS_LABEL.match(label):
+                raise ValueError(
+                    f"{value!r} is not a lowercase DNS name: labels of letters, digits and "
+                    "hyphens, not starting or ending with a hyphen"
+                )
+        return value
+
     @field_validator("health_check_path")
     @classmethod
     def _path(cls, value: str) -> str:
         if not value.startswith("/"):
             raise ValueError(f"{value!r} must start with '/'")
+        if not all("!" <= char <= "~" for char in value):
+            raise ValueError(
+                f"{value!r} must be printable ASCII without spaces or control characters"
+            )
+        if len(value) > 255:
+            raise ValueError(f"is {len(value)} characters; Route 53 allows at most 255")
         return value
+
+    @model_validator(mode="after")
+    def _names_fit(self) -> RoutingSettings:
+        fqdn = f"{self.record_name}.{self.domain_name}"
+        if len(fqdn) > 253:
+            raise ValueError(
+                f"record_name: {self.record_name}.{self.domain_name} is {len(fqdn)} characters; "
+                "a DNS name has at most 253"
+            )
+        if self.traffic == "global-accelerator" and not _GA_HEALTH_PATH.match(
+            self.health_check_path
+        ):
+            raise ValueError(
+                f"health_check_path: {self.health_check_path!r} has characters Global "
+                "Accelerator health checks refuse (use letters, digits and -@:%_+.~#?&/=)"
+            )
+        return self
 
 
 # The detector runs once a minute with a 60 s timeout; a region-loss confirmation must fit
@@ -320,16 +394,54 @@ class TagSettings(_Model):
     def _non_empty(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be empty")
+        problem = _tag_value_problem(value)
+        if problem:
+            raise ValueError(f"tag value {problem}")
         return value
 
     @field_validator("extra")
     @classmethod
     def _extra(cls, value: dict[str, str]) -> dict[str, str]:
+        room = MAX_TAGS_PER_RESOURCE - len(REQUIRED_TAG_KEYS)
+        if len(value) > room:
+            raise ValueError(
+                f"{len(value)} extra tags; with the {len(REQUIRED_TAG_KEYS)} required ones AWS "
+                f"allows {MAX_TAGS_PER_RESOURCE} per resource, so at most {room}"
+            )
         clash = sorted(set(value) & set(REQUIRED_TAG_KEYS))
         if clash:
             what = "is a required tag" if len(clash) == 1 else "are required tags"
             raise ValueError(f"{', '.join(clash)} {what} set by tradedr and cannot be overridden")
+        for key, text in value.items():
+            if key.lower().startswith("aws:"):
+                raise ValueError(f"tag key {key!r}: the 'aws:' prefix is reserved for AWS")
+            if not 1 <= len(key) <= 128:
+                raise ValueError(f"tag key {key!r} must be 1-128 characters, got {len(key)}")
+            if not _tag_text_ok(key):
+                raise ValueError(f"tag key {key!r} {_TAG_CHARACTERS}")
+            problem = _tag_value_problem(text)
+            if problem:
+                raise ValueError(f"tag {key!r}: value {problem}")
         return value
+
+
+_TAG_CHARACTERS = "may contain only letters, digits, spaces and _ . : / = + - @"
+
+
+def _tag_text_ok(text: str) -> bool:
+    """AWS's tag character set: Unicode letters and digits, spaces, and _ . : / = + - @."""
+    return all(char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LN" for char in text)
+
+
+def _tag_value_problem(text: str) -> str | None:
+    if len(text) > 256:
+        return f"is {len(text)} characters (at most 256)"
+    if not _tag_text_ok(text):
+        return f"{text!r} {_TAG_CHARACTERS}"
+    return None
+
+
+_Usage = Annotated[float, Field(ge=0, le=USAGE_LIMIT)]
 
 
 class UsageSettings(_Model):
@@ -338,31 +450,31 @@ class UsageSettings(_Model):
     trading platform; override them with measured figures from Cost Explorer."""
 
     hours_per_month: Annotated[float, Field(gt=0, le=744)] = 730
-    alb_lcu_average: Annotated[float, Field(ge=0)] = 1.5
-    nat_processed_gb: Annotated[float, Field(ge=0)] = 500
-    internet_egress_gb: Annotated[float, Field(ge=0)] = 500
-    dynamodb_writes_millions: Annotated[float, Field(ge=0)] = 50
-    dynamodb_reads_millions: Annotated[float, Field(ge=0)] = 200
-    dynamodb_storage_gb: Annotated[float, Field(ge=0)] = 2
-    s3_storage_gb: Annotated[float, Field(ge=0)] = 500
-    s3_put_thousands: Annotated[float, Field(ge=0)] = 1000
-    s3_get_thousands: Annotated[float, Field(ge=0)] = 10000
-    s3_replicated_gb: Annotated[float, Field(ge=0)] = 100
-    rds_replication_gb: Annotated[float, Field(ge=0)] = 100
-    rds_backup_storage_gb: Annotated[float, Field(ge=0)] = 150
+    alb_lcu_average: _Usage = 1.5
+    nat_processed_gb: _Usage = 500
+    internet_egress_gb: _Usage = 500
+    dynamodb_writes_millions: _Usage = 50
+    dynamodb_reads_millions: _Usage = 200
+    dynamodb_storage_gb: _Usage = 2
+    s3_storage_gb: _Usage = 500
+    s3_put_thousands: _Usage = 1000
+    s3_get_thousands: _Usage = 10000
+    s3_replicated_gb: _Usage = 100
+    rds_replication_gb: _Usage = 100
+    rds_backup_storage_gb: _Usage = 150
     # Aurora (database.engine = "aurora-mysql-global"): the cluster volume, its I/O requests
     # (Aurora Standard bills them), and the write I/Os replicated to each secondary Region.
-    aurora_storage_gb: Annotated[float, Field(ge=0)] = 100
-    aurora_io_millions: Annotated[float, Field(ge=0)] = 100
-    aurora_replicated_write_io_millions: Annotated[float, Field(ge=0)] = 50
-    flow_logs_gb: Annotated[float, Field(ge=0)] = 50
-    app_logs_gb: Annotated[float, Field(ge=0)] = 20
-    log_storage_gb: Annotated[float, Field(ge=0)] = 200
-    kms_requests_10k: Annotated[float, Field(ge=0)] = 100
-    secrets_api_calls_10k: Annotated[float, Field(ge=0)] = 10
-    waf_requests_millions: Annotated[float, Field(ge=0)] = 50
-    route53_queries_millions: Annotated[float, Field(ge=0)] = 10
-    cloudtrail_data_events_100k: Annotated[float, Field(ge=0)] = 0
+    aurora_storage_gb: _Usage = 100
+    aurora_io_millions: _Usage = 100
+    aurora_replicated_write_io_millions: _Usage = 50
+    flow_logs_gb: _Usage = 50
+    app_logs_gb: _Usage = 20
+    log_storage_gb: _Usage = 200
+    kms_requests_10k: _Usage = 100
+    secrets_api_calls_10k: _Usage = 10
+    waf_requests_millions: _Usage = 50
+    route53_queries_millions: _Usage = 10
+    cloudtrail_data_events_100k: _Usage = 0
     standby_usage_fraction: Annotated[float, Field(ge=0, le=1)] = 0.05
 
 
@@ -397,6 +509,18 @@ class Settings(_Model):
                 f"{value!r} must be 3-20 characters: lowercase letters, digits, hyphens, "
                 "starting with a letter"
             )
+        for reserved in _RESERVED_BUCKET_PREFIXES:
+            if value.startswith(reserved):
+                raise ValueError(
+                    f"{value!r} starts with {reserved!r}, a prefix S3 refuses in bucket names "
+                    "(every bucket name starts with the application)"
+                )
+        if value.startswith("internal-"):
+            raise ValueError(
+                f"{value!r} starts with 'internal-', which ALB names must not (every load "
+                "balancer name starts with the application)"
+            )
+        _no_double_hyphen(value)
         return value
 
     @field_validator("environment")
@@ -407,6 +531,7 @@ class Settings(_Model):
                 f"{value!r} must be 1-20 characters of lowercase letters, digits and hyphens, "
                 "not starting or ending with a hyphen"
             )
+        _no_double_hyphen(value)
         return value
 
     @field_validator("primary_region")
@@ -422,7 +547,7 @@ class Settings(_Model):
             raise ValueError("at least one standby region is required")
         for region in value:
             _check_region(region)
-        duplicates = sorted({r for r in value if value.count(r) > 1})
+        duplicates = sorted(r for r, count in Counter(value).items() if count > 1)
         if duplicates:
             raise ValueError(f"{', '.join(duplicates)} listed more than once")
         return value
@@ -430,7 +555,7 @@ class Settings(_Model):
     @field_validator("alarm_email")
     @classmethod
     def _email(cls, value: str) -> str:
-        if not _EMAIL.match(value):
+        if not _EMAIL.match(value) or not value.isprintable() or len(value) > 254:
             raise ValueError(f"{value!r} is not an e-mail address")
         return value
 
@@ -582,10 +707,10 @@ class Settings(_Model):
         if sizing.availability_zones is not None:
             zones = sizing.availability_zones
             for zone in zones:
-                if not re.fullmatch(rf"{re.escape(region)}[a-z]", zone):
+                if not re.fullmatch(rf"{re.escape(region)}[{_ZONE_LETTERS}]", zone):
                     raise ValueError(
                         f"{field}.availability_zones: {zone!r} is not an availability zone of "
-                        f"{region} (e.g. {region}a)"
+                        f"{region} (zone letters run from a to f, e.g. {region}a)"
                     )
             if len(set(zones)) != len(zones) or not 2 <= len(zones) <= 3:
                 raise ValueError(
@@ -676,18 +801,50 @@ class Settings(_Model):
         }
 
 
+def _no_double_hyphen(value: str) -> None:
+    if "--" in value:
+        raise ValueError(
+            f"{value!r} contains '--', which RDS identifiers and CloudTrail trail names "
+            "built from it must not"
+        )
+
+
 def _check_region(value: str) -> None:
     if value not in known_regions():
         raise ValueError(f"{value!r} is not a known AWS region (e.g. us-east-1, eu-west-1)")
 
 
 _FIELD_PREFIX = re.compile(r"^([a-z_][\w.-]*): (.*)$", re.DOTALL)
+_PLAIN_KEY = re.compile(r"^[\w-]{1,60}$")
+MAX_MESSAGE_CHARS = 400
+
+
+def _one_line(text: str) -> str:
+    """A message as one printable line of bounded length, whatever the config contained."""
+    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    text = " ".join(text.split())
+    if len(text) > MAX_MESSAGE_CHARS:
+        keep = MAX_MESSAGE_CHARS // 2
+        text = f"{text[:keep]} ... {text[-keep:]}"
+    return text
+
+
+def _config_error(message: str) -> ConfigError:
+    return ConfigError(f"config error: {_one_line(message)}")
+
+
+def _location_part(part: str | int) -> str:
+    """A key as written when it is a plain word, quoted when it holds anything else."""
+    text = str(part)
+    if isinstance(part, int) or _PLAIN_KEY.match(text):
+        return text
+    return repr(text) if len(text) <= 60 else f"{text[:40]!r}..."
 
 
 def _format_error(error: ValidationError) -> str:
     """One line, naming the field: the first problem pydantic found."""
     first = error.errors()[0]
-    location = ".".join(str(part) for part in first["loc"])
+    location = ".".join(_location_part(part) for part in first["loc"])
     message = str(first["msg"]).removeprefix("Value error, ")
     value = first.get("input")
     if first["type"] == "extra_forbidden":
@@ -713,13 +870,13 @@ def load_settings(data: dict[str, Any]) -> Settings:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"config error: {_format_error(exc)}") from None
+        raise _config_error(_format_error(exc)) from None
     from tradedr.infra.names import name_length_problems
 
     problems = name_length_problems(settings)
     if problems:
-        raise ConfigError(
-            f"config error: application/environment: too long for AWS names: {problems[0]}; "
+        raise _config_error(
+            f"application/environment: too long for AWS names: {problems[0]}; "
             "shorten application or environment"
         )
     return settings
@@ -729,15 +886,168 @@ def load_config(path: Path | None) -> Settings:
     """Load `path`, else ./tradedr.toml when present, else the built-in defaults."""
     if path is None:
         candidate = Path(DEFAULT_CONFIG_NAME)
-        if not candidate.is_file():
+        # exists(), not is_file(): a tradedr.toml that is a directory or a FIFO is an error
+        # to report, not a reason to deploy the defaults.
+        try:
+            present = candidate.exists()
+        except OSError:  # e.g. an unsearchable working directory: read_config_bytes says so
+            present = True
+        if not present:
             return Settings()
         path = candidate
+    text = decode_config(path, read_config_bytes(path))
+    return load_settings(parse_config_text(text, path))
+
+
+_FILE_KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(path: Path, mode: int) -> ConfigError:
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return _config_error(f"{path} is {kind}; a config must be a regular file")
+
+
+def _os_reason(exc: Exception) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+
+
+def read_config_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_CONFIG_BYTES, or a one-line ConfigError.
+
+    Stat before open, so a FIFO (which would block), a device (/dev/zero never ends) or a
+    directory is refused without opening it; the open itself is non-blocking and checked
+    again with fstat, in case the path was swapped in between.
+    """
+    limit = f"config files are limited to {MAX_CONFIG_BYTES // (1024 * 1024)} MiB"
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise _config_error(f"{path} does not exist") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise _config_error(f"cannot read {path}: {_os_reason(exc)}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_regular(path, info.st_mode)
+    if info.st_size > MAX_CONFIG_BYTES:
+        raise _config_error(f"{path} is {info.st_size} bytes; {limit}")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            mode = os.fstat(file.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise _not_regular(path, mode)
+            data = file.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
-        raise ConfigError(f"config error: cannot read {path}: {exc.strerror}") from None
+        raise _config_error(f"cannot read {path}: {_os_reason(exc)}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise _config_error(f"{path} is over {MAX_CONFIG_BYTES} bytes; {limit}")
+    return data
+
+
+def decode_config(path: Path, data: bytes) -> str:
+    """UTF-8 text (a leading byte-order mark is dropped), or an error naming the byte."""
+    skipped = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        data = tomllib.loads(text)
+        text = data[skipped:].decode("utf-8")
+        offset = len(data)
+    except UnicodeDecodeError as exc:
+        text, offset = "", exc.start + skipped
+    nul = data.find(b"\x00", 0, offset)  # valid UTF-8 but never TOML: UTF-16 or binary
+    if nul >= 0:
+        offset = nul
+    if offset == len(data):
+        return text
+    line = data.count(b"\n", 0, offset) + 1
+    hint = ""
+    if nul >= 0 or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        hint = "; it looks like UTF-16 or a binary file, save it as UTF-8"
+    raise _config_error(
+        f"{path} is not UTF-8 text: byte 0x{data[offset]:02x} at offset {offset} "
+        f"(line {line}){hint}"
+    )
+
+
+def parse_config_text(text: str, path: Path) -> dict[str, Any]:
+    """Parse TOML, refusing first what would make the parser recurse or crawl."""
+    problem = toml_nesting_problem(text)
+    if problem:
+        raise _config_error(f"{path} is not a tradedr config: {problem}")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config error: {path} is not valid TOML: {exc}") from None
-    return load_settings(data)
+        raise _config_error(f"{path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise _config_error(f"{path} is not a tradedr config: nested too deeply") from None
+    except ValueError as exc:
+        # int() refuses integers of more than 4300 digits (sys.get_int_max_str_digits)
+        raise _config_error(f"{path} is not valid TOML: {exc}") from None
+
+
+# Just enough of TOML's lexical grammar to tell keys from values and to skip strings and
+# comments: strings (multi-line first), comments, newlines, structure, anything else.
+_TOML_TOKEN = re.compile(
+    r'"""(?:[^\\]|\\[\s\S])*?"""'
+    r"|'''[\s\S]*?'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'[^'\n]*'"
+    r"|#[^\n]*"
+    r"|[\[\]{}=,.\n]"
+    r"|[^\"'#\[\]{}=,.\n]+"
+    r"|[\s\S]"
+)
+
+
+def toml_nesting_problem(text: str) -> str | None:
+    """Arrays and inline tables nested more than MAX_NESTING deep, a dotted key of more
+    than MAX_KEY_PARTS parts, or more than MAX_KEYS keys; None when none of these.
+
+    tomllib recurses once per nesting level (RecursionError), its dotted-key handling is
+    quadratic in the number of parts (a 1 MiB `a.a.a...` key would take hours), and many
+    long table headers take it seconds each thousand.
+    """
+    stack: list[str] = []  # "[" array or "{" inline table, innermost last
+    in_key = True  # reading a key: a line start, a table header, after "{" or ","
+    parts = 1
+    keys = 0
+    line = 1
+    for match in _TOML_TOKEN.finditer(text):
+        token = match.group()
+        line += token.count("\n")
+        if token == "\n":
+            if not stack:
+                in_key, parts = True, 1
+            continue
+        if token[0] == "#":
+            continue
+        if in_key:
+            if token == ".":
+                parts += 1
+                if parts > MAX_KEY_PARTS:
+                    return f"a dotted key of more than {MAX_KEY_PARTS} parts (line {line})"
+            elif token in ("=", "]"):
+                keys += parts
+                if keys > MAX_KEYS:
+                    return f"more than {MAX_KEYS} keys (line {line})"
+                in_key, parts = False, 1
+            elif token == "}" and stack:
+                stack.pop()
+                in_key = False
+            continue
+        if token in ("[", "{"):
+            stack.append(token)
+            if len(stack) > MAX_NESTING:
+                return f"arrays or tables nested more than {MAX_NESTING} deep (line {line})"
+            if token == "{":
+                in_key, parts = True, 1
+        elif token in ("]", "}"):
+            if stack:
+                stack.pop()
+        elif token == "," and stack and stack[-1] == "{":
+            in_key, parts = True, 1
+    return None
