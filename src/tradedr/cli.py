@@ -972,6 +972,15 @@ def failover(
             "--allow-data-loss", help="Proceed when replica lag exceeds the RPO or is unknown."
         ),
     ] = False,
+    assume_region_lost: Annotated[
+        bool,
+        typer.Option(
+            "--assume-region-lost",
+            help="Treat the primary region as lost when the probe cannot decide (its API is "
+            "unreachable but the routing's health view is unknown or still healthy). The "
+            "unplanned plan does not fence the old primary: fence it when it returns.",
+        ),
+    ] = False,
     yes: YesOption = False,
     resume: ResumeOption = None,
     runs_dir: RunsDirOption = Path(".tradedr/runs"),
@@ -979,8 +988,14 @@ def failover(
 ) -> None:
     """Fail over to REGION: build the plan, print it, ask for approval, run it.
 
-    Planned when the primary answers (fence, catch up, promote, retire the old writer);
-    unplanned when it does not (nothing in the failed region is called).
+    Planned when the primary's API answers (fence, catch up, promote, retire the old
+    writer). Unplanned only when two signals agree the primary is lost: its API stays
+    unreachable through retries AND the routing's health view (Route 53 health checkers or
+    Global Accelerator) sees it unhealthy; nothing in the failed region is called. When the
+    signals disagree or are unknown the command refuses (exit 1): pass --assume-region-lost
+    if you know the region is gone. Only one run per deployment at a time (exit 1 names the
+    holder). --resume re-checks the deployment first and re-runs the lag check, the drain
+    and the approval before a pending promotion.
     """
     from tradedr.ops.failover import failover as failover_service
     from tradedr.ops.failover import run_on_target
@@ -994,6 +1009,7 @@ def failover(
         dry_run=dry_run,
         practice=practice,
         allow_data_loss=allow_data_loss,
+        assume_region_lost=assume_region_lost,
         approver=_approver(yes),
         resume=resume,
         runs_dir=runs_dir,

@@ -177,6 +177,11 @@ class Names:
     def failover_detector(self, region: str) -> str:
         return f"{self.prefix}-region-loss-{region_code(region)}"
 
+    @property
+    def operation_lock_parameter(self) -> str:
+        """SSM parameter, one per region, leased by the run that is changing the deployment."""
+        return f"/{self.prefix}/tradedr/operation-lock"
+
 
 # AWS limits on the physical names tradedr sets (characters).
 NAME_LIMITS: tuple[tuple[str, int], ...] = (

@@ -427,6 +427,9 @@ def run_drill(
                     # The drill loses the primary on purpose: an Aurora global database can
                     # then only fail over with AllowDataLoss, which must be chosen explicitly.
                     allow_data_loss=settings.database.is_aurora_global,
+                    # The drill caused the loss itself (no real health checker sees it), so
+                    # it declares it, as an operator would with --assume-region-lost.
+                    assume_region_lost=True,
                     target="local" if emulated else "aws",
                     runs_dir=runs,
                     progress=None,

@@ -11,11 +11,14 @@ jitter; access and validation errors stop the plan at once with the journal inta
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,7 +33,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from tradedr.errors import AwsOperationError, TradedrError
+from tradedr.errors import AwsOperationError, ConfigError, TradedrError
+from tradedr.fileio import append_private, private_dir
 from tradedr.ops.actions import action_for
 from tradedr.ops.actions.base import DONE_STATUSES, ExecutionContext, Outcome, Status
 from tradedr.ops.plans import Plan, Step
@@ -160,6 +164,7 @@ class RunResult:
     message: str = ""
     exit_code: int = 0
     journal_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def total_seconds(self) -> float:
@@ -179,31 +184,90 @@ class RunResult:
             "message": self.message,
             "total_seconds": round(self.total_seconds, 3),
             "journal": str(self.journal_path) if self.journal_path else None,
+            "warnings": self.warnings,
             "steps": [r.as_dict() for r in self.records],
         }
 
 
+JOURNAL_EVENTS = frozenset({"run-start", "step-start", "step-retry", "step-end", "run-end"})
+_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "step-start": ("step",),
+    "step-retry": ("step",),
+    "step-end": ("step", "outcome", "start", "end"),
+}
+
+
+class ResumeRefusedError(TradedrError):
+    """A resume that would act on a world its plan was not made for: exit 1, explained."""
+
+    exit_code = 1
+
+
+class CorruptStateError(TradedrError):
+    """A journal or plan that cannot be trusted: refused, naming the file and line."""
+
+    exit_code = 2
+
+
+def line_checksum(fields: dict[str, Any]) -> str:
+    """SHA-256 of the event's canonical JSON: a line that was cut or edited shows."""
+    canonical = json.dumps(fields, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
 class Journal:
-    """Append-only JSON lines; one writer per run, guarded for parallel steps."""
+    """Append-only JSON lines, each with a checksum and fsynced; one writer per run,
+    guarded for parallel steps. A torn last line (a crash mid-write) is dropped with a
+    warning; any other damage is refused, naming the file and line."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self.warnings: list[str] = []
 
     def append(self, event: str, **fields: Any) -> None:
-        line = json.dumps({"event": event, "time": time.time(), **fields}, default=str)
-        with self._lock, self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-            handle.flush()
+        record = json.loads(
+            json.dumps({"event": event, "time": time.time(), **fields}, default=str)
+        )
+        record["sum"] = line_checksum(record)
+        with self._lock:
+            append_private(self.path, json.dumps(record, default=str) + "\n")
 
     def events(self) -> list[dict[str, Any]]:
         if not self.path.exists():
             return []
-        return [
-            json.loads(line)
-            for line in self.path.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise CorruptStateError(f"{self.path}: cannot read the journal ({exc})") from None
+        lines = raw.split(b"\n")
+        complete = raw.endswith(b"\n")
+        events: list[dict[str, Any]] = []
+        started: set[str] = set()
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            last = number == len(lines) or (number == len(lines) - 1 and complete)
+            problem, event = _parse_line(line)
+            if problem is None and event is not None:
+                problem = _structure_problem(event, started)
+            if problem is not None:
+                torn = last and (not complete or problem.startswith("not JSON"))
+                if torn:
+                    self.warnings.append(
+                        f"{self.path}:{number}: torn last line dropped ({problem}); the step "
+                        "it recorded runs again, which is safe: every action is idempotent"
+                    )
+                    continue
+                raise CorruptStateError(
+                    f"{self.path}:{number}: {problem}; the journal cannot be trusted, so the "
+                    "run is not resumed (start a new run)"
+                )
+            assert event is not None
+            if event["event"] == "step-start":
+                started.add(str(event["step"]))
+            events.append(event)
+        return events
 
     def completed(self) -> dict[str, dict[str, Any]]:
         """step id -> its successful step-end event."""
@@ -212,6 +276,39 @@ class Journal:
             for e in self.events()
             if e["event"] == "step-end" and e.get("outcome") in DONE_STATUSES
         }
+
+    def status(self) -> str | None:
+        """The status of the last run-end ("completed", "stopped"), or None."""
+        ends = [e for e in self.events() if e["event"] == "run-end"]
+        return str(ends[-1].get("status")) if ends else None
+
+
+def _parse_line(line: bytes) -> tuple[str | None, dict[str, Any] | None]:
+    try:
+        event = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return "not JSON (cut off or overwritten)", None
+    if not isinstance(event, dict):
+        return "not a journal event", None
+    checksum = event.pop("sum", None)
+    if checksum is not None and checksum != line_checksum(event):
+        return "checksum mismatch (the line was changed after it was written)", None
+    return None, event
+
+
+def _structure_problem(event: dict[str, Any], started: set[str]) -> str | None:
+    kind = event.get("event")
+    if kind not in JOURNAL_EVENTS:
+        return f"unknown event {kind!r}"
+    missing = [name for name in _REQUIRED_FIELDS.get(str(kind), ()) if name not in event]
+    if missing:
+        return f"{kind} without {', '.join(missing)}"
+    if kind == "step-end" and str(event["step"]) not in started:
+        return f"step-end of {event['step']} with no step-start before it"
+    return None
+
+
+RUN_ID_PATTERN = re.compile(r"^[a-z]+-\d{8}T\d{6}Z-[0-9a-f]{4}$")
 
 
 def new_run_id(plan: Plan) -> str:
@@ -222,14 +319,60 @@ def run_dir(runs_dir: Path, run_id: str) -> Path:
     return runs_dir / run_id
 
 
+def known_runs(runs_dir: Path) -> list[str]:
+    if not runs_dir.is_dir():
+        return []
+    return sorted(p.name for p in runs_dir.iterdir() if (p / "plan.json").is_file())
+
+
+def load_plan(path: Path) -> Plan:
+    """A saved plan, or one line naming the file when it is cut off or not a plan."""
+    try:
+        return Plan.load(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CorruptStateError(
+            f"{path}: not a readable plan ({first}); the run cannot be resumed, start a new one"
+        ) from None
+
+
 def load_run(runs_dir: Path, run_id: str) -> tuple[Plan, Journal]:
     directory = run_dir(runs_dir, run_id)
     plan_path = directory / "plan.json"
-    if not plan_path.is_file():
-        known = sorted(p.name for p in runs_dir.glob("*") if (p / "plan.json").is_file())
+    if not RUN_ID_PATTERN.match(run_id) or not plan_path.is_file():
+        known = known_runs(runs_dir)
         hint = f" (known runs: {', '.join(known[-5:])})" if known else ""
-        raise TradedrError(f"no run {run_id!r} under {runs_dir}{hint}")
-    return Plan.load(plan_path), Journal(directory / "journal.jsonl")
+        raise ConfigError(f"--resume {run_id}: no such run under {runs_dir}{hint}")
+    return load_plan(plan_path), Journal(directory / "journal.jsonl")
+
+
+def first_start(journal: Journal) -> float | None:
+    """When the run first started (its first run-start event)."""
+    starts = [e for e in journal.events() if e["event"] == "run-start"]
+    return float(starts[0]["time"]) if starts else None
+
+
+def later_completed_runs(runs_dir: Path, plan: Plan, run_id: str) -> list[str]:
+    """Runs of the same deployment started after `run_id` that completed: once one has, the
+    world `run_id` was planned for is gone, and its remaining steps must not run."""
+    _, own_journal = load_run(runs_dir, run_id)
+    own = first_start(own_journal)
+    if own is None:
+        own = datetime.fromisoformat(plan.created_at).timestamp()
+    later = []
+    for other in known_runs(runs_dir):
+        if other == run_id:
+            continue
+        try:
+            other_plan, journal = load_run(runs_dir, other)
+            began = first_start(journal)
+            status = journal.status()
+        except TradedrError:
+            continue
+        same_deployment = other_plan.prefix == plan.prefix
+        if same_deployment and began is not None and began > own and status == "completed":
+            later.append(other)
+    return later
 
 
 class Executor:
@@ -242,25 +385,49 @@ class Executor:
         runs_dir: Path = DEFAULT_RUNS_DIR,
         retry: RetryPolicy | None = None,
         progress: Any = None,
+        heartbeat: Callable[[], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.runs_dir = runs_dir
         self.retry = retry or RetryPolicy()
         self.progress = progress
+        self.heartbeat = heartbeat
 
     # Entry points ----------------------------------------------------------------------
 
     def start(self, plan: Plan, *, run_id: str | None = None) -> RunResult:
         run_id = run_id or new_run_id(plan)
         directory = run_dir(self.runs_dir, run_id)
-        directory.mkdir(parents=True, exist_ok=False)
+        private_dir(self.runs_dir)
+        directory.mkdir(mode=0o700, exist_ok=False)
         plan.save(directory / "plan.json")
         journal = Journal(directory / "journal.jsonl")
         return self._run(plan, journal, run_id, resumed=False)
 
     def resume(self, run_id: str) -> RunResult:
+        """Continue a stopped run, but only in the world it was planned for: refused when a
+        later run of the deployment completed or a completed step's effect no longer holds;
+        every data guard and approval before a pending promotion runs again."""
+        from tradedr.ops.resume import check_resumable, steps_to_rerun
+
         plan, journal = load_run(self.runs_dir, run_id)
-        return self._run(plan, journal, run_id, resumed=True)
+        self.ctx.run_id = run_id
+        done = journal.completed()
+        later = later_completed_runs(self.runs_dir, plan, run_id)
+        if later:
+            raise ResumeRefusedError(
+                f"--resume {run_id}: refused, run {later[-1]} of {plan.prefix} started after it "
+                "and completed, so the world this plan was made for is gone; start a new run"
+            )
+        problems = check_resumable(self.ctx, plan, done)
+        if problems:
+            raise ResumeRefusedError(
+                f"--resume {run_id}: refused, the deployment changed since the run stopped: "
+                + "; ".join(problems)
+                + "; start a new run"
+            )
+        rerun = steps_to_rerun(plan, done)
+        return self._run(plan, journal, run_id, resumed=True, rerun=rerun)
 
     def dry_run(self, plan: Plan) -> RunResult:
         """Preview every step: read-only steps really run, the others say what they would do."""
@@ -291,9 +458,17 @@ class Executor:
 
     # Internals -------------------------------------------------------------------------
 
-    def _run(self, plan: Plan, journal: Journal, run_id: str, *, resumed: bool) -> RunResult:
+    def _run(
+        self,
+        plan: Plan,
+        journal: Journal,
+        run_id: str,
+        *,
+        resumed: bool,
+        rerun: frozenset[str] = frozenset(),
+    ) -> RunResult:
         self.ctx.run_id = run_id
-        done = journal.completed()
+        done = {k: v for k, v in journal.completed().items() if k not in rerun}
         records: list[StepRecord] = [
             StepRecord(
                 step_id=step.id,
@@ -318,11 +493,14 @@ class Executor:
             target=self.ctx.target,
             resumed=resumed,
             already_done=sorted(done),
+            **({"rerun": sorted(rerun)} if rerun else {}),
         )
         for group in plan.groups:
             pending = [s for s in group.steps if s.id not in done]
             if not pending:
                 continue
+            if self.heartbeat is not None:
+                self.heartbeat()
             if len(pending) == 1:
                 results = [self._run_step(pending[0], journal)]
             else:
@@ -343,6 +521,7 @@ class Executor:
                     message=f"{message}\njournal: {journal.path}\nresume with: --resume {run_id}",
                     exit_code=exit_code,
                     journal_path=journal.path,
+                    warnings=list(journal.warnings),
                 )
         journal.append("run-end", status="completed")
         return RunResult(
@@ -353,6 +532,7 @@ class Executor:
             started_at=started,
             ended_at=time.time(),
             journal_path=journal.path,
+            warnings=list(journal.warnings),
         )
 
     def _run_step(self, step: Step, journal: Journal) -> tuple[StepRecord, tuple[str, int] | None]:

@@ -16,20 +16,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    ReadTimeoutError,
-)
-
 from tradedr.config import Settings
 from tradedr.errors import ConfigError, TradedrError
 from tradedr.infra.names import Names
-from tradedr.ops.actions.base import ExecutionContext, Target, always_approve, is_writer
+from tradedr.ops.actions.base import (
+    ExecutionContext,
+    PreconditionFailedError,
+    Target,
+    always_approve,
+    is_writer,
+)
 from tradedr.ops.clients import ClientProvider
-from tradedr.ops.executor import DEFAULT_RUNS_DIR, Executor, RetryPolicy, RunResult
+from tradedr.ops.executor import (
+    DEFAULT_RUNS_DIR,
+    Executor,
+    RetryPolicy,
+    RunResult,
+    load_run,
+    new_run_id,
+)
+from tradedr.ops.lock import deployment_lock
 from tradedr.ops.plans import (
     ActionKind,
     Plan,
@@ -40,6 +46,7 @@ from tradedr.ops.plans import (
     control_plane_region,
     failed_region_violations,
 )
+from tradedr.ops.probe import ProbeWindow, probe_primary
 
 
 def endpoint_parameter(settings: Settings) -> str:
@@ -442,6 +449,7 @@ def build_failover_plan(
         groups += [
             _group("prepare the standby", scale),
             _group("stop writes in the old primary (practice only)", fence_app),
+            _group("let the replica catch up", drain),
             _group("promote", promote),
             _group("repoint the app", repoint_target),
             _group("move traffic", *shift),
@@ -489,25 +497,6 @@ def build_failover_plan(
     return plan
 
 
-UNREACHABLE = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)
-
-
-def probe_region(provider: ClientProvider, region: str) -> str | None:
-    """None when the region's RDS API answers, else why not (a read-only call)."""
-    try:
-        provider.client("rds", region).describe_db_instances(MaxRecords=20)
-    except UNREACHABLE as exc:
-        return f"{type(exc).__name__}: {exc}"
-    except ClientError as exc:
-        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-        if status >= 500:
-            return f"{exc.response['Error'].get('Code')} (HTTP {status})"
-        return None  # it answered, if only to refuse
-    except BotoCoreError as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
 def db_writers(
     provider: ClientProvider, settings: Settings, regions: list[str] | None = None
 ) -> list[tuple[str, str]]:
@@ -524,6 +513,12 @@ def db_writers(
     return writers
 
 
+def lock_regions(plan: Plan, settings: Settings) -> list[str]:
+    """Where a run's lease lives: every region of the deployment not treated as lost."""
+    lost = plan.source_region if plan.mode == "unplanned" else None
+    return [r for r in settings.all_regions if r != lost]
+
+
 def run_plan(
     plan: Plan,
     settings: Settings,
@@ -537,11 +532,24 @@ def run_plan(
     progress: Any = None,
     poll_seconds: float | None = None,
 ) -> RunResult:
+    """Run `plan` (or preview it) while holding the deployment's lock."""
     ctx = execution_context(
         settings, provider, target=target, approver=approver, poll_seconds=poll_seconds
     )
-    executor = Executor(ctx, runs_dir=runs_dir, retry=retry, progress=progress)
-    return executor.dry_run(plan) if dry_run else executor.start(plan)
+    if dry_run:
+        return Executor(ctx, runs_dir=runs_dir, retry=retry, progress=progress).dry_run(plan)
+    run_id = new_run_id(plan)
+    with deployment_lock(
+        settings,
+        provider,
+        runs_dir=runs_dir,
+        owner=run_id,
+        regions=lock_regions(plan, settings),
+    ) as lock:
+        executor = Executor(
+            ctx, runs_dir=runs_dir, retry=retry, progress=progress, heartbeat=lock.renew
+        )
+        return executor.start(plan, run_id=run_id)
 
 
 def execution_context(
@@ -576,8 +584,8 @@ def resume_run(
     progress: Any = None,
     on_plan: Callable[[Plan], None] | None = None,
 ) -> RunResult:
-    from tradedr.ops.executor import load_run
-
+    """Continue a stopped run under the deployment's lock; the executor re-checks the
+    world first (see ops/resume.py)."""
     plan, _ = load_run(runs_dir, run_id)
     if plan.prefix != settings.prefix:
         raise ConfigError(
@@ -586,7 +594,17 @@ def resume_run(
     if on_plan:
         on_plan(plan)
     ctx = execution_context(settings, provider, target=target, approver=approver)
-    return Executor(ctx, runs_dir=runs_dir, retry=retry, progress=progress).resume(run_id)
+    with deployment_lock(
+        settings,
+        provider,
+        runs_dir=runs_dir,
+        owner=run_id,
+        regions=lock_regions(plan, settings),
+    ) as lock:
+        executor = Executor(
+            ctx, runs_dir=runs_dir, retry=retry, progress=progress, heartbeat=lock.renew
+        )
+        return executor.resume(run_id)
 
 
 def failover(
@@ -605,9 +623,13 @@ def failover(
     retry: RetryPolicy | None = None,
     progress: Any = None,
     on_plan: Callable[[Plan], None] | None = None,
-    unplanned: bool | None = None,
+    assume_region_lost: bool = False,
+    probe_window: ProbeWindow | None = None,
 ) -> RunResult:
-    """Build (or reload), show and run a failover plan; the one entry point the CLI calls."""
+    """Build (or reload), show and run a failover plan; the one entry point the CLI calls.
+
+    The plan is unplanned only when the probe sees the source region lost by two signals,
+    or when the operator says so with `assume_region_lost`; an undecided probe refuses."""
     if resume:
         return resume_run(
             resume,
@@ -623,14 +645,43 @@ def failover(
     if not to_region:
         raise ConfigError("--to REGION is required (unless --resume RUN_ID)")
     source = from_region or settings.primary_region
-    if unplanned is None:
-        reason = probe_region(provider, source)
-        unplanned = reason is not None
+    if to_region not in settings.all_regions or to_region == source:
+        build_failover_plan(settings, to_region=to_region, from_region=source)  # one-line error
+    if practice and assume_region_lost:
+        raise ConfigError("--practice rehearses on a healthy system; drop --assume-region-lost")
+    from tradedr.ops.traffic import traffic_mode_for
+
+    window = probe_window or (
+        ProbeWindow(seconds=1.0, first_delay=0.05) if target == "local" else ProbeWindow()
+    )
+    probe = probe_primary(
+        settings,
+        provider,
+        source,
+        traffic_mode=traffic_mode_for(settings),
+        emulated=target == "local",
+        window=window,
+    )
+    if probe.verdict == "answers":
+        unplanned = False
+        note = None
+    elif probe.verdict == "lost" or assume_region_lost:
+        unplanned = True
+        how = (
+            "lost by both signals"
+            if probe.verdict == "lost"
+            else "assumed lost (--assume-region-lost)"
+        )
+        note = f"{source} {how}: {probe.explain()}"
     else:
-        reason = "declared unplanned" if unplanned else None
+        raise PreconditionFailedError(
+            f"cannot decide whether {source} is lost ({probe.explain()}); an unplanned failover "
+            f"skips the fence and the drain, so it needs two signals of loss. If you know "
+            f"{source} is gone, re-run with --assume-region-lost"
+        )
     if practice and unplanned:
-        raise TradedrError(
-            f"--practice needs a healthy {source}, but it does not answer ({reason}); "
+        raise PreconditionFailedError(
+            f"--practice needs a healthy {source}, but it does not answer ({probe.explain()}); "
             "run a real failover instead"
         )
     mode: PlanMode = "practice" if practice else "unplanned" if unplanned else "planned"
@@ -643,8 +694,8 @@ def failover(
         allow_data_loss=allow_data_loss,
         target=target,
     )
-    if reason and unplanned:
-        plan = plan.model_copy(update={"notes": [f"{source} unreachable: {reason}", *plan.notes]})
+    if note:
+        plan = plan.model_copy(update={"notes": [note, *plan.notes]})
     if on_plan:
         on_plan(plan)
     return run_plan(

@@ -89,6 +89,8 @@ class FaultInjectingProvider:
         """An executor progress hook that keeps `set_step` current."""
         if event == "start" and step is not None:
             self.set_step(step.id)
+        elif event == "end":
+            self.set_step(None)
 
     # Region loss -----------------------------------------------------------------------
 

@@ -142,7 +142,11 @@ class Plan(_Model):
         return cls.model_validate_json(text)
 
     def save(self, path: Path) -> None:
-        path.write_text(self.to_json() + "\n", encoding="utf-8")
+        """Atomically (temporary file, fsync, rename) and private: a crash never leaves half
+        a plan, and plans name account ids and endpoints."""
+        from tradedr.fileio import write_private
+
+        write_private(path, self.to_json() + "\n")
 
     @classmethod
     def load(cls, path: Path) -> Plan:

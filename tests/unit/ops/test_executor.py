@@ -98,7 +98,7 @@ def test_journal_records_every_step_with_request_ids(env: Environment) -> None:
     assert (env.runs_dir / result.run_id / "plan.json").is_file()
 
 
-def test_declined_approval_stops_then_resume_continues_without_repeating(
+def test_declined_approval_stops_then_resume_reruns_the_lag_guard_and_continues(
     env: Environment,
 ) -> None:
     first = failover(
@@ -117,11 +117,14 @@ def test_declined_approval_stops_then_resume_continues_without_repeating(
     )
     assert second.status == "completed"
     events = journal(env.runs_dir, first.run_id)
-    assert successful_ends(events) == {s.id: 1 for s in first.plan.steps()}
+    # The lag check guards the promotion still to come: only this resumption's result counts.
+    assert successful_ends(events) == {
+        s.id: 2 if s.id == "check-lag-us-west-2" else 1 for s in first.plan.steps()
+    }
     lag_checks = [
         e for e in events if e["event"] == "step-start" and e["step"] == "check-lag-us-west-2"
     ]
-    assert len(lag_checks) == 1
+    assert len(lag_checks) == 2
 
 
 def test_resuming_a_completed_run_runs_nothing(env: Environment) -> None:

@@ -52,7 +52,7 @@ def test_fences_the_recovered_primary_after_an_unplanned_failover(env: Environme
         env.settings,
         provider,
         to_region=STANDBY,
-        unplanned=True,
+        assume_region_lost=True,
         runs_dir=env.runs_dir,
         retry=RetryPolicy(max_attempts=2, base_seconds=0.0),
     )
