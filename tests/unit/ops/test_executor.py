@@ -3,7 +3,9 @@ the lag precondition (CloudWatch data written into moto)."""
 
 from __future__ import annotations
 
+import json
 import random
+import stat
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -11,9 +13,15 @@ import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 from tests.unit.ops.moto_env import Environment, journal, successful_ends
 
-from tradedr.errors import TradedrError
+from tradedr.errors import ConfigError, TradedrError
 from tradedr.ops.actions.base import PreconditionFailedError
-from tradedr.ops.executor import Executor, RetryPolicy, classify
+from tradedr.ops.executor import (
+    CorruptStateError,
+    Executor,
+    RetryPolicy,
+    classify,
+    line_checksum,
+)
 from tradedr.ops.failover import build_failover_plan, failover, resume_run, run_plan
 from tradedr.ops.faults import make_error
 from tradedr.ops.plans import Plan, StepGroup
@@ -233,3 +241,105 @@ def test_executor_refuses_to_reuse_a_run_id(env: Environment) -> None:
     executor.start(plan, run_id="fixed")
     with pytest.raises(FileExistsError):
         executor.start(plan, run_id="fixed")
+
+
+# Journal and plan files: checksums, torn lines, atomic plans, private modes ----------------
+
+
+def stopped_run(env: Environment) -> str:
+    first = failover(
+        env.settings,
+        env.provider,
+        to_region=STANDBY,
+        runs_dir=env.runs_dir,
+        approver=lambda _prompt: False,
+    )
+    assert first.status == "stopped"
+    return first.run_id
+
+
+def test_a_torn_last_journal_line_is_dropped_with_a_warning_and_the_run_resumes(
+    env: Environment,
+) -> None:
+    run_id = stopped_run(env)
+    path = env.runs_dir / run_id / "journal.jsonl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) - 25], encoding="utf-8")  # a crash mid-write
+    resumed = resume_run(run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+    assert resumed.status == "completed", resumed.message
+    assert any("torn last line dropped" in w for w in resumed.warnings)
+    assert env.writers() == [(STANDBY, env.names.db_identifier(STANDBY))]
+
+
+@pytest.mark.parametrize(
+    ("damage", "line", "words"),
+    [
+        ("middle-not-json", 2, "not JSON"),
+        ("middle-edited", 2, "checksum mismatch"),
+        ("end-without-start", 3, "step-end of check-lag-us-west-2 with no step-start before it"),
+        ("unknown-event", 2, "unknown event 'surprise'"),
+    ],
+)
+def test_a_damaged_journal_is_refused_naming_file_and_line(
+    env: Environment, damage: str, line: int, words: str
+) -> None:
+    run_id = stopped_run(env)
+    path = env.runs_dir / run_id / "journal.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if damage == "middle-not-json":
+        lines[1] = lines[1][:10]
+    elif damage == "middle-edited":
+        lines[1] = (
+            lines[1]
+            .replace('"step-start"', '"step-start" ', 1)
+            .replace('"attempt": 1', '"attempt": 2')
+        )
+    elif damage == "end-without-start":
+        event = json.loads(lines[2])
+        assert event["event"] == "step-end"
+        lines[1] = lines[1].replace(event["step"], "some-other-step")
+        lines[1] = json.dumps({k: v for k, v in json.loads(lines[1]).items() if k != "sum"})
+    else:
+        lines.insert(1, json.dumps({"event": "surprise", "time": 1}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CorruptStateError, match=words) as refused:
+        resume_run(run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+    assert refused.value.exit_code == 2
+    assert f"{path}:{line}:" in refused.value.message
+    assert "\n" not in refused.value.message
+
+
+def test_a_truncated_plan_is_refused_in_one_line(env: Environment) -> None:
+    run_id = stopped_run(env)
+    plan_path = env.runs_dir / run_id / "plan.json"
+    plan_path.write_text(plan_path.read_text(encoding="utf-8")[:200], encoding="utf-8")
+    with pytest.raises(CorruptStateError, match="not a readable plan") as refused:
+        resume_run(run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+    assert str(plan_path) in refused.value.message
+    assert "\n" not in refused.value.message
+
+
+@pytest.mark.parametrize("run_id", ["nope", "../../etc", "failover-20261204T000000Z-abcd"])
+def test_resume_of_an_unknown_run_is_bad_input(env: Environment, run_id: str) -> None:
+    with pytest.raises(ConfigError, match="no such run") as refused:
+        resume_run(run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+    assert refused.value.exit_code == 2
+
+
+def test_runs_are_private(env: Environment) -> None:
+    run_id = stopped_run(env)
+    directory = env.runs_dir / run_id
+    assert stat.S_IMODE(env.runs_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    for name in ("plan.json", "journal.jsonl"):
+        assert stat.S_IMODE((directory / name).stat().st_mode) == 0o600
+    assert not list(directory.glob(".*.tmp")), "an atomic write left its temporary file"
+
+
+def test_every_journal_line_carries_its_checksum(env: Environment) -> None:
+    run_id = stopped_run(env)
+    raw = (env.runs_dir / run_id / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in raw:
+        event = json.loads(line)
+        checksum = event.pop("sum")
+        assert checksum == line_checksum(event)

@@ -68,6 +68,18 @@ def test_practice_plan_keeps_the_primary_out_of_its_recovery_steps(
     }
 
 
+@pytest.mark.parametrize("mode", ["planned", "practice"])
+def test_fenced_plans_drain_before_they_promote(mode: str) -> None:
+    """Practice drains like a planned switchover: the promotion waits for lag 0 after the
+    fence, so a rehearsal never loses the writes made just before it."""
+    plan = build_failover_plan(
+        settings_for("us-east-1", "us-west-2"), to_region="us-west-2", mode=mode
+    )  # type: ignore[arg-type]
+    order = [s.action for s in plan.steps()]
+    fence, drain = order.index(ActionKind.FENCE_PRIMARY), order.index(ActionKind.WAIT_REPLICA)
+    assert fence < drain < order.index(ActionKind.PROMOTE_REPLICA)
+
+
 def test_the_static_check_catches_calls_into_the_failed_region() -> None:
     settings = settings_for("us-east-1", "us-west-2")
     planned = build_failover_plan(settings, to_region="us-west-2", mode="planned")
