@@ -1,10 +1,14 @@
 """Promote the standby's cross-region read replica to a standalone writer.
 
-Called in the standby region only: promotion needs nothing from the failed primary.
+Called in the standby region only: promotion needs nothing from the failed primary. The
+promoted instance is tagged with what it was promoted from (PROMOTED_TAG), when
+(PROMOTED_AT_TAG, ISO 8601 UTC, the time of the PromoteReadReplica request) and by which
+run: `tradedr fence` reads the first two to tell the authoritative writer from a stale one.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from tradedr.errors import TradedrError
@@ -18,6 +22,9 @@ from tradedr.ops.actions.base import (
     replication_source,
 )
 from tradedr.ops.plans import ActionKind, ApiCall, Step
+
+# When the instance was promoted: the most recently promoted writer is the authoritative one.
+PROMOTED_AT_TAG = "tradedr:promoted-at"
 
 
 class PromoteReplica(Action):
@@ -41,6 +48,7 @@ class PromoteReplica(Action):
         kwargs: dict[str, Any] = {}
         if "backup_retention_days" in step.params:
             kwargs["BackupRetentionPeriod"] = int(step.params["backup_retention_days"])
+        promoted_at = datetime.now(UTC).isoformat(timespec="seconds")
         ctx.call(
             "rds", step.region, "PromoteReadReplica", DBInstanceIdentifier=identifier, **kwargs
         )
@@ -51,6 +59,7 @@ class PromoteReplica(Action):
             ResourceName=instance["DBInstanceArn"],
             Tags=[
                 {"Key": PROMOTED_TAG, "Value": source},
+                {"Key": PROMOTED_AT_TAG, "Value": promoted_at},
                 {"Key": "tradedr:promoted-by-run", "Value": ctx.run_id or "manual"},
             ],
         )
