@@ -140,3 +140,43 @@ def test_the_file_lock_excludes_another_process(env: Environment, tmp_path: Path
     done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
     assert done.status == "completed", done.message
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+
+
+def test_two_concurrent_failovers_exclude_each_other(env: Environment) -> None:
+    """Before the lock both started, and one collided part-way (DBInstanceNotFound, or
+    'both ... exist'). Now one runs and the other is refused before any step."""
+    import threading
+
+    started = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def approve(_prompt: str) -> bool:
+        time.sleep(0.5)  # hold the lock while the other run tries to take it
+        return True
+
+    def run() -> None:
+        started.wait()
+        try:
+            outcomes.append(
+                failover(
+                    env.settings,
+                    env.provider,
+                    to_region=STANDBY,
+                    approver=approve,
+                    runs_dir=env.runs_dir,
+                )
+            )
+        except LockHeldError as refused:
+            outcomes.append(refused)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    refused = [o for o in outcomes if isinstance(o, LockHeldError)]
+    completed = [o for o in outcomes if not isinstance(o, LockHeldError)]
+    assert len(refused) == 1, outcomes
+    assert len(completed) == 1
+    assert completed[0].status == "completed"  # type: ignore[attr-defined]
+    assert env.writers() == [(STANDBY, env.names.db_identifier(STANDBY))]
