@@ -54,20 +54,66 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 
 
 def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn domain errors into one line on stderr and a meaningful exit code."""
+    """Turn domain errors into one line on stderr and a meaningful exit code.
+
+    A prompt that got no answer (stdin at EOF, Ctrl-C) is a refusal: exit 1, as when the
+    answer is no. An AWS profile that does not exist is bad input: exit 2, naming it, also
+    where a service wrapped botocore's ProfileNotFound in its own error or reported it as
+    something else (a region that "does not answer").
+    """
+    aborts: tuple[type[BaseException], ...] = (typer.Abort,)
+    with contextlib.suppress(ImportError):  # click's own, where one besides typer's is used
+        from click.exceptions import Abort as ClickAbort
+
+        aborts += (ClickAbort,)
+
+    def unknown_profile(exc: BaseException, kwargs: dict[str, Any]) -> str | None:
+        seen: BaseException | None = exc
+        for _ in range(10):  # the raise-while-handling chain; short, and never a cycle
+            if seen is None:
+                break
+            if type(seen).__name__ == "ProfileNotFound":
+                return str(getattr(seen, "kwargs", {}).get("profile", "?"))
+            seen = seen.__cause__ or seen.__context__
+        profile = kwargs.get("profile")
+        if not isinstance(profile, str) or kwargs.get("target") == "local":
+            return None
+        try:
+            import botocore.session
+
+            known = botocore.session.Session().available_profiles
+        except Exception:  # an unreadable AWS config: let the original error speak
+            return None
+        return None if profile in known else profile
+
+    def bad_profile(profile: str) -> typer.Exit:
+        _print_error(
+            f"--profile {profile}: no such AWS profile in the AWS config or credentials "
+            "files (`aws configure list-profiles` lists them)"
+        )
+        return typer.Exit(ConfigError.exit_code)
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except TradedrError as exc:
+            profile = unknown_profile(exc, kwargs)
+            if profile is not None:
+                raise bad_profile(profile) from None
             _print_error(exc.message)
             raise typer.Exit(exc.exit_code) from None
+        except aborts:
+            _print_error("declined at the prompt")
+            raise typer.Exit(1) from None
         except Exception as exc:
             # An AWS failure nothing below turned into a domain error (no credentials, an
-            # unknown profile, an unreachable endpoint, a denied call): one line, exit 3.
+            # unreachable endpoint, a denied call): one line, exit 3.
             if not type(exc).__module__.startswith(("botocore", "boto3")):
                 raise
+            profile = unknown_profile(exc, kwargs)
+            if profile is not None:
+                raise bad_profile(profile) from None
             _print_error(f"AWS: {aws_error_hint(exc)}")
             raise typer.Exit(AwsOperationError.exit_code) from None
 
@@ -885,10 +931,19 @@ ResumeOption = Annotated[
 
 
 def _approver(yes: bool) -> Callable[[str], bool] | None:
-    """None approves automatically (and the journal says so)."""
+    """None approves automatically (and the journal says so). A prompt that gets no answer
+    (stdin at EOF, Ctrl-C) declines: the plan stops "not approved" and can be resumed."""
     if yes:
         return None
-    return lambda prompt: typer.confirm(prompt, default=False, err=True)
+
+    def approve(prompt: str) -> bool:
+        try:
+            return typer.confirm(prompt, default=False, err=True)
+        except typer.Abort:
+            err_console.print("")  # end the prompt's line; the plan reports the refusal
+            return False
+
+    return approve
 
 
 def _print_plan(plan: Any) -> None:
