@@ -767,13 +767,22 @@ def destroy(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Delete the stacks in reverse order. Stateful stacks stay unless --delete-data."""
+    """Delete the stacks in reverse order. Stateful stacks stay unless --delete-data.
+
+    Asks for confirmation on a terminal; elsewhere (CI, pipes, --json) it needs --yes.
+    """
     from tradedr.ops.destroy import run_destroy
 
     settings = settings_from(config)
-    if not yes and not as_json:
+    if not yes:
         scope = "ALL stacks including data" if delete_data else "the global and app stacks"
-        typer.confirm(f"Delete {scope} of {settings.prefix} on {target}?", abort=True)
+        what = f"{scope} of {settings.prefix} on {target}"
+        # An output format is not consent: without --yes, only a person at a terminal can.
+        if as_json or not sys.stdin.isatty():
+            why = "--json does not prompt" if as_json else "no terminal to ask at"
+            raise ConfigError(f"pass --yes to confirm deleting {what} ({why})")
+        if not typer.confirm(f"Delete {what}?", default=False, err=True):
+            raise TradedrError("declined at the prompt; nothing was deleted")
     result = run_destroy(
         settings,
         target=target,
@@ -788,7 +797,8 @@ def destroy(
             ("deleted", result.deleted),
             ("kept (stateful; --delete-data to remove)", result.kept),
             ("final backups", result.final_backups),
-            ("retained by DeletionPolicy", result.retained),
+            ("retained (DeletionPolicy Retain, or owned by no stack)", result.retained),
+            ("deletion protection restored (the destroy failed)", result.reprotected),
             ("failed", result.failed),
         ):
             if items:

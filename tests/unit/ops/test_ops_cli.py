@@ -62,7 +62,8 @@ def test_backup_now_with_nothing_deployed_reports_failures() -> None:
 
 
 def test_destroy_with_nothing_deployed_finds_nothing() -> None:
-    result = CliRunner().invoke(app, ["destroy", "--json"])
+    # --yes: --json alone is no confirmation (tests/unit/ops/test_destroy_confirmation.py).
+    result = CliRunner().invoke(app, ["destroy", "--json", "--yes"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["deleted"] == []

@@ -1,0 +1,125 @@
+"""`destroy --delete-data` on the emulator (issue 11): after a failover it snapshots every
+writable orders DB whatever its name or role (the promoted standby and the old writer the
+failover renamed `<id>-stale-<stamp>`), and a destroy that fails puts deletion protection
+back on every instance it turned it off on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.integration import test_failover_emulator
+from tests.integration.test_failover_emulator import PRIMARY, STANDBY, Deployment
+
+from tradedr.errors import AwsOperationError
+from tradedr.ops.actions.base import replication_source
+from tradedr.ops.destroy import destroy_all
+from tradedr.ops.failover import failover
+from tradedr.ops.faults import Fault, FaultInjectingProvider
+
+pytestmark = pytest.mark.integration
+# The failover tests' emulator and deployment, one per test (failover changes roles).
+deployment = test_failover_emulator.deployment
+
+
+def _instances(deployment: Deployment, region: str) -> dict[str, dict[str, Any]]:
+    rds = deployment.provider.client("rds", region)
+    return {i["DBInstanceIdentifier"]: i for i in rds.describe_db_instances()["DBInstances"]}
+
+
+def _snapshot_sources(deployment: Deployment, region: str) -> dict[str, str]:
+    """Manual snapshot id -> the instance it was taken of."""
+    rds = deployment.provider.client("rds", region)
+    found = rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]
+    return {s["DBSnapshotIdentifier"]: s["DBInstanceIdentifier"] for s in found}
+
+
+def test_delete_data_after_a_failover_snapshots_every_writer(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    settings, names = deployment.synth.settings, deployment.names
+    result = failover(settings, deployment.provider, to_region=STANDBY, runs_dir=tmp_path)
+    assert result.status == "completed", result.message
+    (stale,) = [i for i in _instances(deployment, PRIMARY) if "-stale-" in i]
+    assert stale.startswith(names.db_identifier(PRIMARY))
+    promoted = names.db_identifier(STANDBY)
+    assert replication_source(_instances(deployment, STANDBY)[promoted]) is None
+
+    destroyed = destroy_all(settings, deployment.provider, target="local", delete_data=True)
+
+    # The renamed stale writer belongs to no stack and is kept, so the VPC of the primary's
+    # data stack cannot go while it stands: that stack, and only that one, fails.
+    assert [f.split(":")[0] for f in destroyed.failed] == [names.data_stack(PRIMARY)]
+    assert set(_snapshot_sources(deployment, PRIMARY).values()) == {stale}
+    assert set(_snapshot_sources(deployment, STANDBY).values()) == {promoted}
+    snapshots = [b for b in destroyed.final_backups if b.startswith("rds snapshot")]
+    assert len(snapshots) == 2, destroyed.final_backups
+    assert any(stale in b and f"({PRIMARY})" in b for b in snapshots)
+    assert any(promoted in b and f"({STANDBY})" in b for b in snapshots)
+    assert any(stale in r and "no stack owns it" in r for r in destroyed.retained)
+
+
+def _protection(deployment: Deployment, region: str) -> bool:
+    identifier = deployment.names.db_identifier(region)
+    return bool(_instances(deployment, region)[identifier]["DeletionProtection"])
+
+
+def _protect(deployment: Deployment) -> None:
+    """Deletion protection as the templates set it (the emulator drops it on create)."""
+    for region in (PRIMARY, STANDBY):
+        deployment.provider.client("rds", region).modify_db_instance(
+            DBInstanceIdentifier=deployment.names.db_identifier(region),
+            DeletionProtection=True,
+            ApplyImmediately=True,
+        )
+        assert _protection(deployment, region)
+
+
+def test_a_failed_stack_delete_restores_deletion_protection(deployment: Deployment) -> None:
+    settings, names = deployment.synth.settings, deployment.names
+    _protect(deployment)
+    # The stateless stacks first, so the first DeleteStack in the standby is the replica
+    # stack's, the first stateful one, after protection is lifted.
+    assert destroy_all(settings, deployment.provider, target="local", delete_data=False).ok
+    failing = FaultInjectingProvider(
+        deployment.provider,
+        [Fault("5xx", "cloudformation", STANDBY, "DeleteStack", times=None)],
+    )
+    said: list[str] = []
+
+    result = destroy_all(settings, failing, target="local", delete_data=True, progress=said.append)
+
+    assert not result.ok
+    assert [f.split(":")[0] for f in result.failed] == [names.replica_stack(STANDBY)]
+    assert result.deleted == []
+    assert sorted(result.reprotected) == [
+        f"{PRIMARY} {names.db_identifier(PRIMARY)}",
+        f"{STANDBY} {names.db_identifier(STANDBY)}",
+    ]
+    for region in (PRIMARY, STANDBY):
+        assert f"{names.db_identifier(region)}: deletion protection off" in said
+        assert _protection(deployment, region), "a surviving instance is left unprotected"
+
+
+def test_an_error_midway_restores_deletion_protection(deployment: Deployment) -> None:
+    settings, names = deployment.synth.settings, deployment.names
+    _protect(deployment)
+    # The stateless stacks first, so the first DeleteStack in the standby is its replica
+    # stack's, after protection is lifted.
+    assert destroy_all(settings, deployment.provider, target="local", delete_data=False).ok
+    # A timeout is no ClientError: it leaves destroy_all as an exception, not a result.
+    failing = FaultInjectingProvider(
+        deployment.provider,
+        [Fault("timeout", "cloudformation", STANDBY, "DeleteStack", times=None)],
+    )
+    said: list[str] = []
+
+    with pytest.raises(AwsOperationError, match="destroy:"):
+        destroy_all(settings, failing, target="local", delete_data=True, progress=said.append)
+
+    for region in (PRIMARY, STANDBY):
+        identifier = names.db_identifier(region)
+        assert f"{identifier}: deletion protection off" in said
+        assert f"{identifier}: deletion protection restored" in said
+        assert _protection(deployment, region)
