@@ -17,8 +17,19 @@ PRIVATE_DIR_MODE = 0o700
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and missing parents) as 0700; tighten it when it already exists."""
+    """Create `path` and its missing parents as 0700. A directory that already exists keeps
+    its mode: `--out .` or `--out /tmp/x` must not lock others out of a shared directory."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    for created in missing:
+        with contextlib.suppress(OSError):
+            os.chmod(created, PRIVATE_DIR_MODE)
+    return path
+
+
+def private_state_dir(path: Path) -> Path:
+    """A directory that only tradedr writes (runs, emulator state): 0700 even if it exists."""
+    private_dir(path)
     with contextlib.suppress(PermissionError):
         os.chmod(path, PRIVATE_DIR_MODE)
     return path

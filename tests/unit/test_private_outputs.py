@@ -44,14 +44,17 @@ def test_runbooks_are_private(tmp_path: Path) -> None:
     assert paths[0].read_text() == "# failover\n"
 
 
-def test_existing_runbooks_dir_is_tightened_and_files_replaced(tmp_path: Path) -> None:
+def test_an_existing_dir_keeps_its_mode_and_its_files_are_replaced_private(
+    tmp_path: Path,
+) -> None:
+    """`--out .` or `--out /tmp/x` must not lock others out of a shared directory."""
     out = tmp_path / "runbooks"
     out.mkdir(mode=0o755)
     os.chmod(out, 0o755)
     (out / "failover.md").write_text("old")
     os.chmod(out / "failover.md", 0o644)
     (path,) = write_runbooks({"failover.md": "new"}, out)
-    assert (_mode(out), _mode(path), path.read_text()) == (0o700, 0o600, "new")
+    assert (_mode(out), _mode(path), path.read_text()) == (0o755, 0o600, "new")
 
 
 def test_drill_report_is_private(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from types import TracebackType
 from typing import Any
 
 from tradedr.errors import AwsOperationError, TradedrError
-from tradedr.fileio import PRIVATE_FILE_MODE, private_dir, write_private
+from tradedr.fileio import PRIVATE_FILE_MODE, private_state_dir, write_private
 
 HOST = "127.0.0.1"
 STATE_ENV = "TRADEDR_STATE_DIR"
@@ -153,7 +153,7 @@ def running_emulator() -> EmulatorState | None:
 def _spawn(port: int, log_path: Path) -> subprocess.Popen[bytes]:
     """The emulator in its own process, so its state outlives this command (or, in tests,
     is not shared with in-process moto mocks)."""
-    private_dir(log_path.parent)
+    private_state_dir(log_path.parent)
     fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
     os.fchmod(fd, PRIVATE_FILE_MODE)  # an older log may predate private files
     with os.fdopen(fd, "ab") as log:

@@ -34,7 +34,7 @@ from botocore.exceptions import (
 )
 
 from tradedr.errors import AwsOperationError, ConfigError, TradedrError
-from tradedr.fileio import append_private, private_dir
+from tradedr.fileio import append_private, private_state_dir
 from tradedr.ops.actions import action_for
 from tradedr.ops.actions.base import DONE_STATUSES, ExecutionContext, Outcome, Status
 from tradedr.ops.plans import Plan, Step
@@ -398,7 +398,7 @@ class Executor:
     def start(self, plan: Plan, *, run_id: str | None = None) -> RunResult:
         run_id = run_id or new_run_id(plan)
         directory = run_dir(self.runs_dir, run_id)
-        private_dir(self.runs_dir)
+        private_state_dir(self.runs_dir)
         directory.mkdir(mode=0o700, exist_ok=False)
         plan.save(directory / "plan.json")
         journal = Journal(directory / "journal.jsonl")

@@ -74,8 +74,10 @@ def build_failback_plan(
     approval: bool = True,
     traffic_mode: TrafficMode = TrafficMode.HEALTH_CHECK,
     traffic: dict[str, Any] | None = None,
+    created_at: str | None = None,
 ) -> Plan:
     home = home_region or settings.primary_region
+    created_at = created_at or datetime.now(UTC).isoformat(timespec="seconds")
     if current_region == home:
         raise ConfigError(f"{home} is already the writer region; nothing to fail back")
     if settings.database.is_aurora_global:
@@ -86,9 +88,9 @@ def build_failback_plan(
             approval=approval,
             traffic_mode=traffic_mode,
             traffic=traffic,
+            created_at=created_at,
         )
     names = Names(settings)
-    created_at = datetime.now(UTC).isoformat(timespec="seconds")
     stamp = run_stamp(created_at)
     parameter = endpoint_parameter(settings)
     home_db, current_db = names.db_identifier(home), names.db_identifier(current_region)
@@ -312,6 +314,7 @@ def _aurora_failback_plan(
     approval: bool,
     traffic_mode: TrafficMode,
     traffic: dict[str, Any] | None,
+    created_at: str,
 ) -> Plan:
     """Aurora keeps both clusters in the global database (the old writer rejoins as a
     secondary once its region is back), so failback is a managed switchover home: no
@@ -422,6 +425,7 @@ def _aurora_failback_plan(
         rpo_seconds=settings.targets.rpo_seconds,
         rto_seconds=settings.targets.rto_seconds,
         traffic_mode=traffic_mode,
+        created_at=created_at,
         notes=[
             f"the {home} cluster must be a caught-up secondary of {names.global_cluster} "
             "(after an unplanned failover Aurora rejoins it once its region is back); the lag "

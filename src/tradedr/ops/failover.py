@@ -244,6 +244,7 @@ def build_failover_plan(
     approval: bool = True,
     traffic_mode: TrafficMode = TrafficMode.HEALTH_CHECK,
     traffic: dict[str, Any] | None = None,
+    created_at: str | None = None,
 ) -> Plan:
     """The failover plan from `from_region` (default: the configured primary) to `to_region`."""
     source = from_region or settings.primary_region
@@ -271,7 +272,7 @@ def build_failover_plan(
             'With a primary in us-west-2, choose routing.traffic = "arc" instead'
         )
     names = Names(settings)
-    created_at = datetime.now(UTC).isoformat(timespec="seconds")
+    created_at = created_at or datetime.now(UTC).isoformat(timespec="seconds")
     stamp = run_stamp(created_at)
     target, parameter = to_region, endpoint_parameter(settings)
     target_db, source_db = names.db_identifier(target), names.db_identifier(source)

@@ -63,7 +63,9 @@ from tradedr.ops.failover import endpoint_parameter, run_plan, run_stamp
 from tradedr.ops.plans import ActionKind, Plan, Step, StepGroup
 
 
-def build_fence_plan(settings: Settings, *, region: str, approval: bool = True) -> Plan:
+def build_fence_plan(
+    settings: Settings, *, region: str, approval: bool = True, created_at: str | None = None
+) -> Plan:
     """Approve, then the same stale-primary steps failback starts with (app to 0, stale
     writer retired; RDS MySQL only for the latter)."""
     if region not in settings.all_regions:
@@ -71,7 +73,7 @@ def build_fence_plan(settings: Settings, *, region: str, approval: bool = True) 
             f"--region {region}: not a region of {settings.prefix} "
             f"({', '.join(settings.all_regions)})"
         )
-    created_at = datetime.now(UTC).isoformat(timespec="seconds")
+    created_at = created_at or datetime.now(UTC).isoformat(timespec="seconds")
     steps = stale_primary_steps(settings, region, run_stamp(created_at))
     if settings.database.is_aurora_global:
         # The recovered cluster rejoins the global database as a secondary and takes no

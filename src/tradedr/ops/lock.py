@@ -30,7 +30,7 @@ from botocore.exceptions import ClientError
 
 from tradedr.config import Settings
 from tradedr.errors import TradedrError
-from tradedr.fileio import private_dir
+from tradedr.fileio import private_state_dir
 from tradedr.infra.names import Names
 from tradedr.ops.clients import ClientProvider
 
@@ -94,7 +94,7 @@ class DeploymentLock:
         }
 
     def _lock_file(self) -> None:
-        private_dir(self.runs_dir)
+        private_state_dir(self.runs_dir)
         handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held until release)
         os.chmod(self.path, 0o600)
         try:
