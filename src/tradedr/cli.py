@@ -989,6 +989,8 @@ def _step_progress(as_json: bool) -> Callable[..., None]:
 
 
 def _render_run(result: Any, as_json: bool) -> None:
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     if as_json:
         emit_json(result.as_dict())
     else:
