@@ -988,6 +988,23 @@ def _step_progress(as_json: bool) -> Callable[..., None]:
     return report
 
 
+def _run_options(
+    target: str, *, dry_run: bool, yes: bool, resume: str | None, runs_dir: Path, as_json: bool
+) -> Any:
+    """The run options failover, failback and fence share, from their common flags."""
+    from tradedr.ops.run import RunOptions
+
+    return RunOptions(
+        target="aws" if target == "aws" else "local",
+        dry_run=dry_run,
+        approver=_approver(yes),
+        resume=resume,
+        runs_dir=runs_dir,
+        progress=_step_progress(as_json),
+        on_plan=None if as_json else _print_plan,
+    )
+
+
 def _render_run(result: Any, as_json: bool) -> None:
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
@@ -1065,23 +1082,19 @@ def failover(
     and the approval before a pending promotion.
     """
     from tradedr.ops.failover import failover as failover_service
-    from tradedr.ops.failover import run_on_target
+    from tradedr.ops.run import run_on_target
 
     result = run_on_target(
         failover_service,
         settings_from(config),
-        target=target,
+        _run_options(
+            target, dry_run=dry_run, yes=yes, resume=resume, runs_dir=runs_dir, as_json=as_json
+        ),
         profile=profile,
         to_region=to,
-        dry_run=dry_run,
         practice=practice,
         allow_data_loss=allow_data_loss,
         assume_region_lost=assume_region_lost,
-        approver=_approver(yes),
-        resume=resume,
-        runs_dir=runs_dir,
-        progress=_step_progress(as_json),
-        on_plan=None if as_json else _print_plan,
     )
     _render_run(result, as_json)
 
@@ -1109,21 +1122,17 @@ def failback(
     """Return to the home region: retire its stale writer, replicate back, catch up, then
     run the reverse plan and rebuild the standby replica."""
     from tradedr.ops.failback import failback as failback_service
-    from tradedr.ops.failover import run_on_target
+    from tradedr.ops.run import run_on_target
 
     result = run_on_target(
         failback_service,
         settings_from(config),
-        target=target,
+        _run_options(
+            target, dry_run=dry_run, yes=yes, resume=resume, runs_dir=runs_dir, as_json=as_json
+        ),
         profile=profile,
         to_region=to,
         from_region=from_region,
-        dry_run=dry_run,
-        approver=_approver(yes),
-        resume=resume,
-        runs_dir=runs_dir,
-        progress=_step_progress(as_json),
-        on_plan=None if as_json else _print_plan,
     )
     _render_run(result, as_json)
 
@@ -1149,20 +1158,17 @@ def fence(
     Run it as soon as the lost region answers again, before its health check turns healthy;
     it refuses when REGION holds the only writer. Failback comes later, when you choose.
     """
-    from tradedr.ops.failover import run_on_target
     from tradedr.ops.fence import fence as fence_service
+    from tradedr.ops.run import run_on_target
 
     result = run_on_target(
         fence_service,
         settings_from(config),
-        target=target,
+        _run_options(
+            target, dry_run=dry_run, yes=yes, resume=None, runs_dir=runs_dir, as_json=as_json
+        ),
         profile=profile,
         region=region,
-        dry_run=dry_run,
-        approver=_approver(yes),
-        runs_dir=runs_dir,
-        progress=_step_progress(as_json),
-        on_plan=None if as_json else _print_plan,
     )
     _render_run(result, as_json)
 

@@ -29,3 +29,9 @@ class AwsOperationError(TradedrError):
     """An AWS (or emulator) call failed in a way retrying did not fix: exit code 3."""
 
     exit_code = 3
+
+
+class PlanBugError(TradedrError):
+    """A plan that breaks its own rules (a bug in tradedr, not the operator's input): exit 3."""
+
+    exit_code = 3

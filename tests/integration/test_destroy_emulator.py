@@ -17,6 +17,7 @@ from tradedr.ops.actions.base import replication_source
 from tradedr.ops.destroy import destroy_all
 from tradedr.ops.failover import failover
 from tradedr.ops.faults import Fault, FaultInjectingProvider
+from tradedr.ops.run import RunOptions
 
 pytestmark = pytest.mark.integration
 # The failover tests' emulator and deployment, one per test (failover changes roles).
@@ -39,7 +40,9 @@ def test_delete_data_after_a_failover_snapshots_every_writer(
     deployment: Deployment, tmp_path: Path
 ) -> None:
     settings, names = deployment.synth.settings, deployment.names
-    result = failover(settings, deployment.provider, to_region=STANDBY, runs_dir=tmp_path)
+    result = failover(
+        settings, deployment.provider, RunOptions(runs_dir=tmp_path), to_region=STANDBY
+    )
     assert result.status == "completed", result.message
     (stale,) = [i for i in _instances(deployment, PRIMARY) if "-stale-" in i]
     assert stale.startswith(names.db_identifier(PRIMARY))

@@ -23,8 +23,10 @@ from tradedr.infra.names import Names
 from tradedr.ops.clients import Boto3ClientProvider
 from tradedr.ops.deploy import deploy_all
 from tradedr.ops.failback import failback
-from tradedr.ops.failover import db_writers, endpoint_parameter, failover
+from tradedr.ops.failover import db_writers, failover
 from tradedr.ops.faults import FaultInjectingProvider
+from tradedr.ops.run import RunOptions
+from tradedr.ops.steps import endpoint_parameter
 from tradedr.ops.validate import FAIL, stack_outputs, validate_deployment
 
 pytestmark = pytest.mark.integration
@@ -81,7 +83,11 @@ def test_unplanned_failover_under_region_loss_then_failback(
 
     # The emulator has no health checkers to confirm the loss: the operator declares it.
     result = failover(
-        settings, lossy, to_region=STANDBY, runs_dir=tmp_path / "runs", assume_region_lost=True
+        settings,
+        lossy,
+        RunOptions(runs_dir=tmp_path / "runs"),
+        to_region=STANDBY,
+        assume_region_lost=True,
     )
 
     assert result.status == "completed", result.message
@@ -99,7 +105,7 @@ def test_unplanned_failover_under_region_loss_then_failback(
     assert statuses["traffic-to-us-west-2"] == "not-emulated"
 
     lossy.restore_region()
-    back = failback(settings, lossy, runs_dir=tmp_path / "runs")
+    back = failback(settings, lossy, RunOptions(runs_dir=tmp_path / "runs"))
 
     assert back.status == "completed", back.message
     assert db_writers(deployment.provider, settings) == [(PRIMARY, names.db_identifier(PRIMARY))]

@@ -18,9 +18,10 @@ from tradedr.emulator.server import emulator_process
 from tradedr.errors import TradedrError
 from tradedr.ops.clients import Boto3ClientProvider
 from tradedr.ops.deploy import deploy_all
-from tradedr.ops.failover import build_failover_plan, db_writers, run_plan
+from tradedr.ops.failover import db_writers, failover_plan
 from tradedr.ops.faults import FaultInjectingProvider
 from tradedr.ops.fence import fence
+from tradedr.ops.run import RunOptions, run_plan
 
 pytestmark = pytest.mark.integration
 
@@ -41,8 +42,8 @@ def test_fence_refuses_the_promoted_writers_region_and_fences_the_stale_primary(
     runs = tmp_path / "runs"
     lossy = FaultInjectingProvider(deployment.provider)
     lossy.lose_region(PRIMARY)
-    plan = build_failover_plan(settings, to_region=STANDBY, mode="unplanned")
-    result = run_plan(plan, settings, lossy, target="local", runs_dir=runs)
+    plan = failover_plan(settings, to_region=STANDBY, mode="unplanned")
+    result = run_plan(plan, settings, lossy, RunOptions(target="local", runs_dir=runs))
     assert result.status == "completed", result.message
     lossy.restore_region()
     # us-east-1 was never fenced: it still writes, next to the promoted us-west-2 writer.
@@ -53,7 +54,7 @@ def test_fence_refuses_the_promoted_writers_region_and_fences_the_stale_primary(
     assert live_capacity == settings.regions[STANDBY].asg_desired
 
     with pytest.raises(TradedrError) as refused:
-        fence(settings, deployment.provider, region=STANDBY, runs_dir=runs)
+        fence(settings, deployment.provider, RunOptions(runs_dir=runs), region=STANDBY)
     message = refused.value.message
     assert refused.value.exit_code == 1
     assert "\n" not in message
@@ -66,7 +67,7 @@ def test_fence_refuses_the_promoted_writers_region_and_fences_the_stale_primary(
     assert new_writer in db_writers(deployment.provider, settings)
     assert deployment.parameter(STANDBY).startswith(names.db_identifier(STANDBY))
 
-    fenced = fence(settings, deployment.provider, region=PRIMARY, runs_dir=runs)
+    fenced = fence(settings, deployment.provider, RunOptions(runs_dir=runs), region=PRIMARY)
     assert fenced.status == "completed", fenced.message
     assert deployment.capacity(PRIMARY) == 0
     assert db_writers(deployment.provider, settings) == [new_writer]

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tradedr.config import Settings, load_config, load_settings
-from tradedr.ops.failback import build_failback_plan
-from tradedr.ops.failover import build_failover_plan
-from tradedr.ops.fence import build_fence_plan
+from tradedr.ops.failback import failback_plan
+from tradedr.ops.failover import failover_plan
+from tradedr.ops.fence import fence_plan
 from tradedr.ops.plans import Plan, TrafficMode
 from tradedr.ops.traffic import TrafficControls, traffic_mode_for
 
@@ -68,7 +68,7 @@ def plans_of(name: str) -> dict[str, Plan]:
     controls = fixed_controls(settings)
     plans: dict[str, Plan] = {}
     for mode in ("planned", "unplanned", "practice"):
-        plans[f"failover-{mode}"] = build_failover_plan(
+        plans[f"failover-{mode}"] = failover_plan(
             settings,
             to_region=standby,
             mode=mode,  # type: ignore[arg-type]
@@ -77,7 +77,7 @@ def plans_of(name: str) -> dict[str, Plan]:
             traffic=controls.params_for(standby),
             created_at=CREATED_AT,
         )
-    plans["failback"] = build_failback_plan(
+    plans["failback"] = failback_plan(
         settings,
         current_region=standby,
         home_region=primary,
@@ -85,7 +85,7 @@ def plans_of(name: str) -> dict[str, Plan]:
         traffic=controls.params_for(primary),
         created_at=CREATED_AT,
     )
-    plans["fence"] = build_fence_plan(settings, region=primary, created_at=CREATED_AT)
+    plans["fence"] = fence_plan(settings, region=primary, created_at=CREATED_AT)
     return plans
 
 

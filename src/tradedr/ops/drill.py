@@ -29,6 +29,7 @@ from tradedr.infra.names import Names
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import RunResult
 from tradedr.ops.faults import FaultInjectingProvider
+from tradedr.ops.run import RunOptions
 
 DrillStatus = Literal["executed", "not-emulated", "failed"]
 Progress = Callable[[str], None]
@@ -423,16 +424,10 @@ def run_drill(
                 result_failover = failover(
                     settings,
                     provider,
+                    RunOptions(target="local" if emulated else "aws", runs_dir=runs, progress=None),
                     to_region=standby,
-                    # The drill loses the primary on purpose: an Aurora global database can
-                    # then only fail over with AllowDataLoss, which must be chosen explicitly.
                     allow_data_loss=settings.database.is_aurora_global,
-                    # The drill caused the loss itself (no real health checker sees it), so
-                    # it declares it, as an operator would with --assume-region-lost.
                     assume_region_lost=True,
-                    target="local" if emulated else "aws",
-                    runs_dir=runs,
-                    progress=None,
                 )
                 report.run_ids["failover"] = result_failover.run_id
                 rec.plan("failover", result_failover)
@@ -462,8 +457,7 @@ def run_drill(
                 result_failback = failback(
                     settings,
                     provider,
-                    target="local" if emulated else "aws",
-                    runs_dir=runs,
+                    RunOptions(target="local" if emulated else "aws", runs_dir=runs),
                     from_region=standby,
                 )
                 report.run_ids["failback"] = result_failback.run_id

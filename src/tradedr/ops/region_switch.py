@@ -365,12 +365,12 @@ def export_region_switch(
     target: str = "aws",
 ) -> RegionSwitchExport:
     """Build the planned failover plan for the deployment and map it (the CLI entry point)."""
-    from tradedr.ops.failover import build_failover_plan
+    from tradedr.ops.failover import failover_plan
     from tradedr.ops.traffic import resolve_traffic
 
     to = to_region or settings.standby_regions[0]
     controls = resolve_traffic(settings, provider, read_region=to, emulated=target == "local")
-    plan = build_failover_plan(
+    plan = failover_plan(
         settings,
         to_region=to,
         mode="planned",

@@ -20,7 +20,7 @@ def failover_steps(facts: DeploymentFacts, *, mode: str = "planned") -> list[Pla
         return []
     from tradedr.errors import TradedrError
     from tradedr.infra.names import Names
-    from tradedr.ops.failover import build_failover_plan
+    from tradedr.ops.failover import failover_plan
     from tradedr.ops.traffic import TrafficControls, traffic_mode_for
 
     target = facts.failover_target.region
@@ -37,7 +37,7 @@ def failover_steps(facts: DeploymentFacts, *, mode: str = "planned") -> list[Pla
         endpoint_groups={r: f"accelerator endpoint group of {r}" for r in settings.all_regions},
     )
     try:
-        plan = build_failover_plan(
+        plan = failover_plan(
             settings,
             to_region=target,
             mode=mode,  # type: ignore[arg-type]

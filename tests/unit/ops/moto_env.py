@@ -15,7 +15,8 @@ import boto3
 from tradedr.config import Settings
 from tradedr.infra.names import Names
 from tradedr.ops.clients import Boto3ClientProvider
-from tradedr.ops.failover import db_writers, endpoint_parameter
+from tradedr.ops.failover import db_writers
+from tradedr.ops.steps import endpoint_parameter
 
 
 @dataclass

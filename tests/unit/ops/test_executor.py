@@ -22,9 +22,10 @@ from tradedr.ops.executor import (
     classify,
     line_checksum,
 )
-from tradedr.ops.failover import build_failover_plan, failover, resume_run, run_plan
+from tradedr.ops.failover import failover, failover_plan
 from tradedr.ops.faults import make_error
 from tradedr.ops.plans import Plan, StepGroup
+from tradedr.ops.run import RunOptions, resume, run_plan
 
 STANDBY = "us-west-2"
 
@@ -77,7 +78,10 @@ def test_backoff_grows_exponentially_within_the_cap() -> None:
 def test_dry_run_changes_nothing_and_writes_no_journal(env: Environment) -> None:
     before = (env.capacity(STANDBY), env.writers())
     result = failover(
-        env.settings, env.provider, to_region=STANDBY, dry_run=True, runs_dir=env.runs_dir
+        env.settings,
+        env.provider,
+        RunOptions(dry_run=True, runs_dir=env.runs_dir),
+        to_region=STANDBY,
     )
     assert result.status == "dry-run"
     assert not env.runs_dir.exists()
@@ -90,7 +94,9 @@ def test_dry_run_changes_nothing_and_writes_no_journal(env: Environment) -> None
 
 
 def test_journal_records_every_step_with_request_ids(env: Environment) -> None:
-    result = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    result = failover(
+        env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY
+    )
     assert result.status == "completed"
     events = journal(env.runs_dir, result.run_id)
     assert events[0]["event"] == "run-start"
@@ -112,16 +118,15 @@ def test_declined_approval_stops_then_resume_reruns_the_lag_guard_and_continues(
     first = failover(
         env.settings,
         env.provider,
+        RunOptions(runs_dir=env.runs_dir, approver=lambda _prompt: False),
         to_region=STANDBY,
-        runs_dir=env.runs_dir,
-        approver=lambda _prompt: False,
     )
     assert first.status == "stopped"
     assert "not approved" in first.message
     assert first.exit_code == 1
     assert env.writers() == [("us-east-1", env.names.db_identifier("us-east-1"))]
-    second = resume_run(
-        first.run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir
+    second = resume(
+        first.run_id, env.settings, env.provider, RunOptions(target="local", runs_dir=env.runs_dir)
     )
     assert second.status == "completed"
     events = journal(env.runs_dir, first.run_id)
@@ -136,9 +141,11 @@ def test_declined_approval_stops_then_resume_reruns_the_lag_guard_and_continues(
 
 
 def test_resuming_a_completed_run_runs_nothing(env: Environment) -> None:
-    first = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
-    again = resume_run(
-        first.run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir
+    first = failover(
+        env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY
+    )
+    again = resume(
+        first.run_id, env.settings, env.provider, RunOptions(target="local", runs_dir=env.runs_dir)
     )
     assert again.status == "completed"
     assert all(r.previous_run for r in again.records)
@@ -147,29 +154,35 @@ def test_resuming_a_completed_run_runs_nothing(env: Environment) -> None:
 
 
 def test_unknown_run_id_names_the_known_runs(env: Environment) -> None:
-    done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    done = failover(
+        env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY
+    )
     with pytest.raises(TradedrError, match=done.run_id):
-        resume_run(
-            "failover-nope", env.settings, env.provider, target="local", runs_dir=env.runs_dir
+        resume(
+            "failover-nope",
+            env.settings,
+            env.provider,
+            RunOptions(target="local", runs_dir=env.runs_dir),
         )
 
 
 def test_resume_refuses_a_run_of_another_environment(env: Environment) -> None:
     from tradedr.config import load_settings
 
-    done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    done = failover(
+        env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY
+    )
     with pytest.raises(TradedrError, match="belongs to"):
-        resume_run(
+        resume(
             done.run_id,
             load_settings({"environment": "other"}),
             env.provider,
-            target="local",
-            runs_dir=env.runs_dir,
+            RunOptions(target="local", runs_dir=env.runs_dir),
         )
 
 
 def lag_only(env: Environment, **kwargs: object) -> Plan:
-    plan = build_failover_plan(env.settings, to_region=STANDBY, **kwargs)  # type: ignore[arg-type]
+    plan = failover_plan(env.settings, to_region=STANDBY, **kwargs)  # type: ignore[arg-type]
     return plan.model_copy(
         update={
             "groups": [StepGroup(name="preconditions", steps=[plan.step("check-lag-us-west-2")])]
@@ -216,8 +229,7 @@ def test_lag_precondition(
         lag_only(env, allow_data_loss=allow),
         env.settings,
         env.provider,
-        target=target,
-        runs_dir=env.runs_dir,
+        RunOptions(target=target, runs_dir=env.runs_dir),
     )  # type: ignore[arg-type]
     assert result.status == status
     record = result.record("check-lag-us-west-2")
@@ -226,9 +238,11 @@ def test_lag_precondition(
 
 
 def test_parallel_group_steps_all_run_and_are_journaled(env: Environment) -> None:
-    plan = build_failover_plan(env.settings, to_region=STANDBY)
+    plan = failover_plan(env.settings, to_region=STANDBY)
     group = next(g for g in plan.groups if len(g.steps) > 1)
-    result = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    result = failover(
+        env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY
+    )
     ends = {e["step"] for e in journal(env.runs_dir, result.run_id) if e["event"] == "step-end"}
     assert {s.id for s in group.steps} <= ends
 
@@ -236,7 +250,7 @@ def test_parallel_group_steps_all_run_and_are_journaled(env: Environment) -> Non
 def test_executor_refuses_to_reuse_a_run_id(env: Environment) -> None:
     from tradedr.ops.actions.base import ExecutionContext
 
-    plan = build_failover_plan(env.settings, to_region=STANDBY)
+    plan = failover_plan(env.settings, to_region=STANDBY)
     executor = Executor(ExecutionContext(env.provider, env.settings), runs_dir=env.runs_dir)
     executor.start(plan, run_id="fixed")
     with pytest.raises(FileExistsError):
@@ -250,9 +264,8 @@ def stopped_run(env: Environment) -> str:
     first = failover(
         env.settings,
         env.provider,
+        RunOptions(runs_dir=env.runs_dir, approver=lambda _prompt: False),
         to_region=STANDBY,
-        runs_dir=env.runs_dir,
-        approver=lambda _prompt: False,
     )
     assert first.status == "stopped"
     return first.run_id
@@ -265,7 +278,9 @@ def test_a_torn_last_journal_line_is_dropped_with_a_warning_and_the_run_resumes(
     path = env.runs_dir / run_id / "journal.jsonl"
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: len(text) - 25], encoding="utf-8")  # a crash mid-write
-    resumed = resume_run(run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+    resumed = resume(
+        run_id, env.settings, env.provider, RunOptions(target="local", runs_dir=env.runs_dir)
+    )
     assert resumed.status == "completed", resumed.message
     assert any("torn last line dropped" in w for w in resumed.warnings)
     assert env.writers() == [(STANDBY, env.names.db_identifier(STANDBY))]
@@ -303,7 +318,9 @@ def test_a_damaged_journal_is_refused_naming_file_and_line(
         lines.insert(1, json.dumps({"event": "surprise", "time": 1}))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(CorruptStateError, match=words) as refused:
-        resume_run(run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+        resume(
+            run_id, env.settings, env.provider, RunOptions(target="local", runs_dir=env.runs_dir)
+        )
     assert refused.value.exit_code == 2
     assert f"{path}:{line}:" in refused.value.message
     assert "\n" not in refused.value.message
@@ -314,7 +331,9 @@ def test_a_truncated_plan_is_refused_in_one_line(env: Environment) -> None:
     plan_path = env.runs_dir / run_id / "plan.json"
     plan_path.write_text(plan_path.read_text(encoding="utf-8")[:200], encoding="utf-8")
     with pytest.raises(CorruptStateError, match="not a readable plan") as refused:
-        resume_run(run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+        resume(
+            run_id, env.settings, env.provider, RunOptions(target="local", runs_dir=env.runs_dir)
+        )
     assert str(plan_path) in refused.value.message
     assert "\n" not in refused.value.message
 
@@ -322,7 +341,9 @@ def test_a_truncated_plan_is_refused_in_one_line(env: Environment) -> None:
 @pytest.mark.parametrize("run_id", ["nope", "../../etc", "failover-20261204T000000Z-abcd"])
 def test_resume_of_an_unknown_run_is_bad_input(env: Environment, run_id: str) -> None:
     with pytest.raises(ConfigError, match="no such run") as refused:
-        resume_run(run_id, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+        resume(
+            run_id, env.settings, env.provider, RunOptions(target="local", runs_dir=env.runs_dir)
+        )
     assert refused.value.exit_code == 2
 
 

@@ -11,8 +11,8 @@ import pytest
 from tradedr.config import Settings, load_settings
 from tradedr.errors import ConfigError
 from tradedr.ops.actions import action_for
-from tradedr.ops.failback import build_failback_plan
-from tradedr.ops.failover import build_failover_plan, plan_failover
+from tradedr.ops.failback import failback_plan
+from tradedr.ops.failover import failover_plan, plan_failover
 from tradedr.ops.plans import ActionKind, Plan, TrafficMode, failed_region_violations
 from tradedr.ops.traffic import TrafficControls, traffic_mode_for
 
@@ -60,7 +60,7 @@ def controls(settings: Settings) -> TrafficControls:
 def plan_for(settings: Settings, mode: str, to: str | None = None, **kwargs: Any) -> Plan:
     target = to or settings.standby_regions[0]
     resolved = controls(settings)
-    return build_failover_plan(
+    return failover_plan(
         settings,
         to_region=target,
         mode=mode,  # type: ignore[arg-type]
@@ -89,7 +89,7 @@ def test_routing_traffic_picks_the_traffic_steps(
     settings = settings_for(engine, traffic)
     for plan in (
         plan_for(settings, "planned"),
-        build_failback_plan(
+        failback_plan(
             settings,
             current_region="us-west-2",
             traffic_mode=controls(settings).mode,
@@ -237,7 +237,7 @@ def test_arc_states_turn_the_target_on_and_every_other_region_off() -> None:
 def test_aurora_failback_switches_over_home_without_rebuilding_replicas() -> None:
     settings = settings_for("aurora-mysql-global", "global-accelerator")
     resolved = controls(settings)
-    plan = build_failback_plan(
+    plan = failback_plan(
         settings,
         current_region="us-west-2",
         traffic_mode=resolved.mode,

@@ -14,6 +14,7 @@ from tradedr.ops.failback import failback
 from tradedr.ops.failover import failover
 from tradedr.ops.faults import Fault, FaultInjectingProvider, FaultKind
 from tradedr.ops.resume import steps_to_rerun
+from tradedr.ops.run import RunOptions
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 MAX_ATTEMPTS = 4
@@ -83,11 +84,13 @@ def run_failover(env: Environment, provider: FaultInjectingProvider, mode: str):
     return failover(
         env.settings,
         provider,
+        RunOptions(
+            runs_dir=env.runs_dir,
+            retry=RetryPolicy(max_attempts=MAX_ATTEMPTS, base_seconds=0.0),
+            progress=provider.progress,
+        ),
         to_region=STANDBY,
         assume_region_lost=mode == "unplanned",
-        runs_dir=env.runs_dir,
-        retry=RetryPolicy(max_attempts=MAX_ATTEMPTS, base_seconds=0.0),
-        progress=provider.progress,
     )
 
 
@@ -151,11 +154,13 @@ def test_fault_in_one_step_recovers_or_stops_then_resume_completes(
     second = failover(
         env.settings,
         provider,
+        RunOptions(
+            resume=first.run_id,
+            runs_dir=env.runs_dir,
+            retry=RetryPolicy(max_attempts=MAX_ATTEMPTS, base_seconds=0.0),
+            progress=provider.progress,
+        ),
         to_region=None,
-        resume=first.run_id,
-        runs_dir=env.runs_dir,
-        retry=RetryPolicy(max_attempts=MAX_ATTEMPTS, base_seconds=0.0),
-        progress=provider.progress,
     )
     assert second.status == "completed", second.message
     events = journal(env.runs_dir, first.run_id)
@@ -186,7 +191,9 @@ def test_fault_during_failback_then_resume_restores_roles(env: Environment, case
     retry = RetryPolicy(max_attempts=MAX_ATTEMPTS, base_seconds=0.0)
 
     first = failback(
-        env.settings, provider, runs_dir=env.runs_dir, retry=retry, progress=provider.progress
+        env.settings,
+        provider,
+        RunOptions(runs_dir=env.runs_dir, retry=retry, progress=provider.progress),
     )
     rerun: frozenset[str] = frozenset()
     assert fault.fired >= 1
@@ -201,10 +208,9 @@ def test_fault_during_failback_then_resume_restores_roles(env: Environment, case
         second = failback(
             env.settings,
             provider,
-            resume=first.run_id,
-            runs_dir=env.runs_dir,
-            retry=retry,
-            progress=provider.progress,
+            RunOptions(
+                resume=first.run_id, runs_dir=env.runs_dir, retry=retry, progress=provider.progress
+            ),
         )
         assert second.status == "completed", second.message
     events = journal(env.runs_dir, first.run_id)

@@ -10,14 +10,15 @@ from tradedr.errors import ConfigError, TradedrError
 from tradedr.ops.executor import RetryPolicy
 from tradedr.ops.failover import failover
 from tradedr.ops.faults import FaultInjectingProvider
-from tradedr.ops.fence import build_fence_plan, fence
+from tradedr.ops.fence import fence, fence_plan
 from tradedr.ops.plans import ActionKind
+from tradedr.ops.run import RunOptions
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 
 
 def test_plan_stops_the_app_then_retires_the_writer() -> None:
-    plan = build_fence_plan(load_settings({}), region=PRIMARY)
+    plan = fence_plan(load_settings({}), region=PRIMARY)
     assert [s.action for s in plan.steps()] == [
         ActionKind.MANUAL_APPROVAL,
         ActionKind.FENCE_PRIMARY,
@@ -28,19 +29,19 @@ def test_plan_stops_the_app_then_retires_the_writer() -> None:
 
 def test_aurora_plan_only_stops_the_app() -> None:
     settings = load_settings({"database": {"engine": "aurora-mysql-global"}})
-    actions = [s.action for s in build_fence_plan(settings, region=PRIMARY).steps()]
+    actions = [s.action for s in fence_plan(settings, region=PRIMARY).steps()]
     assert ActionKind.RETIRE_DB not in actions
     assert ActionKind.FENCE_PRIMARY in actions
 
 
 def test_unknown_region_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="--region eu-west-1"):
-        build_fence_plan(load_settings({}), region="eu-west-1")
+        fence_plan(load_settings({}), region="eu-west-1")
 
 
 def test_refuses_to_fence_the_only_writer(env: Environment) -> None:
     with pytest.raises(TradedrError, match="only orders-DB writer"):
-        fence(env.settings, env.provider, region=PRIMARY, runs_dir=env.runs_dir)
+        fence(env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), region=PRIMARY)
     assert env.capacity(PRIMARY) > 0
     assert any(region == PRIMARY for region, _ in env.writers())
 
@@ -51,17 +52,16 @@ def test_fences_the_recovered_primary_after_an_unplanned_failover(env: Environme
     result = failover(
         env.settings,
         provider,
+        RunOptions(runs_dir=env.runs_dir, retry=RetryPolicy(max_attempts=2, base_seconds=0.0)),
         to_region=STANDBY,
         assume_region_lost=True,
-        runs_dir=env.runs_dir,
-        retry=RetryPolicy(max_attempts=2, base_seconds=0.0),
     )
     assert result.status == "completed", result.message
     provider.restore_region()
     # Two writers now: the promoted standby and the stale, recovered primary.
     assert {region for region, _ in env.writers()} == {PRIMARY, STANDBY}
 
-    fenced = fence(env.settings, provider, region=PRIMARY, runs_dir=env.runs_dir)
+    fenced = fence(env.settings, provider, RunOptions(runs_dir=env.runs_dir), region=PRIMARY)
     assert fenced.status == "completed", fenced.message
     assert env.capacity(PRIMARY) == 0
     assert [region for region, _ in env.writers()] == [STANDBY]

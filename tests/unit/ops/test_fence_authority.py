@@ -18,10 +18,13 @@ from tests.unit.ops.moto_env import Environment
 from tradedr.errors import TradedrError
 from tradedr.ops.actions.base import PROMOTED_TAG
 from tradedr.ops.actions.promote_replica import PROMOTED_AT_TAG
+from tradedr.ops.authority import Writer, authoritative_writers
 from tradedr.ops.executor import RetryPolicy
-from tradedr.ops.failover import build_failover_plan, endpoint_parameter, run_plan
+from tradedr.ops.failover import failover_plan
 from tradedr.ops.faults import FaultInjectingProvider
-from tradedr.ops.fence import Writer, authoritative_writers, fence
+from tradedr.ops.fence import fence
+from tradedr.ops.run import RunOptions, run_plan
+from tradedr.ops.steps import endpoint_parameter
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 
@@ -30,14 +33,16 @@ def unplanned_failover(env: Environment) -> None:
     """Lose us-east-1, fail over to us-west-2 (nothing called in us-east-1), get it back."""
     lossy = FaultInjectingProvider(env.provider)
     lossy.lose_region(PRIMARY)
-    plan = build_failover_plan(env.settings, to_region=STANDBY, mode="unplanned")
+    plan = failover_plan(env.settings, to_region=STANDBY, mode="unplanned")
     result = run_plan(
         plan,
         env.settings,
         lossy,
-        target="local",
-        runs_dir=env.runs_dir,
-        retry=RetryPolicy(max_attempts=2, base_seconds=0.0),
+        RunOptions(
+            target="local",
+            runs_dir=env.runs_dir,
+            retry=RetryPolicy(max_attempts=2, base_seconds=0.0),
+        ),
     )
     assert result.status == "completed", result.message
     lossy.restore_region()
@@ -68,7 +73,7 @@ def test_refuses_to_fence_the_promoted_writer_and_fences_the_stale_primary(
     assert capacity > 0
 
     with pytest.raises(TradedrError) as refused:
-        fence(env.settings, env.provider, region=STANDBY, runs_dir=env.runs_dir)
+        fence(env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), region=STANDBY)
     message = refused.value.message
     assert refused.value.exit_code == 1
     assert "\n" not in message
@@ -88,7 +93,7 @@ def test_refuses_to_fence_the_promoted_writer_and_fences_the_stale_primary(
     assert env.db(STANDBY, new_writer)["DBInstanceStatus"] == "available"
     assert (STANDBY, new_writer) in env.writers()
 
-    fenced = fence(env.settings, env.provider, region=PRIMARY, runs_dir=env.runs_dir)
+    fenced = fence(env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), region=PRIMARY)
     assert fenced.status == "completed", fenced.message
     assert env.capacity(PRIMARY) == 0
     assert env.writers() == [(STANDBY, new_writer)]
@@ -105,7 +110,7 @@ def test_refuses_a_region_whose_app_uses_the_authoritative_writer(env: Environme
         Overwrite=True,
     )
     with pytest.raises(TradedrError, match=f"refusing to fence {PRIMARY}: its app's") as refused:
-        fence(env.settings, env.provider, region=PRIMARY, runs_dir=env.runs_dir)
+        fence(env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), region=PRIMARY)
     assert "points at it" in refused.value.message
     assert env.capacity(PRIMARY) > 0
 
@@ -126,8 +131,8 @@ def test_the_latest_promotion_wins_over_an_earlier_one(env: Environment) -> None
         ],
     )
     with pytest.raises(TradedrError, match="the most recently promoted writer"):
-        fence(env.settings, env.provider, region=STANDBY, runs_dir=env.runs_dir)
-    fenced = fence(env.settings, env.provider, region=PRIMARY, runs_dir=env.runs_dir)
+        fence(env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), region=STANDBY)
+    fenced = fence(env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), region=PRIMARY)
     assert fenced.status == "completed", fenced.message
 
 
@@ -200,8 +205,8 @@ def test_lineage_decides_when_promoted_at_is_missing(env: Environment) -> None:
         ResourceName=primary["DBInstanceArn"], Tags=[{"Key": PROMOTED_TAG, "Value": "older"}]
     )
     with pytest.raises(TradedrError, match="time unknown") as refused:
-        fence(env.settings, env.provider, region=STANDBY, runs_dir=env.runs_dir)
+        fence(env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), region=STANDBY)
     assert "the most recently promoted writer" in refused.value.message
     assert env.capacity(STANDBY) > 0
-    fenced = fence(env.settings, env.provider, region=PRIMARY, runs_dir=env.runs_dir)
+    fenced = fence(env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), region=PRIMARY)
     assert fenced.status == "completed", fenced.message

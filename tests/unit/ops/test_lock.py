@@ -18,6 +18,7 @@ from tests.unit.ops.moto_env import Environment
 from tradedr.ops.failover import failover
 from tradedr.ops.faults import FaultInjectingProvider
 from tradedr.ops.lock import DeploymentLock, LockHeldError
+from tradedr.ops.run import RunOptions
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 
@@ -50,13 +51,17 @@ def test_a_second_run_is_refused_naming_the_holder(env: Environment) -> None:
     )
     with holder:
         with pytest.raises(LockHeldError, match="failover-20261204T000000Z-abcd") as refused:
-            failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+            failover(
+                env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY
+            )
         assert refused.value.exit_code == 1
         assert "\n" not in refused.value.message
     assert env.writers() == [(PRIMARY, env.names.db_identifier(PRIMARY))]
     assert env.capacity(PRIMARY) > 0
     # Released: the next run proceeds and leaves no lease behind.
-    done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    done = failover(
+        env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY
+    )
     assert done.status == "completed", done.message
     assert lease(env, PRIMARY) is None
     assert lease(env, STANDBY) is None
@@ -72,7 +77,7 @@ def test_a_lease_held_from_another_machine_is_refused(env: Environment) -> None:
         expires=time.time() + 600,
     )
     with pytest.raises(LockHeldError, match="operator-laptop") as refused:
-        failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+        failover(env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY)
     assert "us-west-2" in refused.value.message
     assert env.writers() == [(PRIMARY, env.names.db_identifier(PRIMARY))]
 
@@ -87,7 +92,9 @@ def test_a_lease_held_from_another_machine_is_refused(env: Environment) -> None:
 )
 def test_a_stale_lease_is_taken_over(env: Environment, holder: dict[str, object]) -> None:
     put_lease(env, STANDBY, **holder)
-    done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    done = failover(
+        env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY
+    )
     assert done.status == "completed", done.message
     assert lease(env, STANDBY) is None
 
@@ -104,10 +111,9 @@ def test_an_unplanned_run_leases_only_outside_the_lost_region(env: Environment) 
     result = failover(
         env.settings,
         provider,
+        RunOptions(approver=approve, runs_dir=env.runs_dir),
         to_region=STANDBY,
         assume_region_lost=True,
-        approver=approve,
-        runs_dir=env.runs_dir,
     )
     assert result.status == "completed", result.message
     assert seen
@@ -133,11 +139,15 @@ def test_the_file_lock_excludes_another_process(env: Environment, tmp_path: Path
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "locked"
         with pytest.raises(LockHeldError, match="other-process"):
-            failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+            failover(
+                env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY
+            )
     finally:
         child.kill()
         child.wait()
-    done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    done = failover(
+        env.settings, env.provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY
+    )
     assert done.status == "completed", done.message
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
 
@@ -161,9 +171,8 @@ def test_two_concurrent_failovers_exclude_each_other(env: Environment) -> None:
                 failover(
                     env.settings,
                     env.provider,
+                    RunOptions(approver=approve, runs_dir=env.runs_dir),
                     to_region=STANDBY,
-                    approver=approve,
-                    runs_dir=env.runs_dir,
                 )
             )
         except LockHeldError as refused:

@@ -7,8 +7,8 @@ import pytest
 
 from tradedr.config import Posture, Settings, load_settings
 from tradedr.errors import ConfigError
-from tradedr.ops.failback import build_failback_plan
-from tradedr.ops.failover import build_failover_plan
+from tradedr.ops.failback import failback_plan
+from tradedr.ops.failover import failover_plan
 from tradedr.ops.plans import (
     ActionKind,
     ApiCall,
@@ -45,7 +45,7 @@ def test_unplanned_plan_uses_no_control_plane_of_the_failed_region(
     primary: str, standby: str, posture: str
 ) -> None:
     settings = settings_for(primary, standby, posture)
-    plan = build_failover_plan(settings, to_region=standby, mode="unplanned")
+    plan = failover_plan(settings, to_region=standby, mode="unplanned")
     assert failed_region_violations(plan, primary) == []
     for step, call in plan.api_calls():
         assert call.region != primary, f"{step.id} calls {call}"
@@ -57,7 +57,7 @@ def test_unplanned_plan_uses_no_control_plane_of_the_failed_region(
 def test_practice_plan_keeps_the_primary_out_of_its_recovery_steps(
     primary: str, standby: str
 ) -> None:
-    plan = build_failover_plan(settings_for(primary, standby), to_region=standby, mode="practice")
+    plan = failover_plan(settings_for(primary, standby), to_region=standby, mode="practice")
     assert failed_region_violations(plan, primary) == []
     cleanup = [s for s in plan.steps() if s.phase == "cleanup"]
     assert {s.region for s in cleanup} == {primary}
@@ -72,9 +72,7 @@ def test_practice_plan_keeps_the_primary_out_of_its_recovery_steps(
 def test_fenced_plans_drain_before_they_promote(mode: str) -> None:
     """Practice drains like a planned switchover: the promotion waits for lag 0 after the
     fence, so a rehearsal never loses the writes made just before it."""
-    plan = build_failover_plan(
-        settings_for("us-east-1", "us-west-2"), to_region="us-west-2", mode=mode
-    )  # type: ignore[arg-type]
+    plan = failover_plan(settings_for("us-east-1", "us-west-2"), to_region="us-west-2", mode=mode)  # type: ignore[arg-type]
     order = [s.action for s in plan.steps()]
     fence, drain = order.index(ActionKind.FENCE_PRIMARY), order.index(ActionKind.WAIT_REPLICA)
     assert fence < drain < order.index(ActionKind.PROMOTE_REPLICA)
@@ -82,7 +80,7 @@ def test_fenced_plans_drain_before_they_promote(mode: str) -> None:
 
 def test_the_static_check_catches_calls_into_the_failed_region() -> None:
     settings = settings_for("us-east-1", "us-west-2")
-    planned = build_failover_plan(settings, to_region="us-west-2", mode="planned")
+    planned = failover_plan(settings, to_region="us-west-2", mode="planned")
     problems = failed_region_violations(
         planned.model_copy(update={"mode": "unplanned"}), "us-east-1"
     )
@@ -127,7 +125,7 @@ def test_arc_routing_control_is_data_plane_and_survives_any_region_loss() -> Non
         {"Region": r, "Endpoint": f"https://host-{r}.example/v1"}
         for r in ("us-east-1", "us-west-2", "eu-west-1")
     ]
-    plan = build_failover_plan(
+    plan = failover_plan(
         settings,
         to_region="us-west-2",
         mode="unplanned",
@@ -144,7 +142,7 @@ def test_arc_routing_control_is_data_plane_and_survives_any_region_loss() -> Non
 def test_global_accelerator_dial_needs_us_west_2_so_an_unplanned_plan_from_it_is_refused() -> None:
     settings = settings_for("us-west-2", "us-east-1")
     with pytest.raises(Exception, match="globalaccelerator"):
-        build_failover_plan(
+        failover_plan(
             settings,
             to_region="us-east-1",
             mode="unplanned",
@@ -187,14 +185,12 @@ def test_global_accelerator_dial_needs_us_west_2_so_an_unplanned_plan_from_it_is
     ],
 )
 def test_failover_step_order(mode: str, expected: list[ActionKind]) -> None:
-    plan = build_failover_plan(
-        settings_for("us-east-1", "us-west-2"), to_region="us-west-2", mode=mode
-    )  # type: ignore[arg-type]
+    plan = failover_plan(settings_for("us-east-1", "us-west-2"), to_region="us-west-2", mode=mode)  # type: ignore[arg-type]
     assert actions(plan) == expected
 
 
 def test_planned_plan_fences_before_promoting_and_promotes_before_retiring() -> None:
-    plan = build_failover_plan(settings_for("us-east-1", "us-west-2"), to_region="us-west-2")
+    plan = failover_plan(settings_for("us-east-1", "us-west-2"), to_region="us-west-2")
     order = [s.action for s in plan.steps()]
     assert order.index(ActionKind.FENCE_PRIMARY) < order.index(ActionKind.PROMOTE_REPLICA)
     assert order.index(ActionKind.PROMOTE_REPLICA) < order.index(ActionKind.RETIRE_DB)
@@ -204,14 +200,14 @@ def test_scale_step_uses_the_region_active_capacity() -> None:
     settings = load_settings(
         {"regions": {"us-west-2": {"asg_min": 3, "asg_desired": 4, "asg_max": 9}}}
     )
-    plan = build_failover_plan(settings, to_region="us-west-2")
+    plan = failover_plan(settings, to_region="us-west-2")
     scale = plan.step("scale-us-west-2")
     assert (scale.params["min"], scale.params["desired"], scale.params["max"]) == (3, 4, 9)
 
 
 def test_lag_precondition_carries_the_rpo_and_the_data_loss_choice() -> None:
     settings = load_settings({"targets": {"rpo_seconds": 15}})
-    plan = build_failover_plan(settings, to_region="us-west-2", allow_data_loss=True)
+    plan = failover_plan(settings, to_region="us-west-2", allow_data_loss=True)
     check = plan.step("check-lag-us-west-2")
     assert check.params["max_lag_seconds"] == 15
     assert check.params["allow_data_loss"] is True
@@ -231,11 +227,11 @@ def test_lag_precondition_carries_the_rpo_and_the_data_loss_choice() -> None:
 )
 def test_bad_failover_requests_are_config_errors(data: dict, to: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        build_failover_plan(load_settings(data), to_region=to)
+        failover_plan(load_settings(data), to_region=to)
 
 
 def test_plan_round_trips_through_json_and_prints_every_step() -> None:
-    plan = build_failover_plan(settings_for("us-east-1", "us-west-2"), to_region="us-west-2")
+    plan = failover_plan(settings_for("us-east-1", "us-west-2"), to_region="us-west-2")
     again = Plan.from_json(plan.to_json())
     assert again == plan
     text = plan_text(plan)
@@ -251,15 +247,15 @@ def test_plan_round_trips_through_json_and_prints_every_step() -> None:
 def test_step_ids_are_unique() -> None:
     settings = settings_for("us-east-1", "us-west-2")
     for plan in (
-        build_failover_plan(settings, to_region="us-west-2"),
-        build_failback_plan(settings, current_region="us-west-2"),
+        failover_plan(settings, to_region="us-west-2"),
+        failback_plan(settings, current_region="us-west-2"),
     ):
         ids = [s.id for s in plan.steps()]
         assert len(ids) == len(set(ids))
 
 
 def test_failback_rebuilds_replication_before_moving_the_writer() -> None:
-    plan = build_failback_plan(settings_for("us-east-1", "us-west-2"), current_region="us-west-2")
+    plan = failback_plan(settings_for("us-east-1", "us-west-2"), current_region="us-west-2")
     order = [s.id for s in plan.steps()]
     assert order.index("retire-db-us-east-1") < order.index("replicate-to-us-east-1")
     assert order.index("replicate-to-us-east-1") < order.index("catch-up-us-east-1")
@@ -272,4 +268,4 @@ def test_failback_rebuilds_replication_before_moving_the_writer() -> None:
 
 def test_failback_from_the_home_region_is_refused() -> None:
     with pytest.raises(ConfigError, match="already the writer"):
-        build_failback_plan(settings_for("us-east-1", "us-west-2"), current_region="us-east-1")
+        failback_plan(settings_for("us-east-1", "us-west-2"), current_region="us-east-1")

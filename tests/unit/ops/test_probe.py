@@ -19,6 +19,7 @@ from tradedr.ops.failover import failover
 from tradedr.ops.faults import Fault, FaultInjectingProvider, make_error
 from tradedr.ops.plans import ActionKind, TrafficMode
 from tradedr.ops.probe import ProbeWindow, api_signal, probe_primary, routing_health
+from tradedr.ops.run import RunOptions
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 
@@ -223,7 +224,7 @@ def test_one_probe_timeout_never_yields_two_writers(env: Environment) -> None:
     provider = FaultInjectingProvider(env.provider)
     blip = Fault("timeout", service="rds", region=PRIMARY, operation="DescribeDBInstances")
     provider.faults.append(blip)
-    result = failover(env.settings, provider, to_region=STANDBY, runs_dir=env.runs_dir)
+    result = failover(env.settings, provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY)
     assert blip.fired == 1
     assert result.status == "completed", result.message
     assert result.plan.mode == "planned"
@@ -236,7 +237,7 @@ def test_an_undecided_probe_refuses_and_names_the_flag(env: Environment) -> None
     provider = FaultInjectingProvider(env.provider)
     provider.lose_region(PRIMARY)
     with pytest.raises(PreconditionFailedError, match="--assume-region-lost") as refused:
-        failover(env.settings, provider, to_region=STANDBY, runs_dir=env.runs_dir)
+        failover(env.settings, provider, RunOptions(runs_dir=env.runs_dir), to_region=STANDBY)
     assert refused.value.exit_code == 1
     assert not (env.runs_dir).exists() or not any(env.runs_dir.iterdir())
     replica = env.db(STANDBY, env.names.db_identifier(STANDBY))
@@ -248,10 +249,8 @@ def test_missing_credentials_stop_the_failover_in_one_line(env: Environment) -> 
     with pytest.raises(AwsOperationError, match="NoCredentialsError") as stopped:
         failover(
             env.settings,
-            provider,  # type: ignore[arg-type]
+            provider,
+            RunOptions(target="aws", dry_run=True, runs_dir=env.runs_dir),
             to_region=STANDBY,
-            target="aws",
-            dry_run=True,
-            runs_dir=env.runs_dir,
         )
     assert stopped.value.exit_code == 3

@@ -24,7 +24,7 @@ from tradedr.cli import app
 from tradedr.config import Settings
 from tradedr.errors import ConfigError
 from tradedr.infra.names import Names
-from tradedr.ops.failover import build_failover_plan
+from tradedr.ops.failover import failover_plan
 from tradedr.ops.region_switch import (
     ExportOptions,
     Inventory,
@@ -95,7 +95,7 @@ def inventory_for(settings: Settings) -> Inventory:
 
 def export(settings: Settings, options: ExportOptions, to: str = "us-west-2") -> RegionSwitchExport:
     resolved = controls(settings)
-    plan = build_failover_plan(
+    plan = failover_plan(
         settings,
         to_region=to,
         mode="planned",

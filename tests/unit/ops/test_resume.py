@@ -12,9 +12,10 @@ from tests.unit.ops.test_executor import put_lag
 from tradedr.ops.actions.base import PreconditionFailedError
 from tradedr.ops.executor import ResumeRefusedError, RetryPolicy
 from tradedr.ops.failback import failback
-from tradedr.ops.failover import build_failover_plan, failover, resume_run
+from tradedr.ops.failover import failover, failover_plan
 from tradedr.ops.faults import Fault, FaultInjectingProvider
 from tradedr.ops.resume import steps_to_rerun
+from tradedr.ops.run import RunOptions, resume
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 NO_RETRY = RetryPolicy(max_attempts=1, base_seconds=0.0)
@@ -29,10 +30,8 @@ def stop_after_promote(env: Environment) -> str:
     first = failover(
         env.settings,
         provider,
+        RunOptions(runs_dir=env.runs_dir, retry=NO_RETRY, progress=provider.progress),
         to_region=STANDBY,
-        runs_dir=env.runs_dir,
-        retry=NO_RETRY,
-        progress=provider.progress,
     )
     assert first.status == "stopped", first.message
     assert first.record(f"promote-{STANDBY}") is not None
@@ -40,9 +39,9 @@ def stop_after_promote(env: Environment) -> str:
 
 
 def fail_over_and_back(env: Environment, runs_dir: Path) -> None:
-    done = failover(env.settings, env.provider, to_region=STANDBY, runs_dir=runs_dir)
+    done = failover(env.settings, env.provider, RunOptions(runs_dir=runs_dir), to_region=STANDBY)
     assert done.status == "completed", done.message
-    back = failback(env.settings, env.provider, runs_dir=runs_dir)
+    back = failback(env.settings, env.provider, RunOptions(runs_dir=runs_dir))
     assert back.status == "completed", back.message
     assert env.writers() == [(PRIMARY, env.names.db_identifier(PRIMARY))]
 
@@ -51,7 +50,7 @@ def test_stale_resume_after_a_later_completed_run_is_refused(env: Environment) -
     stale = stop_after_promote(env)
     fail_over_and_back(env, env.runs_dir)
     with pytest.raises(ResumeRefusedError, match="started after it and completed") as refused:
-        resume_run(stale, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+        resume(stale, env.settings, env.provider, RunOptions(target="local", runs_dir=env.runs_dir))
     assert refused.value.exit_code == 1
     assert env.writers() == [(PRIMARY, env.names.db_identifier(PRIMARY))]
     assert env.capacity(PRIMARY) > 0
@@ -64,7 +63,7 @@ def test_stale_resume_with_the_later_runs_elsewhere_is_refused_by_the_world_chec
     stale = stop_after_promote(env)
     fail_over_and_back(env, tmp_path / "other-operator")
     with pytest.raises(ResumeRefusedError, match="no longer a writer") as refused:
-        resume_run(stale, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+        resume(stale, env.settings, env.provider, RunOptions(target="local", runs_dir=env.runs_dir))
     assert f"promote-{STANDBY}" in refused.value.message
     assert f"fence-app-{PRIMARY}" in refused.value.message  # its app serves again
     assert env.writers() == [(PRIMARY, env.names.db_identifier(PRIMARY))]
@@ -72,7 +71,9 @@ def test_stale_resume_with_the_later_runs_elsewhere_is_refused_by_the_world_chec
 
 def test_a_resume_that_is_still_current_completes_with_one_writer(env: Environment) -> None:
     stale = stop_after_promote(env)
-    resumed = resume_run(stale, env.settings, env.provider, target="local", runs_dir=env.runs_dir)
+    resumed = resume(
+        stale, env.settings, env.provider, RunOptions(target="local", runs_dir=env.runs_dir)
+    )
     assert resumed.status == "completed", resumed.message
     assert env.writers() == [(STANDBY, env.names.db_identifier(STANDBY))]
 
@@ -85,8 +86,11 @@ def test_the_approval_expires_when_the_run_is_resumed(env: Environment) -> None:
         asked.append(prompt)
         return False
 
-    result = resume_run(
-        stale, env.settings, env.provider, target="local", runs_dir=env.runs_dir, approver=decline
+    result = resume(
+        stale,
+        env.settings,
+        env.provider,
+        RunOptions(target="local", runs_dir=env.runs_dir, approver=decline),
     )
     assert asked, "the approval journaled in the first run was reused"
     assert result.status == "stopped"
@@ -103,11 +107,9 @@ def test_a_lag_rise_between_run_and_resume_is_refused(env: Environment) -> None:
     first = failover(
         env.settings,
         provider,
+        RunOptions(runs_dir=env.runs_dir, retry=NO_RETRY, progress=provider.progress),
         to_region=STANDBY,
         assume_region_lost=True,
-        runs_dir=env.runs_dir,
-        retry=NO_RETRY,
-        progress=provider.progress,
     )
     assert first.status == "stopped"
     lag = first.record(f"check-lag-{STANDBY}")
@@ -115,8 +117,8 @@ def test_a_lag_rise_between_run_and_resume_is_refused(env: Environment) -> None:
     assert lag.status == "executed", lag
     provider.faults.clear()
     put_lag(env, 900.0)
-    resumed = resume_run(
-        first.run_id, env.settings, provider, target="local", runs_dir=env.runs_dir
+    resumed = resume(
+        first.run_id, env.settings, provider, RunOptions(target="local", runs_dir=env.runs_dir)
     )
     assert resumed.status == "stopped"
     assert resumed.exit_code == PreconditionFailedError.exit_code
@@ -165,10 +167,10 @@ def test_a_lag_rise_between_run_and_resume_is_refused(env: Environment) -> None:
     ],
 )
 def test_steps_to_rerun(env: Environment, done: list[str], expected: set[str]) -> None:
-    plan = build_failover_plan(env.settings, to_region=STANDBY)
+    plan = failover_plan(env.settings, to_region=STANDBY)
     assert steps_to_rerun(plan, {step: {} for step in done}) == expected
 
 
 def test_steps_to_rerun_of_a_completed_plan_is_nothing(env: Environment) -> None:
-    plan = build_failover_plan(env.settings, to_region=STANDBY)
+    plan = failover_plan(env.settings, to_region=STANDBY)
     assert steps_to_rerun(plan, {s.id: {} for s in plan.steps()}) == frozenset()

@@ -19,7 +19,7 @@ from tests.unit.ops.stubbed.test_stubbed_actions import StubbedProvider
 from tradedr.config import Settings, load_settings
 from tradedr.ops.actions import action_for, check_lag
 from tradedr.ops.actions.base import ExecutionContext, Outcome, PreconditionFailedError, Target
-from tradedr.ops.failover import build_failover_plan
+from tradedr.ops.failover import failover_plan
 from tradedr.ops.plans import Step
 
 pytestmark = pytest.mark.stubbed
@@ -131,7 +131,7 @@ def replica(identifier: str, status: str = "available") -> dict[str, Any]:
 
 
 def lag_step(settings: Settings, *, allow_data_loss: bool) -> Step:
-    plan = build_failover_plan(settings, to_region=REGION, allow_data_loss=allow_data_loss)
+    plan = failover_plan(settings, to_region=REGION, allow_data_loss=allow_data_loss)
     return plan.step(f"check-lag-{REGION}")
 
 

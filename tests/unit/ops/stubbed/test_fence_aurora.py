@@ -14,7 +14,9 @@ from tests.unit.ops.stubbed.test_stubbed_actions import StubbedProvider
 from tradedr.config import Settings, load_settings
 from tradedr.errors import TradedrError
 from tradedr.infra.names import Names
-from tradedr.ops.fence import check_fence_allowed, fence
+from tradedr.ops.authority import check_fence_allowed
+from tradedr.ops.fence import fence
+from tradedr.ops.run import RunOptions
 
 pytestmark = pytest.mark.stubbed
 
@@ -66,7 +68,9 @@ def test_refuses_to_fence_the_writer_members_region_and_touches_nothing(
     its app (today's check did nothing for Aurora)."""
     answer(provider, settings, PRIMARY, STANDBY)  # asked outside the region to fence first
     with pytest.raises(TradedrError) as refused:
-        fence(settings, provider, region=STANDBY, target="aws", runs_dir=tmp_path / "runs")
+        fence(
+            settings, provider, RunOptions(target="aws", runs_dir=tmp_path / "runs"), region=STANDBY
+        )
     message = refused.value.message
     assert refused.value.exit_code == 1
     assert "\n" not in message

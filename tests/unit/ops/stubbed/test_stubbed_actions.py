@@ -13,7 +13,7 @@ from tradedr.config import load_settings
 from tradedr.errors import AwsOperationError, TradedrError
 from tradedr.ops.actions import action_for
 from tradedr.ops.actions.base import ExecutionContext, Outcome
-from tradedr.ops.failover import build_failover_plan
+from tradedr.ops.failover import failover_plan
 from tradedr.ops.plans import ActionKind, Step, TrafficMode
 
 pytestmark = pytest.mark.stubbed
@@ -135,7 +135,7 @@ def test_arc_access_denied_is_not_retried_on_other_endpoints(provider: StubbedPr
 
 
 def test_arc_unplanned_plan_step_is_built_with_the_cluster_endpoints() -> None:
-    plan = build_failover_plan(
+    plan = failover_plan(
         load_settings({}),
         to_region="us-west-2",
         mode="unplanned",
@@ -436,12 +436,12 @@ TLS_SETTINGS: dict[str, Any] = {
 def test_plans_verify_over_https_only_with_certificates(
     data: dict[str, Any], scheme: str | None
 ) -> None:
-    from tradedr.ops.failback import build_failback_plan
+    from tradedr.ops.failback import failback_plan
 
     settings = load_settings(data)
     plans = [
-        build_failover_plan(settings, to_region="us-west-2"),
-        build_failback_plan(settings, current_region="us-west-2"),
+        failover_plan(settings, to_region="us-west-2"),
+        failback_plan(settings, current_region="us-west-2"),
     ]
     verify = [s for p in plans for s in p.steps() if s.action is ActionKind.VERIFY_HEALTH]
     assert len(verify) == 2
@@ -457,7 +457,7 @@ def test_verify_health_probes_https_without_verifying_the_alb_name(
     settings = load_settings(TLS_SETTINGS)
     [step] = [
         s
-        for s in build_failover_plan(settings, to_region=region).steps()
+        for s in failover_plan(settings, to_region=region).steps()
         if s.action is ActionKind.VERIFY_HEALTH
     ]
     endpoint = "orders.abc.us-west-2.rds.amazonaws.com"

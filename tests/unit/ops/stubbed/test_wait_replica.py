@@ -25,7 +25,7 @@ from tests.unit.ops.stubbed.test_stubbed_actions import StubbedProvider
 from tradedr.config import load_settings
 from tradedr.ops.actions import action_for, check_lag
 from tradedr.ops.actions.base import StepTimeoutError
-from tradedr.ops.failover import build_failover_plan
+from tradedr.ops.failover import failover_plan
 from tradedr.ops.plans import Step
 
 pytestmark = pytest.mark.stubbed
@@ -47,7 +47,7 @@ TIMEOUT = 180.0  # the context's wait limit in these tests: reads at 0, 60, 120 
 
 
 def drain_step(*, allow_data_loss: bool = False) -> Step:
-    step = build_failover_plan(load_settings({}), to_region=REGION).step(f"drain-{REGION}")
+    step = failover_plan(load_settings({}), to_region=REGION).step(f"drain-{REGION}")
     assert step.params["max_lag_seconds"] == 0
     if allow_data_loss:
         step = step.model_copy(update={"params": {**step.params, "allow_data_loss": True}})

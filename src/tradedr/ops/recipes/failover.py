@@ -1,0 +1,239 @@
+"""Failover recipes: planned (fence, drain, promote, retire), practice (the unplanned path
+rehearsed on a healthy system, the primary fenced and drained first and retired last) and
+unplanned (nothing in the failed region), for RDS MySQL and Aurora global."""
+
+from __future__ import annotations
+
+from tradedr.ops import steps
+from tradedr.ops.plans import Step, StepGroup
+from tradedr.ops.recipes.base import PlanRequest
+from tradedr.ops.steps import group
+
+Groups = tuple[list[StepGroup], list[str]]
+
+
+def _head(request: PlanRequest) -> list[StepGroup]:
+    """The lag check, then (unless waived) the operator's go."""
+    settings, source, target = request.settings, request.source, request.target
+    groups = [
+        group(
+            "preconditions",
+            steps.lag_check(settings, target, allow_data_loss=request.allow_data_loss),
+        )
+    ]
+    if request.approval:
+        prefix = settings.prefix
+        groups.append(
+            group(
+                "approval",
+                steps.approval(
+                    target,
+                    title=f"Approve failover of {prefix} from {source} to {target}",
+                    prompt=f"Fail {prefix} over from {source} to {target} ({request.mode})?",
+                ),
+            )
+        )
+    return groups
+
+
+def _scale(request: PlanRequest) -> Step:
+    return steps.scale_active(request.settings, request.target)
+
+
+def _fence(request: PlanRequest) -> Step:
+    source = request.source
+    return steps.fence_app(
+        request.settings,
+        source,
+        title=f"Fence the old primary: scale {request.names.asg(source)} to 0",
+        verification="no instances left, so its deep health check fails and writes stop",
+        preconditions=[f"{source} answers API calls"],
+        phase=request.cleanup,
+    )
+
+
+def _drain(request: PlanRequest) -> Step:
+    return steps.drain(
+        request.settings,
+        request.target,
+        verification="ReplicaLag reaches 0 after the old primary stopped writing",
+    )
+
+
+def _promote(request: PlanRequest) -> Step:
+    return steps.promote(
+        request.settings,
+        request.target,
+        verification="instance available with no replication source",
+    )
+
+
+def _repoint_target(request: PlanRequest) -> Step:
+    settings, target = request.settings, request.target
+    writer = (
+        request.names.db_cluster(target)
+        if settings.database.is_aurora_global
+        else request.names.db_identifier(target)
+    )
+    return steps.repoint(
+        settings,
+        target,
+        db_region=target,
+        title=f"Point {steps.endpoint_parameter(settings)} in {target} at {writer}",
+        verification="parameter value equals the writer's endpoint address",
+    )
+
+
+def _repoint_source(request: PlanRequest) -> Step:
+    settings, source, target = request.settings, request.source, request.target
+    what = "writer cluster" if settings.database.is_aurora_global else "writer"
+    return steps.repoint(
+        settings,
+        source,
+        db_region=target,
+        title=f"Point {steps.endpoint_parameter(settings)} in {source} at the new {what} in "
+        f"{target}",
+        verification="parameter value equals the writer's endpoint address",
+        phase=request.cleanup,
+    )
+
+
+def _retire(request: PlanRequest) -> Step:
+    return steps.retire(
+        request.settings,
+        request.source,
+        stamp=request.stamp,
+        title="Retire the old writer {db}: rename and stop (data kept)",
+        verification="the old writer is stopped, so it cannot take writes",
+        phase=request.cleanup,
+    )
+
+
+def _tail(request: PlanRequest) -> list[StepGroup]:
+    settings, target = request.settings, request.target
+    return [
+        group(
+            "move traffic",
+            *steps.traffic_steps(settings, target, request.traffic_mode, request.traffic),
+        ),
+        group("verify", steps.verify(settings, target)),
+    ]
+
+
+def _unplanned_notes(request: PlanRequest, note: str) -> list[str]:
+    notes = [note]
+    if request.source == "us-east-1":
+        notes.append(
+            "Route 53's control plane is in us-east-1: the plan edits no records or health checks"
+        )
+    return notes
+
+
+# RDS MySQL ------------------------------------------------------------------------------
+
+
+def mysql_planned(request: PlanRequest) -> Groups:
+    return [
+        *_head(request),
+        group("prepare the standby", _scale(request)),
+        group("stop writes in the old primary", _fence(request)),
+        group("let the replica catch up", _drain(request)),
+        group("promote", _promote(request)),
+        group("repoint the app", _repoint_target(request), _repoint_source(request)),
+        group("fence the old writer", _retire(request)),
+        *_tail(request),
+    ], []
+
+
+def mysql_practice(request: PlanRequest) -> Groups:
+    tail = _tail(request)
+    return [
+        *_head(request),
+        group("prepare the standby", _scale(request)),
+        group("stop writes in the old primary (practice only)", _fence(request)),
+        group("let the replica catch up", _drain(request)),
+        group("promote", _promote(request)),
+        group("repoint the app", _repoint_target(request)),
+        *tail,
+        group(
+            "clean up the old primary (practice only)",
+            _repoint_source(request),
+            _retire(request),
+        ),
+    ], [
+        f"practice: recovery steps use nothing in {request.source}; the steps marked cleanup "
+        "fence the healthy primary so the rehearsal leaves one writer"
+    ]
+
+
+def mysql_unplanned(request: PlanRequest) -> Groups:
+    source = request.source
+    return [
+        *_head(request),
+        group("prepare the standby", _scale(request)),
+        group("promote", _promote(request)),
+        group("repoint the app", _repoint_target(request)),
+        *_tail(request),
+    ], _unplanned_notes(
+        request,
+        f"unplanned: nothing in {source} is called. Its app and DB are NOT fenced: "
+        f"when {source} comes back, run `tradedr failback` (it retires the old writer "
+        "first) before its health check can pull traffic back",
+    )
+
+
+# Aurora global --------------------------------------------------------------------------
+
+
+def _switch(request: PlanRequest) -> Step:
+    return steps.aurora_switch(
+        request.settings,
+        request.target,
+        planned=request.mode != "unplanned",
+        allow_data_loss=request.allow_data_loss,
+    )
+
+
+def aurora_planned(request: PlanRequest) -> Groups:
+    return [
+        *_head(request),
+        group("prepare the standby", _scale(request)),
+        group("stop writes in the old primary", _fence(request)),
+        group("switch the writer (managed switchover)", _switch(request)),
+        group("repoint the app", _repoint_target(request), _repoint_source(request)),
+        *_tail(request),
+    ], [
+        "Aurora managed switchover waits until the secondary has every write, then "
+        f"swaps roles: the old writer cluster in {request.source} becomes a secondary"
+    ]
+
+
+def aurora_practice(request: PlanRequest) -> Groups:
+    return [
+        *_head(request),
+        group("prepare the standby", _scale(request)),
+        group("stop writes in the old primary (practice only)", _fence(request)),
+        group("switch the writer (managed switchover)", _switch(request)),
+        group("repoint the app", _repoint_target(request)),
+        *_tail(request),
+        group("clean up the old primary (practice only)", _repoint_source(request)),
+    ], [
+        "practice: a managed switchover (no data loss) on a healthy system; recovery "
+        f"steps use nothing in {request.source}"
+    ]
+
+
+def aurora_unplanned(request: PlanRequest) -> Groups:
+    source = request.source
+    return [
+        *_head(request),
+        group("prepare the standby", _scale(request)),
+        group("fail the writer over (AllowDataLoss)", _switch(request)),
+        group("repoint the app", _repoint_target(request)),
+        *_tail(request),
+    ], _unplanned_notes(
+        request,
+        f"unplanned: FailoverGlobalCluster with AllowDataLoss (--allow-data-loss); "
+        f"when {source} comes back Aurora rejoins its cluster as a secondary. Its app "
+        f"is NOT fenced: run `tradedr failback` before routing returns to {source}",
+    )
