@@ -94,18 +94,12 @@ def run_plan(
     """Show `plan`, then preview it (dry run) or run it while holding the deployment's lock."""
     if options.on_plan:
         options.on_plan(plan)
-    ctx = execution_context(settings, provider, options)
     if options.dry_run:
-        return _executor(ctx, options).dry_run(plan)
+        return _executor(execution_context(settings, provider, options), options).dry_run(plan)
     run_id = new_run_id(plan)
-    with deployment_lock(
-        settings,
-        provider,
-        runs_dir=options.runs_dir,
-        owner=run_id,
-        regions=lock_regions(plan, settings),
-    ) as lock:
-        return _executor(ctx, options, heartbeat=lock.renew).start(plan, run_id=run_id)
+    return _locked(
+        plan, run_id, settings, provider, options, lambda ex: ex.start(plan, run_id=run_id)
+    )
 
 
 def resume(
@@ -120,7 +114,18 @@ def resume(
         )
     if options.on_plan:
         options.on_plan(plan)
-    ctx = execution_context(settings, provider, options)
+    return _locked(plan, run_id, settings, provider, options, lambda ex: ex.resume(run_id))
+
+
+def _locked(
+    plan: Plan,
+    run_id: str,
+    settings: Settings,
+    provider: ClientProvider,
+    options: RunOptions,
+    run: Callable[[Executor], RunResult],
+) -> RunResult:
+    """`run` an executor while the run holds the deployment's lock, renewed at each group."""
     with deployment_lock(
         settings,
         provider,
@@ -128,7 +133,8 @@ def resume(
         owner=run_id,
         regions=lock_regions(plan, settings),
     ) as lock:
-        return _executor(ctx, options, heartbeat=lock.renew).resume(run_id)
+        ctx = execution_context(settings, provider, options)
+        return run(_executor(ctx, options, heartbeat=lock.renew))
 
 
 def _executor(
