@@ -1,8 +1,12 @@
 """Where prices come from: the bundled dated snapshot, or the AWS Price List API (`--live`).
 
 A price the source does not have stays missing (`usd=None`): the cost model then marks the
-line "price unavailable" and leaves it out of the totals. Filling a gap from another region
-happens only when the caller names that region, and every such line says so.
+line "price unavailable" and leaves it out of the totals. Two kinds of missing are kept
+apart: a row whose `usd` is null (a source was looked for and not found: basis
+"unavailable", the row's source and comment) and no row at all for the key and region
+(nothing in the snapshot: basis "no row", source "no price in the snapshot"). Filling a gap
+from another region happens only when the caller names that region, and every such line
+says so.
 """
 
 from __future__ import annotations
@@ -18,6 +22,22 @@ from tradedr.errors import AwsOperationError
 
 SNAPSHOT_FILE = "prices-2026-11-28.json"
 
+UNAVAILABLE = "unavailable"  # a row says no source gave this price (`usd: null`)
+NO_ROW = "no row"  # the snapshot has no row at all for this key and region
+NO_ROW_SOURCE = "no price in the snapshot"
+
+# Rows of the compilation that cover several keys at once, read for a key that has no row of
+# its own in that region. Only their null (with its source) stands for the key: a price in a
+# combined row has a combined unit ("GB-month / million requests") and is never used.
+COMBINED_ROWS: dict[str, str] = {
+    "aurora.storage.standard": "aurora.storage-io",
+    "aurora.storage.io-optimized": "aurora.storage-io",
+    "aurora.io.standard": "aurora.storage-io",
+    "aurora.io.io-optimized": "aurora.storage-io",
+    "ebs.gp3.iops": "ebs.gp3.iops-throughput",
+    "ebs.gp3.throughput": "ebs.gp3.iops-throughput",
+}
+
 
 @dataclass(frozen=True)
 class Price:
@@ -27,12 +47,18 @@ class Price:
     unit: str
     source: str
     source_date: str | None
-    basis: str  # "snapshot", "live", "fallback <region>", "unavailable"
+    basis: str  # "snapshot", "live", "fallback <region>", "unavailable", "no row"
     comment: str = ""
 
     @property
     def available(self) -> bool:
         return self.usd is not None
+
+    @property
+    def has_row(self) -> bool:
+        """False when the snapshot has no row for this key and region (nothing was sourced),
+        as opposed to a row whose price is null (sourced as "not found")."""
+        return not self.basis.startswith(NO_ROW)
 
 
 class PriceBook(Protocol):
@@ -79,16 +105,28 @@ class SnapshotPrices:
                     _price(other, region, f"fallback {self.fallback_region}"),
                     comment=f"no {region} price in the snapshot; {self.fallback_region} price used",
                 )
-        reason = (row or {}).get("comment") or "no row in the snapshot"
+        if row is None and key in COMBINED_ROWS:
+            row = self._row(COMBINED_ROWS[key], region)
+        if row is None:
+            return Price(
+                key,
+                region,
+                None,
+                "",
+                NO_ROW_SOURCE,
+                None,
+                NO_ROW,
+                f"the snapshot has no row for {key} in {region}",
+            )
         return Price(
             key,
             region,
             None,
-            (row or {}).get("unit", ""),
-            (row or {}).get("source", "not found"),
+            str(row.get("unit", "")),
+            str(row.get("source", "")),
             None,
-            "unavailable",
-            str(reason),
+            UNAVAILABLE,
+            str(row.get("comment", "")),
         )
 
 

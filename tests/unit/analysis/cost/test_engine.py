@@ -1,10 +1,9 @@
-"""Cost model: acceptance figures, honest handling of missing prices, posture ordering."""
+"""The cost walk over whole deployments: acceptance figures, honest handling of missing
+prices, deployment order, types nobody prices."""
 
 from __future__ import annotations
 
 import copy
-import json
-from importlib import resources
 from typing import Any
 
 import pytest
@@ -12,9 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tradedr.analysis.cost import analyse_cost
-from tradedr.analysis.postures import PostureRow
-from tradedr.analysis.prices import SNAPSHOT_FILE, SnapshotPrices
-from tradedr.analysis.rto import analyse_rto
+from tradedr.analysis.prices import SnapshotPrices
 from tradedr.analysis.templates import StackDoc, TemplateSet
 from tradedr.config import POSTURE_ORDER, Posture
 
@@ -75,19 +72,6 @@ def test_fallback_prices_are_labelled(default_synth: Any) -> None:
     assert filled.region("us-east-1").monthly == strict.region("us-east-1").monthly
 
 
-def test_snapshot_keeps_nulls_and_sources() -> None:
-    text = resources.files("tradedr.analysis").joinpath("data", SNAPSHOT_FILE).read_text()
-    data = json.loads(text)
-    rows = data["prices"]
-    assert len(rows) == 153
-    assert sum(r["usd"] is None for r in rows) == 58
-    assert all(r["source"] for r in rows)
-    assert len({(r["key"], r["region"]) for r in rows}) == len(rows)
-    price = SnapshotPrices().price("rds.mysql.db.r6g.large.single-az", "us-west-2")
-    assert price.usd is None
-    assert price.basis == "unavailable"
-
-
 def _standby_capacity(extra: int) -> Any:
     def edit(stack: StackDoc, type_: str, props: dict[str, Any]) -> None:
         if (
@@ -129,26 +113,6 @@ def test_adding_standby_capacity_never_decreases_cost(
     larger = analyse_cost(mutated(base, _standby_capacity(before + added)), prices)
     assert larger.total_monthly >= smaller.total_monthly
     assert larger.standby_monthly >= smaller.standby_monthly
-
-
-def test_postures_order_by_cost_and_rto(posture_synths: Any) -> None:
-    prices = SnapshotPrices(fallback_region="us-east-1")
-    rows = {
-        p: PostureRow(
-            p, analyse_cost(templates_of(s), prices), analyse_rto(templates_of(s), samples=4000), []
-        ).to_dict()
-        for p, s in posture_synths.items()
-    }
-    cost = {p: r["monthly"] for p, r in rows.items()}
-    rto = {p: r["region_loss_rto_p99"] for p, r in rows.items()}
-    dearest = min(cost[Posture.HOT_STANDBY], cost[Posture.ACTIVE_ACTIVE])
-    assert cost[Posture.BACKUP_RESTORE] < cost[Posture.PILOT_LIGHT] < cost[Posture.WARM_STANDBY]
-    assert cost[Posture.WARM_STANDBY] < dearest
-    assert rto[Posture.BACKUP_RESTORE] == max(rto.values())
-    assert max(rto[Posture.HOT_STANDBY], rto[Posture.ACTIVE_ACTIVE]) == min(rto.values())
-    assert (
-        rows[Posture.BACKUP_RESTORE]["standby_share"] < rows[Posture.HOT_STANDBY]["standby_share"]
-    )
 
 
 def test_recommendations_are_estimates(default_synth: Any) -> None:
@@ -207,17 +171,3 @@ def test_optional_global_resources(
         return
     item = next(i for i in report.region("global").items if i.charge == charge)
     assert item.priced is priced
-
-
-def test_https_health_checks_are_priced_with_their_surcharge(
-    tls_synth: Any, default_synth: Any
-) -> None:
-    """Certificates turn the Route 53 checks into HTTPS checks, which cost more."""
-
-    def surcharges(synth: Any) -> list[str]:
-        data = analyse_cost(templates_of(synth), SnapshotPrices()).to_dict()
-        [global_] = [r for r in data["regions"] if r["region"] == "global"]
-        return [i["resource"] for i in global_["items"] if i["charge"].endswith("HTTPS surcharge")]
-
-    assert len(surcharges(tls_synth)) == 2
-    assert surcharges(default_synth) == []

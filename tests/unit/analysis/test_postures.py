@@ -1,5 +1,5 @@
-"""Cost of the fast-failover options: Aurora global database, Global Accelerator, ARC,
-and their rows in the posture comparison. Prices come from the bundled snapshot only."""
+"""The posture comparison: every DR posture (and the fast-failover combinations) priced and
+timed on its own templates; cost and region-loss RTO order the way the postures promise."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from tradedr.analysis import postures
-from tradedr.analysis.cost import CostReport, LineItem, analyse_cost
+from tradedr.analysis.cost import analyse_cost
+from tradedr.analysis.postures import PostureRow
 from tradedr.analysis.prices import SnapshotPrices
+from tradedr.analysis.rto import analyse_rto
 from tradedr.analysis.templates import TemplateSet
 from tradedr.config import Posture, load_settings
 from tradedr.errors import ConfigError
@@ -23,94 +25,24 @@ def templates_of(synth: Any) -> TemplateSet:
     return TemplateSet.from_synth(synth.settings, synth.stacks)
 
 
-@pytest.fixture(scope="module")
-def arc_cost(fast_arc_synth: Any) -> CostReport:
-    return analyse_cost(templates_of(fast_arc_synth), SnapshotPrices())
-
-
-@pytest.fixture(scope="module")
-def ga_cost(fast_ga_synth: Any) -> CostReport:
-    return analyse_cost(templates_of(fast_ga_synth), SnapshotPrices())
-
-
-def items(report: CostReport, region: str, component: str) -> list[LineItem]:
-    return [i for i in report.region(region).items if i.component == component]
-
-
-def test_aurora_instances_are_priced_per_cluster_member(
-    arc_cost: CostReport, fast_arc_synth: Any
-) -> None:
-    members = {
-        region: [
-            res
-            for stack, _, res in fast_arc_synth.all_resources("AWS::RDS::DBInstance")
-            if stack.endswith(region)
-        ]
-        for region in ("us-east-1", "us-west-2")
+def test_postures_order_by_cost_and_rto(posture_synths: Any) -> None:
+    prices = SnapshotPrices(fallback_region="us-east-1")
+    rows = {
+        p: PostureRow(
+            p, analyse_cost(templates_of(s), prices), analyse_rto(templates_of(s), samples=4000), []
+        ).to_dict()
+        for p, s in posture_synths.items()
     }
-    assert len(members["us-east-1"]) == 2  # writer + reader
-    hours = fast_arc_synth.settings.usage.hours_per_month
-    for region, expected in members.items():
-        lines = items(arc_cost, region, "aurora-instance")
-        assert len(lines) == len(expected)
-        for line in lines:
-            assert line.price.key == "aurora.mysql.db.r6g.large.standard"
-            assert line.quantity == hours
-    primary = items(arc_cost, "us-east-1", "aurora-instance")[0]
-    assert primary.price.usd is not None
-    assert primary.monthly == round(hours * primary.price.usd, 2)
-    # The snapshot has no us-west-2 Aurora price: unavailable, not guessed, not in the total.
-    standby = items(arc_cost, "us-west-2", "aurora-instance")[0]
-    assert standby.price.usd is None
-    assert standby.monthly is None
-    assert standby.to_dict()["status"] == "price unavailable"
-    assert "rds-instance" not in arc_cost.region("us-east-1").by_component()
-
-
-def test_aurora_storage_io_and_replicated_writes(arc_cost: CostReport) -> None:
-    usage = arc_cost.settings.usage
-    storage = items(arc_cost, "us-east-1", "aurora-storage")
-    assert [i.quantity for i in storage] == [usage.aurora_storage_gb]
-    assert storage[0].price.key == "aurora.storage.standard"
-    assert storage[0].priced
-    io = items(arc_cost, "us-east-1", "aurora-io")
-    assert io[0].quantity == usage.aurora_io_millions
-    assert io[0].priced
-    replicated = items(arc_cost, "us-west-2", "aurora-global")
-    assert len(replicated) == 1
-    assert replicated[0].price.key == "aurora.global.replicated-io"
-    assert replicated[0].monthly == round(
-        usage.aurora_replicated_write_io_millions * (replicated[0].price.usd or 0), 2
+    cost = {p: r["monthly"] for p, r in rows.items()}
+    rto = {p: r["region_loss_rto_p99"] for p, r in rows.items()}
+    dearest = min(cost[Posture.HOT_STANDBY], cost[Posture.ACTIVE_ACTIVE])
+    assert cost[Posture.BACKUP_RESTORE] < cost[Posture.PILOT_LIGHT] < cost[Posture.WARM_STANDBY]
+    assert cost[Posture.WARM_STANDBY] < dearest
+    assert rto[Posture.BACKUP_RESTORE] == max(rto.values())
+    assert max(rto[Posture.HOT_STANDBY], rto[Posture.ACTIVE_ACTIVE]) == min(rto.values())
+    assert (
+        rows[Posture.BACKUP_RESTORE]["standby_share"] < rows[Posture.HOT_STANDBY]["standby_share"]
     )
-    transfer = [
-        i for i in arc_cost.region("us-east-1").items if i.charge.startswith("Aurora global")
-    ]
-    assert transfer
-    assert transfer[0].price.key == "transfer.inter-region"
-    assert not {"AWS::RDS::DBCluster", "AWS::RDS::GlobalCluster"} & set(arc_cost.not_modelled)
-
-
-def test_arc_cluster_is_listed_but_unpriced(arc_cost: CostReport) -> None:
-    arc = [i for i in arc_cost.region("global").items if i.service == "Route 53 ARC"]
-    assert len(arc) == 1
-    assert arc[0].quantity == arc_cost.settings.usage.hours_per_month
-    assert arc[0].monthly is None  # the snapshot has no ARC cluster price
-    assert any("Route 53 ARC cluster" in w for w in arc_cost.warnings)
-
-
-def test_accelerator_fixed_fee_and_dt_premium(ga_cost: CostReport) -> None:
-    usage = ga_cost.settings.usage
-    lines = {
-        i.price.key: i
-        for i in ga_cost.region("global").items
-        if i.service == "AWS Global Accelerator"
-    }
-    assert set(lines) == {"globalaccelerator.hour", "globalaccelerator.dt-premium-na"}
-    fee, premium = lines["globalaccelerator.hour"], lines["globalaccelerator.dt-premium-na"]
-    assert fee.monthly == round(usage.hours_per_month * (fee.price.usd or 0), 2)
-    assert premium.quantity == usage.internet_egress_gb
-    assert premium.priced
-    assert not [i for i in ga_cost.region("global").items if i.service == "Route 53 ARC"]
 
 
 @pytest.fixture(scope="module")

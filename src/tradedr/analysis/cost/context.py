@@ -1,0 +1,62 @@
+"""What a pricer works with: the templates, the usage, the prices, and the line-item builder."""
+
+from __future__ import annotations
+
+from tradedr.analysis.cost.keys import PriceKey
+from tradedr.analysis.cost.model import LineItem, RegionCost
+from tradedr.analysis.prices import PriceBook
+from tradedr.analysis.templates import Resource, TemplateSet
+from tradedr.config import Posture
+
+
+class PricingContext:
+    """One analysis in progress: pricers add line items, per region, in the walk's order."""
+
+    def __init__(self, templates: TemplateSet, prices: PriceBook) -> None:
+        self.templates = templates
+        self.settings = templates.settings
+        self.usage = templates.settings.usage
+        self.prices = prices
+        self.hours = self.usage.hours_per_month
+        self.regions: dict[str, RegionCost] = {
+            region: RegionCost(region) for region in self.settings.all_regions
+        }
+        self.not_modelled: set[str] = set()
+
+    def add(
+        self,
+        *,
+        region: str,
+        component: str,
+        resource: Resource | str,
+        charge: str,
+        quantity: float,
+        key: PriceKey,
+    ) -> LineItem:
+        """One line: `quantity` in `key.unit`, priced in `region` ("global": the primary's).
+
+        `resource` is the template resource the line comes from, or a label for lines that
+        belong to no single resource ("us-east-1 log groups").
+        """
+        name = resource if isinstance(resource, str) else f"{resource.stack}/{resource.logical_id}"
+        price_region = self.settings.primary_region if region == "global" else region
+        item = LineItem(
+            region=region,
+            service=key.service,
+            component=component,
+            resource=name,
+            charge=charge,
+            quantity=quantity,
+            unit=key.unit,
+            price=self.prices.price(key.key, price_region),
+        )
+        self.regions.setdefault(region, RegionCost(region)).items.append(item)
+        return item
+
+    def traffic_share(self, region: str) -> float:
+        """Share of user traffic a region carries before any failover."""
+        if self.settings.posture is Posture.ACTIVE_ACTIVE:
+            return 1.0 / len(self.settings.all_regions)
+        if region == self.settings.primary_region:
+            return 1.0
+        return self.usage.standby_usage_fraction

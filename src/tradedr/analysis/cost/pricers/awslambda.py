@@ -1,0 +1,42 @@
+"""Lambda functions: only the region-loss detector costs something, because it runs all
+the time. (The module is not called `lambda.py`: that is a Python keyword.)"""
+
+from __future__ import annotations
+
+from tradedr.analysis.cost import keys
+from tradedr.analysis.cost.context import PricingContext
+from tradedr.analysis.cost.registry import prices
+from tradedr.analysis.rto import DETECTOR_ROLE
+from tradedr.analysis.templates import Resource, StackDoc
+
+
+@prices("AWS::Lambda::Function")
+def function(ctx: PricingContext, stack: StackDoc, function: Resource) -> None:
+    """The detector is invoked once a minute and may probe until its timeout.
+
+    The secret rotation function runs four short invocations every 30 days; its requests
+    and GB-seconds round to $0.00 a month, so it has no line.
+    """
+    if function.prop("Environment.Variables.TRADEDR_ROLE") != DETECTOR_ROLE:
+        return
+    region = stack.region
+    memory_gb = int(function.prop("MemorySize", 128) or 128) / 1024
+    invocations = ctx.hours * 60  # rate(1 minute)
+    seconds = invocations * int(function.prop("Timeout", 60) or 60)
+    ctx.add(
+        region=region,
+        component="lambda",
+        resource=function,
+        charge=f"Lambda compute, region-loss detector ({memory_gb * 1024:.0f} MB, running "
+        "continuously)",
+        quantity=seconds * memory_gb,
+        key=keys.LAMBDA_GB_SECOND,
+    )
+    ctx.add(
+        region=region,
+        component="lambda",
+        resource=function,
+        charge="Lambda requests, region-loss detector (one a minute)",
+        quantity=invocations / 1_000_000,
+        key=keys.LAMBDA_REQUESTS,
+    )
