@@ -871,7 +871,7 @@ def load_settings(data: dict[str, Any]) -> Settings:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise _config_error(_format_error(exc)) from None
-    from tradedr.infra.names import name_length_problems
+    from tradedr.names import name_length_problems
 
     problems = name_length_problems(settings)
     if problems:

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from tradedr.cli import app
 from tradedr.emulator import compat
 from tradedr.emulator.server import STATE_ENV, emulator_process
-from tradedr.infra.names import Names
 from tradedr.infra.synth import StackTemplate
+from tradedr.names import Names
 from tradedr.ops.backup import backup_now, restore_test
 from tradedr.ops.clients import Boto3ClientProvider
 from tradedr.ops.deploy import DeployResult, deploy_all

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from tradedr.cli import app
 from tradedr.emulator.server import STATE_ENV, emulator_process
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.clients import Boto3ClientProvider
 from tradedr.ops.deploy import deploy_all
 from tradedr.ops.failback import failback

@@ -12,7 +12,7 @@ from tests.conftest import Synthesized
 
 from tradedr.emulator import compat
 from tradedr.emulator.server import emulator_process
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.clients import Boto3ClientProvider
 from tradedr.ops.deploy import DeployResult, deploy_all
 from tradedr.ops.validate import OK, validate_deployment

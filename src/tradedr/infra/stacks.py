@@ -36,7 +36,7 @@ from tradedr.infra.components.traffic import (
     AcceleratorTraffic,
     ArcRoutingControls,
 )
-from tradedr.infra.names import Names, region_code
+from tradedr.names import Names, region_code
 
 GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
 LT = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
@@ -276,7 +276,7 @@ class DataStack(_RegionalStack):
         BackupPlan(
             self,
             "BackupPlan",
-            plan_name=f"{settings.prefix}-plan",
+            plan_name=names.backup_plan,
             vault=self.vault,
             copy_vault_arns=[names.backup_vault_arn(r) for r in settings.standby_regions],
             resource_arns=[db_arn, self.sessions.table.table_arn],
@@ -355,17 +355,10 @@ class AppStack(_RegionalStack):
             scope, names.app_stack(region), settings=settings, region=region, kind="app"
         )
         prefix = settings.prefix
-        table_arn = (
-            f"arn:${{AWS::Partition}}:dynamodb:{region}:${{AWS::AccountId}}:table/"
-            f"{names.sessions_table}"
-        )
+        table_arn = names.sessions_table_arn(region)
         # By stable name, not by reference: the secret lives in the primary and is replicated
-        # into each standby under the same name, so every region reads its own copy. The
-        # six "?" match the random suffix Secrets Manager appends.
-        secret_arn = cdk.Fn.sub(
-            f"arn:${{AWS::Partition}}:secretsmanager:{region}:${{AWS::AccountId}}:secret:"
-            f"{names.db_secret(settings.primary_region)}-??????"
-        )
+        # into each standby under the same name, so every region reads its own copy.
+        secret_arn = cdk.Fn.sub(names.db_secret_arn(region, settings.primary_region))
         topic = alarm_topic(
             self,
             "AlarmTopic",
@@ -386,7 +379,7 @@ class AppStack(_RegionalStack):
             table_name=names.sessions_table,
             table_arn=table_arn,
             db_endpoint=db_endpoint,
-            db_endpoint_parameter=f"/{prefix}/orders-db/endpoint",
+            db_endpoint_parameter=names.db_endpoint_parameter,
             secret_arn=secret_arn,
             allowed_regions=settings.all_regions,
             key=data.key,
@@ -401,7 +394,7 @@ class AppStack(_RegionalStack):
             "Monitoring",
             topic=topic,
             alarms=self._alarm_specs(region),
-            alarm_name_prefix=f"{prefix}-{region}",
+            alarm_name_prefix=names.alarm_prefix(region),
             dashboard_name=names.dashboard(region),
         )
         tier = self.tier

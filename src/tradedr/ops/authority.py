@@ -51,7 +51,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tradedr.config import Settings
 from tradedr.errors import AwsOperationError, TradedrError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.actions.base import PROMOTED_TAG, Target, is_writer
 from tradedr.ops.actions.promote_replica import PROMOTED_AT_TAG
 from tradedr.ops.clients import ClientProvider

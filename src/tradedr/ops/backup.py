@@ -19,7 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tradedr.config import Settings
 from tradedr.errors import AwsOperationError, ConfigError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.clients import ClientProvider
 
 Progress = Callable[[str], None]
@@ -233,7 +233,7 @@ def _backup_job(
 
     def job() -> str:
         backup = provider.client("backup", primary)
-        role_arn = _selection_role(backup, f"{settings.prefix}-plan")
+        role_arn = _selection_role(backup, Names(settings).backup_plan)
         rds = provider.client("rds", primary)
         db_arn = rds.describe_db_instances(DBInstanceIdentifier=names.db_identifier(primary))[
             "DBInstances"

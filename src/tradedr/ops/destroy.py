@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tradedr.config import Settings
 from tradedr.errors import AwsOperationError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.actions.base import replication_source
 from tradedr.ops.clients import ClientProvider
 

@@ -25,7 +25,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tradedr.config import Settings
 from tradedr.errors import ConfigError, TradedrError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import RunResult
 from tradedr.ops.faults import FaultInjectingProvider

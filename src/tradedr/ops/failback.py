@@ -13,7 +13,7 @@ from typing import Any
 
 from tradedr.config import Settings
 from tradedr.errors import TradedrError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import RunResult
 from tradedr.ops.failover import db_writers

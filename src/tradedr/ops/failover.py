@@ -17,7 +17,7 @@ from typing import Any
 
 from tradedr.config import Settings
 from tradedr.errors import ConfigError, PlanBugError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.actions.base import PreconditionFailedError, is_writer
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import RunResult

@@ -31,7 +31,7 @@ from botocore.exceptions import ClientError
 from tradedr.config import Settings
 from tradedr.errors import TradedrError
 from tradedr.fileio import private_state_dir
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.clients import ClientProvider
 
 LEASE_SECONDS = 3600.0

@@ -33,7 +33,7 @@ from botocore.exceptions import (
 
 from tradedr.config import Settings
 from tradedr.errors import AwsOperationError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.plans import TrafficMode, control_plane_region
 

@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tradedr.config import Posture, Settings
 from tradedr.errors import AwsOperationError, ConfigError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.plans import ActionKind, Plan, Step, TrafficMode
 from tradedr.ops.traffic import TrafficControls

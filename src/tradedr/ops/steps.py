@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from tradedr.config import Settings
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.plans import ActionKind, Step, StepGroup, TrafficMode
 
 Phase = Literal["recovery", "cleanup"]
@@ -19,7 +19,7 @@ Phase = Literal["recovery", "cleanup"]
 
 def endpoint_parameter(settings: Settings) -> str:
     """The SSM parameter the app tier reads its DB endpoint from (see compute.py)."""
-    return f"/{settings.prefix}/orders-db/endpoint"
+    return Names(settings).db_endpoint_parameter
 
 
 def retired_name(identifier: str, stamp: str) -> str:

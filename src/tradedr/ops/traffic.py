@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from tradedr.config import Settings
 from tradedr.emulator.compat import PLACEHOLDER_PREFIX
 from tradedr.errors import AwsOperationError
-from tradedr.infra.names import Names, region_code
+from tradedr.names import Names, region_code
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.plans import ApiCall, TrafficMode
 
@@ -46,7 +46,7 @@ def traffic_mode_for(settings: Settings) -> TrafficMode:
 
 def controls_parameter(settings: Settings) -> str:
     """The SSM parameter holding the copy of the traffic controls in each app region."""
-    return f"/{settings.prefix}/traffic/controls"
+    return Names(settings).traffic_controls_parameter
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from tradedr.config import Settings
 from tradedr.emulator.compat import public_outputs
 from tradedr.errors import AwsOperationError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.clients import ClientProvider
 
 OK = "ok"

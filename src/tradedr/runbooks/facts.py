@@ -11,8 +11,8 @@ from typing import Any
 
 from tradedr.analysis.rto import DETECTOR_ROLE
 from tradedr.config import Settings
-from tradedr.infra.names import Names
 from tradedr.infra.synth import StackTemplate
+from tradedr.names import Names
 
 
 @dataclass

@@ -19,7 +19,7 @@ def failover_steps(facts: DeploymentFacts, *, mode: str = "planned") -> list[Pla
     if not settings.posture.replicates_data:
         return []
     from tradedr.errors import TradedrError
-    from tradedr.infra.names import Names
+    from tradedr.names import Names
     from tradedr.ops.failover import failover_plan
     from tradedr.ops.traffic import TrafficControls, traffic_mode_for
 

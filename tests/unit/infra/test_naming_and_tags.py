@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import Synthesized
 from tests.unit.infra.templates import tags
 from tradedr.config import REQUIRED_TAG_KEYS, known_regions
-from tradedr.infra.names import Names, region_code
+from tradedr.names import Names, region_code
 
 # (resource type, property holding its physical name)
 NAMED = [

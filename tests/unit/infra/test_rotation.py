@@ -10,7 +10,7 @@ from aws_cdk import aws_lambda as lambda_
 from tests.conftest import Synthesized
 from tradedr.config import Posture
 from tradedr.infra.components.rotation import ROTATION_DAYS, handler_source
-from tradedr.infra.names import Names
+from tradedr.names import Names
 
 
 def _only(synth: Synthesized, type_: str) -> tuple[str, str, dict[str, Any]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import boto3
 
 from tradedr.config import Settings
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.clients import Boto3ClientProvider
 from tradedr.ops.failover import db_writers
 from tradedr.ops.steps import endpoint_parameter

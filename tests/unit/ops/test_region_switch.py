@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from tradedr.cli import app
 from tradedr.config import Settings
 from tradedr.errors import ConfigError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.failover import failover_plan
 from tradedr.ops.region_switch import (
     ExportOptions,

@@ -16,7 +16,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from tradedr.config import Settings
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.backup import BackupResult, _backup_job
 from tradedr.ops.validate import FAIL, OK, _Validator
 

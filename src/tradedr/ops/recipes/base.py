@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from tradedr.config import Settings
 from tradedr.errors import ConfigError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.plans import PlanKind, PlanMode, StepGroup, TrafficMode, control_plane_region
 from tradedr.ops.steps import run_stamp
 

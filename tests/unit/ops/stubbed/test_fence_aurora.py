@@ -13,7 +13,7 @@ from tests.unit.ops.stubbed.test_stubbed_actions import StubbedProvider
 
 from tradedr.config import Settings, load_settings
 from tradedr.errors import TradedrError
-from tradedr.infra.names import Names
+from tradedr.names import Names
 from tradedr.ops.authority import check_fence_allowed
 from tradedr.ops.fence import fence
 from tradedr.ops.run import RunOptions

@@ -124,6 +124,39 @@ class Names:
             f"{self.backup_vault(region)}"
         )
 
+    @property
+    def backup_plan(self) -> str:
+        return f"{self.prefix}-plan"
+
+    def sessions_table_arn(self, region: str) -> str:
+        """For Fn::Sub: the sessions table replica in `region`."""
+        return (
+            f"arn:${{AWS::Partition}}:dynamodb:{region}:${{AWS::AccountId}}:table/"
+            f"{self.sessions_table}"
+        )
+
+    def db_secret_arn(self, region: str, secret_region: str) -> str:
+        """For Fn::Sub: the DB master secret of `secret_region` as replicated into `region`;
+        the six "?" match the random suffix Secrets Manager appends."""
+        return (
+            f"arn:${{AWS::Partition}}:secretsmanager:{region}:${{AWS::AccountId}}:secret:"
+            f"{self.db_secret(secret_region)}-??????"
+        )
+
+    # Parameters the operations side reads in every region
+    @property
+    def db_endpoint_parameter(self) -> str:
+        """The SSM parameter the app tier reads its orders-DB endpoint from."""
+        return f"/{self.prefix}/orders-db/endpoint"
+
+    @property
+    def traffic_controls_parameter(self) -> str:
+        """The SSM copy of the traffic controls, for when their control plane's region is lost."""
+        return f"/{self.prefix}/traffic/controls"
+
+    def alarm_prefix(self, region: str) -> str:
+        return f"{self.prefix}-{region}"
+
     def asg(self, region: str) -> str:
         return f"{self.prefix}-app-{region_code(region)}"
 
