@@ -7,9 +7,9 @@ import json
 from importlib import resources
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import Stubber
+from tests.stubbed import StubbedProvider
 
 from tradedr.analysis.prices import (
     COMBINED_ROWS,
@@ -76,16 +76,6 @@ def _rows() -> list[dict[str, Any]]:
     return rows
 
 
-class StubbedProvider:
-    def __init__(self, client: Any) -> None:
-        self._client = client
-        self.asked: list[tuple[str, str]] = []
-
-    def client(self, service: str, region: str) -> Any:
-        self.asked.append((service, region))
-        return self._client
-
-
 def product(usd: str, unit: str = "Hrs") -> str:
     return json.dumps(
         {
@@ -104,15 +94,14 @@ def product(usd: str, unit: str = "Hrs") -> str:
 
 
 @pytest.fixture
-def pricing() -> Any:
-    client = boto3.client("pricing", region_name="us-east-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
+def pricing() -> tuple[StubbedProvider, Stubber]:
+    provider = StubbedProvider()
+    return provider, provider.stub("pricing", "us-east-1")
 
 
 @pytest.mark.stubbed
 def test_live_ec2_price_comes_from_get_products(pricing: Any) -> None:
-    client, stubber = pricing
+    provider, stubber = pricing
     stubber.add_response(
         "get_products",
         {"PriceList": [product("0.0000", "Hrs"), product("0.0999")], "FormatVersion": "aws_v1"},
@@ -135,7 +124,6 @@ def test_live_ec2_price_comes_from_get_products(pricing: Any) -> None:
             ],
         },
     )
-    provider = StubbedProvider(client)
     live = LivePrices(provider)
     price = live.price("ec2.instance.t3.large", "us-west-2")
     assert price.usd == 0.0999
@@ -147,30 +135,30 @@ def test_live_ec2_price_comes_from_get_products(pricing: Any) -> None:
 
 @pytest.mark.stubbed
 def test_items_without_a_live_query_stay_on_the_labelled_snapshot(pricing: Any) -> None:
-    client, _stubber = pricing
-    price = LivePrices(StubbedProvider(client)).price("kms.key", "us-east-1")
+    provider, _stubber = pricing
+    price = LivePrices(provider).price("kms.key", "us-east-1")
     assert price.usd == 1.0
     assert "no live query" in price.basis
-    missing = LivePrices(StubbedProvider(client)).price("lambda.requests", "us-east-1")
+    missing = LivePrices(provider).price("lambda.requests", "us-east-1")
     assert missing.basis == "no row (no live query for this item)"
     assert not missing.has_row
 
 
 @pytest.mark.stubbed
 def test_no_matching_product_is_unavailable_not_invented(pricing: Any) -> None:
-    client, stubber = pricing
+    provider, stubber = pricing
     stubber.add_response("get_products", {"PriceList": [], "FormatVersion": "aws_v1"})
-    price = LivePrices(StubbedProvider(client)).price("vpc.nat.hour", "us-west-2")
+    price = LivePrices(provider).price("vpc.nat.hour", "us-west-2")
     assert price.usd is None
     assert price.basis == "unavailable"
 
 
 @pytest.mark.stubbed
 def test_api_errors_become_aws_operation_errors(pricing: Any) -> None:
-    client, stubber = pricing
+    provider, stubber = pricing
     stubber.add_client_error("get_products", "AccessDeniedException", "no pricing:GetProducts")
     with pytest.raises(AwsOperationError, match="GetProducts"):
-        LivePrices(StubbedProvider(client)).price("elb.alb.hour", "us-east-1")
+        LivePrices(provider).price("elb.alb.hour", "us-east-1")
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import ANY, Stubber
+from botocore.stub import ANY
+from tests.stubbed import StubbedProvider
 
 from tradedr.config import Settings
 from tradedr.names import Names
@@ -26,42 +26,11 @@ SETTINGS = Settings()
 NAMES = Names(SETTINGS)
 
 
-class StubbedProvider:
-    """One real client per (service, region), each wrapped in an activated Stubber."""
-
-    def __init__(self) -> None:
-        self.clients: dict[tuple[str, str], Any] = {}
-        self.stubbers: dict[tuple[str, str], Stubber] = {}
-
-    def client(self, service: str, region: str) -> Any:
-        key = (service, region)
-        if key not in self.clients:
-            client = boto3.client(
-                service,  # type: ignore[call-overload]
-                region_name=region,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
-            stubber = Stubber(client)
-            stubber.activate()
-            self.clients[key] = client
-            self.stubbers[key] = stubber
-        return self.clients[key]
-
-    def stub(self, service: str, region: str) -> Stubber:
-        self.client(service, region)
-        return self.stubbers[(service, region)]
-
-    def verify(self) -> None:
-        for stubber in self.stubbers.values():
-            stubber.assert_no_pending_responses()
-
-
 @pytest.fixture
 def provider() -> Iterator[StubbedProvider]:
     stubbed = StubbedProvider()
     yield stubbed
-    stubbed.verify()
+    stubbed.assert_done()
 
 
 def _validator(provider: StubbedProvider) -> _Validator:

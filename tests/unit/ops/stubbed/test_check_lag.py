@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from tests.unit.ops.stubbed.test_stubbed_actions import StubbedProvider
+from tests.stubbed import StubbedProvider
 
 from tradedr.config import Settings, load_settings
 from tradedr.ops.actions import action_for, check_lag

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import ANY
-from tests.unit.ops.stubbed.test_stubbed_actions import StubbedProvider
+from tests.stubbed import StubbedProvider
 
 from tradedr.config import Settings, load_settings
 from tradedr.errors import AwsOperationError

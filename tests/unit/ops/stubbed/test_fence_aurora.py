@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.unit.ops.stubbed.test_stubbed_actions import StubbedProvider
+from tests.stubbed import StubbedProvider
 
 from tradedr.config import Settings, load_settings
 from tradedr.errors import TradedrError

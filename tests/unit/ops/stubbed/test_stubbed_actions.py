@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import ANY, Stubber
+from botocore.stub import ANY
+from tests.stubbed import StubbedProvider
 
 from tradedr.config import load_settings
 from tradedr.errors import AwsOperationError, TradedrError
@@ -17,31 +17,6 @@ from tradedr.ops.failover import failover_plan
 from tradedr.ops.plans import ActionKind, Step, TrafficMode
 
 pytestmark = pytest.mark.stubbed
-
-
-class StubbedProvider:
-    """One real (stubbed) boto3 client per (service, region)."""
-
-    def __init__(self) -> None:
-        self.clients: dict[tuple[str, str], Any] = {}
-        self.stubbers: dict[tuple[str, str], Stubber] = {}
-
-    def stub(self, service: str, region: str) -> Stubber:
-        key = (service, region)
-        if key not in self.stubbers:
-            client = boto3.client(service, region_name=region)  # type: ignore[call-overload]
-            self.clients[key] = client
-            self.stubbers[key] = Stubber(client)
-            self.stubbers[key].activate()
-        return self.stubbers[key]
-
-    def client(self, service: str, region: str) -> Any:
-        self.stub(service, region)
-        return self.clients[(service, region)]
-
-    def assert_done(self) -> None:
-        for stubber in self.stubbers.values():
-            stubber.assert_no_pending_responses()
 
 
 @pytest.fixture

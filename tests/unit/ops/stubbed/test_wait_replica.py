@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from tests.stubbed import StubbedProvider
 from tests.unit.ops.stubbed.test_check_lag import (
     POLL,
     REGION,
@@ -20,7 +21,6 @@ from tests.unit.ops.stubbed.test_check_lag import (
     expect_reads,
     replica,
 )
-from tests.unit.ops.stubbed.test_stubbed_actions import StubbedProvider
 
 from tradedr.config import load_settings
 from tradedr.ops.actions import action_for, check_lag
