@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from tradedr.errors import ConfigError
+from tradedr.errors import ConfigError, ConfigFileError
 
 DEFAULT_CONFIG_NAME = "tradedr.toml"
 
@@ -81,7 +81,7 @@ def known_regions() -> frozenset[str]:
     """
     spec = importlib.util.find_spec("botocore")
     if spec is None or not spec.submodule_search_locations:
-        raise ConfigError("config error: botocore is not installed; cannot validate regions")
+        raise ConfigFileError("botocore is not installed; cannot validate regions")
     endpoints = Path(next(iter(spec.submodule_search_locations))) / "data" / "endpoints.json"
     data = json.loads(endpoints.read_text(encoding="utf-8"))
     for partition in data["partitions"]:
@@ -830,7 +830,7 @@ def _one_line(text: str) -> str:
 
 
 def _config_error(message: str) -> ConfigError:
-    return ConfigError(f"config error: {_one_line(message)}")
+    return ConfigFileError(_one_line(message))
 
 
 def _location_part(part: str | int) -> str:

@@ -55,6 +55,7 @@ class ProbeWindow:
     """How long the API signal keeps trying before it counts as unreachable."""
 
     seconds: float = 20.0
+    min_attempts: int = 3  # a slow first call (client set-up, a loaded host) is no verdict
     first_delay: float = 0.5
     max_delay: float = 5.0
     sleep: Callable[[float], None] = time.sleep
@@ -103,7 +104,7 @@ def api_signal(provider: ClientProvider, region: str, window: ProbeWindow) -> tu
         if failure is None:
             again = f" (after {attempts} attempts)" if attempts > 1 else ""
             return True, f"RDS in {region} answers{again}"
-        if window.clock() + delay > deadline:
+        if attempts >= window.min_attempts and window.clock() + delay > deadline:
             return False, (
                 f"RDS in {region} unreachable for {window.seconds:.0f} s, {attempts} attempts "
                 f"(last: {failure})"

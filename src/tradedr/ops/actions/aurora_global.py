@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradedr.errors import TradedrError
+from tradedr.errors import ResourceNotFoundError
 from tradedr.ops.actions.base import (
     Action,
     ExecutionContext,
@@ -49,7 +49,9 @@ class AuroraGlobalFailover(Action):
         identifier = param(step, "target_cluster_id")
         cluster = db_cluster(ctx, step.region, identifier)
         if cluster is None:
-            raise TradedrError(f"{step.id}: no Aurora cluster {identifier} in {step.region}")
+            raise ResourceNotFoundError(
+                f"{step.id}: no Aurora cluster {identifier} in {step.region}"
+            )
         return str(cluster["DBClusterArn"])
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
@@ -64,7 +66,7 @@ class AuroraGlobalFailover(Action):
             "rds", step.region, "DescribeGlobalClusters", GlobalClusterIdentifier=global_id
         ).get("GlobalClusters", [])
         if not clusters:
-            raise TradedrError(f"{step.id}: global cluster {global_id} not found")
+            raise ResourceNotFoundError(f"{step.id}: global cluster {global_id} not found")
         if _writer_arn(clusters[0]) == target_arn:
             return Outcome("skipped", f"{target_arn} is already the writer of {global_id}")
         if step.params.get("planned"):

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal
 from botocore import xform_name
 
 from tradedr.config import Settings
-from tradedr.errors import TradedrError
+from tradedr.errors import PlanBugError, TradedrError
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
@@ -141,7 +141,7 @@ def param(step: Step, name: str) -> Any:
     try:
         return step.params[name]
     except KeyError:
-        raise TradedrError(f"plan step {step.id} lacks the parameter {name!r}") from None
+        raise PlanBugError(f"plan bug: step {step.id} lacks the parameter {name!r}") from None
 
 
 def db_instance(ctx: ExecutionContext, region: str, identifier: str) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradedr.errors import TradedrError
+from tradedr.errors import ResourceNotFoundError, TradedrError
 from tradedr.ops.actions.base import (
     Action,
     ExecutionContext,
@@ -44,7 +44,9 @@ class CreateReadReplica(Action):
         source_region = param(step, "source_region")
         source = db_instance(ctx, source_region, source_id)
         if source is None:
-            raise TradedrError(f"{step.id}: source writer {source_id} not in {source_region}")
+            raise ResourceNotFoundError(
+                f"{step.id}: source writer {source_id} not in {source_region}"
+            )
         existing = db_instance(ctx, region, identifier)
         if existing is not None:
             upstream = replication_source(existing) or ""

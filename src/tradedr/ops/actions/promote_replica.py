@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tradedr.errors import TradedrError
+from tradedr.errors import ResourceNotFoundError
 from tradedr.ops.actions.base import (
     PROMOTED_TAG,
     Action,
@@ -41,7 +41,7 @@ class PromoteReplica(Action):
         identifier = param(step, "db_identifier")
         instance = db_instance(ctx, step.region, identifier)
         if instance is None:
-            raise TradedrError(f"{step.id}: no DB instance {identifier} in {step.region}")
+            raise ResourceNotFoundError(f"{step.id}: no DB instance {identifier} in {step.region}")
         source = replication_source(instance)
         if source is None:
             return Outcome("skipped", f"{identifier} was already a standalone writer")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradedr.errors import TradedrError
+from tradedr.errors import ResourceNotFoundError
 from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
@@ -15,7 +15,9 @@ def describe_asg(ctx: ExecutionContext, region: str, name: str) -> dict[str, Any
     )
     groups: list[dict[str, Any]] = found.get("AutoScalingGroups", [])
     if not groups:
-        raise TradedrError(f"Auto Scaling group {name} not found in {region}; is it deployed?")
+        raise ResourceNotFoundError(
+            f"Auto Scaling group {name} not found in {region}; is it deployed?"
+        )
     return groups[0]
 
 
@@ -28,7 +30,7 @@ def healthy_targets(ctx: ExecutionContext, region: str, target_group_name: str) 
         "TargetGroups", []
     )
     if not groups:
-        raise TradedrError(f"target group {target_group_name} not found in {region}")
+        raise ResourceNotFoundError(f"target group {target_group_name} not found in {region}")
     health = ctx.call(
         "elbv2", region, "DescribeTargetHealth", TargetGroupArn=groups[0]["TargetGroupArn"]
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import socket
 
-from tradedr.errors import TradedrError
+from tradedr.errors import ResourceNotFoundError
 from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
@@ -41,7 +41,9 @@ class ShiftTraffic(Action):
             "elbv2", step.region, "DescribeLoadBalancers", Names=[param(step, "alb_name")]
         ).get("LoadBalancers", [])
         if not found:
-            raise TradedrError(f"{step.id}: ALB {step.params['alb_name']} not in {step.region}")
+            raise ResourceNotFoundError(
+                f"{step.id}: ALB {step.params['alb_name']} not in {step.region}"
+            )
         alb_dns = found[0]["DNSName"]
         answers: list[set[str]] = []
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tradedr.errors import TradedrError
+from tradedr.errors import ResourceNotFoundError, TradedrError
 from tradedr.ops.actions import check_lag
 from tradedr.ops.actions.base import (
     Action,
@@ -72,7 +72,9 @@ class WaitReplica(Action):
         allow_loss = bool(step.params.get("allow_data_loss", False))
         instance = db_instance(ctx, step.region, identifier)
         if instance is None:
-            raise TradedrError(f"{step.id}: replica {identifier} not found in {step.region}")
+            raise ResourceNotFoundError(
+                f"{step.id}: replica {identifier} not found in {step.region}"
+            )
         if not replication_source(instance):
             return Outcome("skipped", f"{identifier} is already a writer; nothing to catch up")
         ctx.wait_for(
