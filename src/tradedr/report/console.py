@@ -21,17 +21,16 @@ def _usd(value: float | None) -> str:
 
 
 def render_rto(console: Console, report: RtoReport) -> None:
-    targets = report.settings.targets
     summary = Table(title=f"RTO by scenario ({report.settings.posture.value}), seconds")
     for column in ("scenario", "best", "typical", "worst", "p50", "p99", "target", "met"):
         summary.add_column(column, justify="left" if column == "scenario" else "right")
     for s in report.scenarios:
-        met = s.rto["p99"] <= targets.rto_seconds
+        rto = s.rto
         summary.add_row(
             s.name,
-            *(_s(s.rto[k]) for k in ("best", "typical", "worst", "p50", "p99")),
-            str(targets.rto_seconds),
-            "[green]yes[/]" if met else "[red]no[/]",
+            *(_s(v) for v in (rto.best, rto.typical, rto.worst, rto.p50, rto.p99)),
+            str(s.target_seconds),
+            "[green]yes[/]" if s.met else "[red]no[/]",
         )
     console.print(summary)
     for s in report.scenarios:

@@ -56,7 +56,6 @@ def _usd(value: float | None) -> str:
 
 def render_html(result: PlanResult, templates: TemplateSet) -> str:
     settings = result.settings
-    targets = settings.targets
     rto = result.rto
     cost = result.cost.report
     postures = [row.to_dict() for row in result.cost.postures]
@@ -89,10 +88,11 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
     parts.append("<h2>Recovery time (RTO)</h2>")
     rows = []
     for s in rto.scenarios:
+        stats = s.rto
         rows.append(
             [escape(s.name)]
-            + [f"{s.rto[k]:,.0f}" for k in ("best", "typical", "worst", "p50", "p99")]
-            + [f"{targets.rto_seconds:,}", _ok(s.rto["p99"] <= targets.rto_seconds)]
+            + [f"{v:,.0f}" for v in (stats.best, stats.typical, stats.worst, stats.p50, stats.p99)]
+            + [f"{s.target_seconds:,}", _ok(s.met)]
         )
     parts.append(
         _table(
@@ -105,7 +105,7 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
         parts.append(f"<h3>{escape(s.name)}: {escape(s.description)}</h3>")
         parts.append(
             _figure(
-                charts.rto_waterfall(s, targets.rto_seconds),
+                charts.rto_waterfall(s, s.target_seconds),
                 "Red: on the critical path; grey: runs in parallel, not counted.",
             )
         )

@@ -18,7 +18,6 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_markdown(result: PlanResult) -> str:
     settings = result.settings
-    targets = settings.targets
     rto = result.rto
     cost = result.cost.report
     summary = result.checks.summary()
@@ -36,11 +35,11 @@ def render_markdown(result: PlanResult) -> str:
             [
                 [
                     s.name,
-                    f"{s.rto['typical']:,.0f}",
-                    f"{s.rto['p50']:,.0f}",
-                    f"{s.rto['p99']:,.0f}",
-                    f"{targets.rto_seconds:,}",
-                    ok[s.rto["p99"] <= targets.rto_seconds],
+                    f"{s.rto.typical:,.0f}",
+                    f"{s.rto.p50:,.0f}",
+                    f"{s.rto.p99:,.0f}",
+                    f"{s.target_seconds:,}",
+                    ok[s.met],
                 ]
                 for s in rto.scenarios
             ],

@@ -55,7 +55,7 @@ def test_an_override_changes_the_figures_for_one_analysis_only(default_synth: An
         templates, samples=4000, overrides={"rds-replica-promotion": (1.0, 2.0, 3.0)}
     )
     after = report.scenario("region-loss").rto
-    assert after["p99"] < before["p99"]
+    assert after.p99 < before.p99
     listed = report.to_dict()["assumption_overrides"]["rds-replica-promotion"]
     assert (listed["best"], listed["typical"], listed["worst"]) == (1.0, 2.0, 3.0)
     assert listed["source"] == assumptions.MEASURED
