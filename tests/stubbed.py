@@ -30,7 +30,7 @@ class StubbedProvider:
         key = (service, region)
         if key not in self.stubbers:
             client = boto3.client(
-                service,  # type: ignore[call-overload]
+                service,
                 region_name=region,
                 aws_access_key_id="testing",
                 aws_secret_access_key="testing",
