@@ -12,6 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tradedr.checks.templates import (
+    artifact_region,
+    load_json,
+    manifest_stacks,
+    validate_structure,
+)
 from tradedr.config import Settings
 from tradedr.errors import TemplateError
 
@@ -41,8 +47,8 @@ class Resource:
     @property
     def holds_logs(self) -> bool:
         """A bucket tagged as a log sink (access or audit logs), not the objects store."""
-        tags = self.properties.get("Tags") or []
-        return any(
+        tags = self.properties.get("Tags")
+        return isinstance(tags, list) and any(
             isinstance(t, dict)
             and t.get("Key") == "Purpose"
             and t.get("Value") in ("access-logs", "audit-logs")
@@ -92,20 +98,18 @@ class TemplateSet:
 
     @classmethod
     def from_directory(cls, settings: Settings, directory: Path) -> TemplateSet:
-        """Read `*.template.json`; regions come from the assembly manifest when present."""
+        """Read `*.template.json`; regions come from the assembly manifest when present.
+
+        Files are read and checked as `tradedr check` reads them (size, nesting depth,
+        structure: `tradedr.checks.templates`), so the models can trust what they get.
+        """
         if not directory.is_dir():
             raise TemplateError(f"templates directory {directory} does not exist")
         regions: dict[str, str] = {}
         order: list[str] = []
-        manifest = directory / "manifest.json"
-        if manifest.is_file():
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-            for artifact_id, artifact in data.get("artifacts", {}).items():
-                if artifact.get("type") != "aws:cloudformation:stack":
-                    continue
-                env = str(artifact.get("environment", ""))
-                regions[artifact_id] = env.rsplit("/", 1)[-1]
-                order.append(artifact_id)
+        for artifact_id, artifact in manifest_stacks(directory).items():
+            regions[artifact_id] = artifact_region(artifact)
+            order.append(artifact_id)
         files = {
             p.name.removesuffix(".template.json"): p for p in directory.glob("*.template.json")
         }
@@ -114,12 +118,7 @@ class TemplateSet:
         names = [n for n in order if n in files] + sorted(n for n in files if n not in order)
         stacks = []
         for name in names:
-            try:
-                template = json.loads(files[name].read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise TemplateError(f"cannot read template {files[name]}: {exc}") from None
-            if not isinstance(template, dict) or "Resources" not in template:
-                raise TemplateError(f"{files[name]} is not a CloudFormation template")
+            template = validate_structure(files[name], load_json(files[name]))
             region = regions.get(name) or _region_from_name(name, settings)
             kind = name.removeprefix(settings.prefix + "-").split("-", 1)[0]
             stacks.append(StackDoc(name, region, kind, template))
