@@ -143,16 +143,15 @@ def _message(description: str) -> str:
     return description.split(" - (Control ID")[0].strip()
 
 
-def run_nag(
-    app: cdk.App, stacks: Sequence[AssemblyStack], packs: Sequence[str]
-) -> tuple[list[Finding], list[Acknowledged], list[AckDeclaration]]:
-    """Run `packs` over the (already synthesized) app; split findings from acknowledged."""
+def nag_findings(
+    app: cdk.App,
+    packs: Sequence[str],
+    ids: dict[str, tuple[str, str]],
+    declared: Sequence[AckDeclaration],
+) -> tuple[list[Finding], list[Acknowledged], set[AckDeclaration]]:
+    """Run `packs` over `app`: each violation is acknowledged (when a declaration covers it)
+    or a finding. `ids` maps construct paths to (stack, logical id)."""
     classes = pack_classes()
-    ids: dict[str, tuple[str, str]] = {}
-    for stack in stacks:
-        for path, logical in stack.logical_ids().items():
-            ids[path] = (stack.name, logical)
-    declared = acknowledgments(stacks)
     used: set[AckDeclaration] = set()
     findings: list[Finding] = []
     acknowledged: list[Acknowledged] = []
@@ -181,6 +180,19 @@ def run_nag(
                         _message(violation.description),
                     )
                 )
+    return findings, acknowledged, used
+
+
+def run_nag(
+    app: cdk.App, stacks: Sequence[AssemblyStack], packs: Sequence[str]
+) -> tuple[list[Finding], list[Acknowledged], list[AckDeclaration]]:
+    """Run `packs` over the (already synthesized) app; split findings from acknowledged."""
+    ids: dict[str, tuple[str, str]] = {}
+    for stack in stacks:
+        for path, logical in stack.logical_ids().items():
+            ids[path] = (stack.name, logical)
+    declared = acknowledgments(stacks)
+    findings, acknowledged, used = nag_findings(app, packs, ids, declared)
     relevant = {NAG_PACKS[p] for p in packs}
     for ack in declared:
         if ack in used or ack_source(ack.rule) not in relevant:

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tradedr.checks.findings import NAG_PACKS, Acknowledged, CheckReport, Finding, Severity
+from tradedr.checks.findings import NAG_PACKS, Acknowledged, CheckReport, Finding
 from tradedr.checks.lint import lint_acknowledgments, run_lint
 from tradedr.checks.nag import (
     AckDeclaration,
     ack_source,
     acknowledgments,
     assembly_stacks,
-    pack_classes,
+    nag_findings,
     run_nag,
     validate_packs,
 )
@@ -271,38 +271,8 @@ def nag_templates(
                                 reason=str(entry.get("reason") or "(no reason given)"),
                             )
                         )
-        classes = pack_classes()
-        for pack in packs:
-            source = NAG_PACKS[pack]
-            report = classes[pack]().validate_scope(app)
-            for violation in report.violations:
-                severity: Severity = "warning" if violation.severity == "warning" else "error"
-                for resource in violation.violating_resources:
-                    construct_path = resource.construct_path or ""
-                    stack_name, logical = by_path.get(
-                        construct_path, (construct_path.split("/", 1)[0], construct_path)
-                    )
-                    ack = next(
-                        (a for a in declared if a.covers(violation.rule_name, construct_path)),
-                        None,
-                    )
-                    if ack is not None:
-                        acknowledged.append(
-                            Acknowledged(
-                                source, violation.rule_name, stack_name, logical, ack.reason
-                            )
-                        )
-                        continue
-                    findings.append(
-                        Finding(
-                            source,
-                            violation.rule_name,
-                            severity,
-                            stack_name,
-                            logical,
-                            violation.description.split(" - (Control ID")[0].strip(),
-                        )
-                    )
+        found, acknowledged, _ = nag_findings(app, packs, by_path, declared)
+        findings += found
     return findings, acknowledged
 
 
