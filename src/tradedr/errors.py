@@ -35,6 +35,7 @@ class TemplateError(TradedrError):
     """A template that cannot be read or is not CloudFormation."""
 
     exit_code = 2
+    prefix = "template error"
 
 
 class AwsOperationError(TradedrError):

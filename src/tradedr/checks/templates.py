@@ -75,19 +75,19 @@ def read_text(path: Path) -> str:
         with path.open("rb") as handle:  # bounded: the file may grow, or be a device
             data = handle.read(MAX_TEMPLATE_BYTES + 1)
     except OSError as exc:
-        raise TemplateError(f"template error: cannot read {_shown(path)}: {exc}") from None
+        raise TemplateError(f"cannot read {_shown(path)}: {exc}") from None
     if len(data) > MAX_TEMPLATE_BYTES:
         raise _too_large(path, None)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise TemplateError(f"template error: cannot read {_shown(path)}: {exc}") from None
+        raise TemplateError(f"cannot read {_shown(path)}: {exc}") from None
 
 
 def _too_large(path: Path, size: int | None) -> TemplateError:
     shown = f"{size:,} bytes" if size else f"larger than {MAX_TEMPLATE_LABEL}"
     return TemplateError(
-        f"template error: {_shown(path)} is {shown}; "
+        f"{_shown(path)} is {shown}; "
         f"tradedr reads files up to {MAX_TEMPLATE_LABEL} "
         f"({MAX_TEMPLATE_BYTES:,} bytes; CloudFormation's own limit is 1 MB)"
     )
@@ -178,7 +178,7 @@ def check_depth(path: Path, text: str, *, yaml_too: bool) -> None:
             line = text.count("\n", 0, offset) + 1
     if line is not None:
         raise TemplateError(
-            f"template error: {_shown(path)} is nested more than {MAX_NESTING_DEPTH} levels deep "
+            f"{_shown(path)} is nested more than {MAX_NESTING_DEPTH} levels deep "
             f"at line {line} (tradedr's limit)"
         )
 
@@ -230,7 +230,7 @@ def _expect(value: Any, type_: type | str, where: str, what: str) -> None:
         return
     if not isinstance(type_, type) or not isinstance(value, type_):
         raise TemplateError(
-            f"template error: {where}: {what} must be {_NAMES[type_]}, not {_kind(value)}"
+            f"{where}: {what} must be {_NAMES[type_]}, not {_kind(value)}"
         )
 
 
@@ -245,7 +245,7 @@ def validate_structure(path: Path, body: Any) -> dict[str, Any]:
     """
     if not isinstance(body, dict) or not isinstance(body.get("Resources"), dict):
         raise TemplateError(
-            f"template error: {_shown(path)} is not a CloudFormation template "
+            f"{_shown(path)} is not a CloudFormation template "
             "(no Resources mapping)"
         )
     for section in _MAPPING_SECTIONS:
@@ -256,7 +256,7 @@ def validate_structure(path: Path, body: Any) -> dict[str, Any]:
         where = f"{_shown(path)}: resource {_shown(logical)}"
         _expect(resource, dict, _shown(path), f"resource {_shown(logical)}")
         if "Type" not in resource:
-            raise TemplateError(f"template error: {where} has no Type")
+            raise TemplateError(f"{where} has no Type")
         _expect(resource["Type"], str, where, "Type")
         for attribute in _MAPPING_ATTRIBUTES:
             if attribute in resource:
@@ -289,11 +289,11 @@ def decode(path: Path) -> tuple[str, dict[str, Any]]:
         line = getattr(errors[0], "linenumber", None)
         where = f" (line {line})" if line else ""
         raise TemplateError(
-            f"template error: {_shown(path)} is not valid JSON or YAML{where}: {detail}"
+            f"{_shown(path)} is not valid JSON or YAML{where}: {detail}"
         )
     validate_structure(path, body)
     if not body["Resources"]:
-        raise TemplateError(f"template error: {_shown(path)} declares no resources")
+        raise TemplateError(f"{_shown(path)} declares no resources")
     return text, body
 
 
@@ -304,7 +304,7 @@ def load_json(path: Path) -> Any:
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise TemplateError(f"template error: {_shown(path)} is not valid JSON: {exc}") from None
+        raise TemplateError(f"{_shown(path)} is not valid JSON: {exc}") from None
 
 
 # --- the cloud assembly's manifest ---------------------------------------------------
@@ -368,7 +368,7 @@ def _known_region(region: str, where: str) -> None:
 
     if region not in REGIONS:
         raise TemplateError(
-            f"template error: {where} deploys to {region!r}, not an AWS region cfn-lint knows"
+            f"{where} deploys to {region!r}, not an AWS region cfn-lint knows"
         )
 
 
@@ -387,7 +387,7 @@ def validate_regions(regions: Sequence[str]) -> None:
 def load_directory(directory: Path, *, regions: Sequence[str] | None = None) -> list[TemplateDoc]:
     """Every template in `directory` (not recursive), in name order."""
     if not directory.is_dir():
-        raise TemplateError(f"template error: {_shown(directory)} is not a directory")
+        raise TemplateError(f"{_shown(directory)} is not a directory")
     if regions:
         validate_regions(regions)
     known = _manifest_regions(directory)
@@ -404,7 +404,7 @@ def load_directory(directory: Path, *, regions: Sequence[str] | None = None) -> 
         docs.append(TemplateDoc(stack, region or default_region, path, text, body))
     if not docs:
         raise TemplateError(
-            f"template error: no CloudFormation templates ({', '.join(TEMPLATE_SUFFIXES)}) "
+            f"no CloudFormation templates ({', '.join(TEMPLATE_SUFFIXES)}) "
             f"in {_shown(directory)}"
         )
     return docs
