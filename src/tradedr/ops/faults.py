@@ -31,16 +31,22 @@ _CLIENT_ERRORS: dict[str, tuple[str, int, str]] = {
 def make_error(kind: FaultKind, service: str, region: str, operation: str) -> Exception:
     """The exception botocore would raise for this kind of failure."""
     url = f"https://{service}.{region}.amazonaws.com/"
+    error: Exception
     if kind == "timeout":
-        return ReadTimeoutError(endpoint_url=url)
-    if kind == "connection":
-        return EndpointConnectionError(endpoint_url=url)
-    code, status, message = _CLIENT_ERRORS[kind]
-    response: dict[str, Any] = {
-        "Error": {"Code": code, "Message": message},
-        "ResponseMetadata": {"HTTPStatusCode": status, "RequestId": f"injected-{uuid.uuid4()}"},
-    }
-    return ClientError(response, operation)
+        error = ReadTimeoutError(endpoint_url=url)
+    elif kind == "connection":
+        error = EndpointConnectionError(endpoint_url=url)
+    else:
+        code, status, message = _CLIENT_ERRORS[kind]
+        response: dict[str, Any] = {
+            "Error": {"Code": code, "Message": message},
+            "ResponseMetadata": {
+                "HTTPStatusCode": status,
+                "RequestId": f"injected-{uuid.uuid4()}",
+            },
+        }
+        error = ClientError(response, operation)
+    return error
 
 
 @dataclass
