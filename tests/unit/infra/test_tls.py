@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Synthesized, certificate_arn
-from tests.unit.infra.test_autofailover import the_detector
+from tests.unit.infra.components.test_autofailover import the_detector
 
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 TLS12_PLUS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"

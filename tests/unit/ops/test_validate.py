@@ -1,8 +1,8 @@
-"""Real-AWS-only paths of validate and backup, checked with botocore's Stubber.
+"""Real-AWS-only paths of validate, checked with botocore's Stubber.
 
 The emulator cannot produce these answers (global-table replicas, alarm states, replica
-lag datapoints, AWS Backup jobs); Stubber validates every request against the real
-service model, so the calls are right even though no account is used.
+lag datapoints, certificates); Stubber validates every request against the real service
+model, so the calls are right even though no account is used.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from tests.stubbed import StubbedProvider
 
 from tradedr.config import Settings
 from tradedr.names import Names
-from tradedr.ops.backup import BackupResult, _backup_job
 from tradedr.ops.validate import FAIL, OK, _Validator
 
 pytestmark = pytest.mark.stubbed
@@ -140,65 +139,6 @@ def test_replica_lag_on_aws(
     validator.rds_replica(region)
     lag = next(c for c in validator.checks if c.name == "rds-replica-lag")
     assert lag.status == status
-
-
-def test_backup_job_on_aws_uses_the_plan_selection_role(provider: StubbedProvider) -> None:
-    primary = SETTINGS.primary_region
-    db_arn = f"arn:aws:rds:{primary}:1:db:{NAMES.db_identifier(primary)}"
-    provider.stub("rds", primary).add_response(
-        "describe_db_instances",
-        {"DBInstances": [{"DBInstanceArn": db_arn}]},
-        {"DBInstanceIdentifier": NAMES.db_identifier(primary)},
-    )
-    backup = provider.stub("backup", primary)
-    backup.add_response(
-        "list_backup_plans",
-        {
-            "BackupPlansList": [
-                {"BackupPlanName": "other", "BackupPlanId": "p0"},
-                {"BackupPlanName": f"{SETTINGS.prefix}-plan", "BackupPlanId": "p1"},
-            ]
-        },
-        {},
-    )
-    backup.add_response(
-        "list_backup_selections",
-        {"BackupSelectionsList": [{"IamRoleArn": "arn:aws:iam::1:role/backup"}]},
-        {"BackupPlanId": "p1"},
-    )
-    backup.add_response(
-        "start_backup_job",
-        {"BackupJobId": "job-1"},
-        {
-            "BackupVaultName": NAMES.backup_vault(primary),
-            "ResourceArn": db_arn,
-            "IamRoleArn": "arn:aws:iam::1:role/backup",
-        },
-    )
-    result = BackupResult(target="aws")
-    _backup_job(SETTINGS, provider, result, "aws", lambda _m: None)
-    (item,) = result.items
-    assert (item.kind, item.status, item.detail) == ("backup-job", "made", "job job-1 started")
-
-
-def test_backup_job_failure_is_recorded_not_raised(provider: StubbedProvider) -> None:
-    provider.stub("backup", SETTINGS.primary_region).add_client_error(
-        "list_backup_plans", service_error_code="AccessDeniedException", service_message="denied"
-    )
-    result = BackupResult(target="aws")
-    _backup_job(SETTINGS, provider, result, "aws", lambda _m: None)
-    (item,) = result.items
-    assert item.status == "failed"
-    assert "AccessDeniedException" in item.detail
-    assert not result.ok
-
-
-def test_backup_job_is_not_emulated_locally(provider: StubbedProvider) -> None:
-    result = BackupResult(target="local")
-    _backup_job(SETTINGS, provider, result, "local", lambda _m: None)
-    (item,) = result.items
-    assert item.status == "not-emulated"
-    assert result.ok
 
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/abc"

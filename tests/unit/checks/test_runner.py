@@ -1,4 +1,5 @@
-"""Acceptance of `tradedr check`: the weak fixture fails, every posture passes."""
+"""The checks runner: `tradedr check` fails the weak fixture and passes every posture, and
+its acknowledged findings are declared in code, with reasons, few, and all still needed."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tradedr.checks.runner import check_templates, to_sarif
+from tradedr.checks.runner import check_templates, list_acknowledged, to_sarif
 from tradedr.cli import app
-from tradedr.config import Posture
+from tradedr.config import Posture, Settings
 
 WEAK = Path(__file__).resolve().parents[2] / "fixtures" / "weak"
 FAST_EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "hot-standby-fast.toml"
@@ -160,3 +161,37 @@ def test_tls_config_passes_without_redirection_acknowledgments(check_reports: An
 def test_plain_http_config_still_acknowledges_redirection(check_reports: Any) -> None:
     report = check_reports("warm-standby", _posture_config(Posture.WARM_STANDBY))
     assert {a.rule for a in report.acknowledged} >= REDIRECTION_RULES
+
+
+# --- acknowledged findings ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def declared(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
+    return list_acknowledged(Settings(), tmp_path_factory.mktemp("acks"))
+
+
+def test_fewer_than_25_acknowledged_rules_each_with_a_reason(declared: list[Any]) -> None:
+    rules = {a.rule.split("[", 1)[0] for a in declared}  # IAM5[Resource::x] is rule IAM5
+    assert 0 < len(rules) < 25
+    for entry in declared:
+        assert len(entry.reason) >= 40
+        assert entry.stack
+        assert entry.resource
+
+
+def test_every_declared_acknowledgment_matches_a_finding(check_reports: Any) -> None:
+    report = check_reports("warm-standby", {"posture": "warm-standby"})
+    assert report.acknowledged
+    for ack in report.acknowledged:
+        assert ack.reason
+        assert ack.resource
+
+
+def test_list_acknowledged_cli(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["check", "--list-acknowledged", "--format", "json", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert '"acknowledged"' in result.stdout
+    assert "Replication" in result.stdout

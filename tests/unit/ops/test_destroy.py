@@ -21,7 +21,7 @@ from tradedr.ops.destroy import DestroyResult, Lifted
 pytestmark = pytest.mark.stubbed
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
-FAST = Path(__file__).resolve().parents[4] / "examples" / "hot-standby-fast.toml"
+FAST = Path(__file__).resolve().parents[3] / "examples" / "hot-standby-fast.toml"
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from tests.stubbed import StubbedProvider
-from tests.unit.ops.stubbed.test_check_lag import (
+from tests.unit.ops.actions.test_check_lag import (
     POLL,
     REGION,
     FakeTime,
