@@ -29,7 +29,7 @@ def _by_description(synth: Synthesized, stack: str, prefix: str) -> tuple[str, d
 @pytest.mark.parametrize("stack", APP_STACKS)
 def test_alb_accepts_http_from_anywhere(default_synth: Synthesized, stack: str) -> None:
     # No certificate in the default config, so no HTTPS listener and 443 stays closed
-    # (test_alb_listener_ports.py covers the TLS config, where 443 opens).
+    # (components/test_compute.py covers the TLS config, where 443 opens).
     _, alb = _by_description(default_synth, stack, "ALB")
     ports = {(r["FromPort"], r["ToPort"], r["CidrIp"]) for r in alb["SecurityGroupIngress"]}
     assert ports == {(80, 80, "0.0.0.0/0")}
