@@ -14,7 +14,9 @@ import typer
 from botocore.exceptions import ProfileNotFound
 from typer.testing import CliRunner
 
-from tradedr.cli import _approver, app, handles_errors
+from tradedr.cli import app
+from tradedr.cli.app import handles_errors
+from tradedr.cli.options import approver
 from tradedr.errors import AwsOperationError
 
 
@@ -93,11 +95,11 @@ def test_the_plan_approver_declines_when_stdin_is_at_eof() -> None:
 
     @probe.command()
     def ask() -> None:
-        approve = _approver(False)
+        approve = approver(False)
         assert approve is not None
         answers.append(approve("Approve the failover?"))
 
     result = CliRunner().invoke(probe, [], input="")
     assert result.exit_code == 0, result.output
     assert answers == [False]  # declined, so the plan stops "not approved" (exit 1)
-    assert _approver(True) is None
+    assert approver(True) is None

@@ -1,0 +1,86 @@
+"""`tradedr check`: the static gates over the config's templates or a directory's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tradedr.cli.options import ConfigOption, OutputFormat, settings_from
+from tradedr.cli.output import err_console
+from tradedr.cli.render.checks import render_acknowledged, render_report
+
+
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def check(
+    config: ConfigOption = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Check the CloudFormation templates (JSON or YAML) in DIR instead of "
+            "synthesizing the config.",
+            file_okay=False,
+        ),
+    ] = None,
+    regions: Annotated[
+        str | None,
+        typer.Option(
+            "--regions",
+            help="Comma-separated regions for cfn-lint with --templates "
+            "(default: the assembly's regions, else us-east-1).",
+        ),
+    ] = None,
+    packs: Annotated[
+        str,
+        typer.Option(
+            "--packs", help="Comma-separated cdk-nag packs: AwsSolutions, PCI, NIST, HIPAA."
+        ),
+    ] = "AwsSolutions,PCI,NIST",
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.TABLE,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for the synthesized templates.")
+    ] = Path("cdk.out"),
+    list_acknowledged: Annotated[
+        bool,
+        typer.Option(
+            "--list-acknowledged", help="Print the acknowledged findings and their reasons."
+        ),
+    ] = False,
+) -> None:
+    """Run cdk-nag (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 R5), cfn-lint for every region
+    and tradedr's DR rules. Exit 0 without errors, 1 with errors, 2 on bad input."""
+    from tradedr.checks import service
+
+    pack_list = _split(packs)
+    region_list = _split(regions) if regions else None
+    if list_acknowledged:
+        if templates is not None:
+            entries = service.acknowledged_in_templates(
+                templates, regions=region_list, packs=pack_list
+            )
+        else:
+            entries = service.acknowledged_in_config(settings_from(config), out)
+        render_acknowledged(entries, output_format)
+        return
+    table = output_format is OutputFormat.TABLE
+    if templates is not None:
+        if table:
+            err_console.print(f"checking templates in {templates} ...")
+        report = service.check_templates(templates, regions=region_list, packs=pack_list)
+    else:
+        settings = settings_from(config)
+        if table:
+            err_console.print(
+                f"synthesizing and checking {settings.prefix} ({settings.posture.value}) ..."
+            )
+        report = service.check_config(settings, out, packs=pack_list)
+    render_report(report, output_format)
+    if not report.passed:
+        raise typer.Exit(1)

@@ -1,0 +1,56 @@
+"""`tradedr deploy`: one row per stack, then what the emulator did not create or replaced."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+from tradedr.cli.output import console, emit_json, err_console
+
+if TYPE_CHECKING:
+    from tradedr.ops.deploy import DeployResult
+
+
+def render_deploy(result: DeployResult, *, ephemeral: bool, as_json: bool) -> None:
+    if as_json:
+        emit_json(result.to_dict())
+        return
+    table = Table(title=f"deploy to {result.target}: {result.seconds:.1f} s")
+    table.add_column("stack", no_wrap=True)
+    table.add_column("region", no_wrap=True)
+    table.add_column("status")
+    table.add_column("created", justify="right")
+    table.add_column("not emulated", justify="right")
+    table.add_column("seconds", justify="right")
+    for s in result.stacks:
+        table.add_row(
+            s.name,
+            s.region,
+            s.status,
+            str(s.created),
+            str(len(s.not_emulated)) if s.not_emulated else "",
+            f"{s.seconds:.1f}",
+        )
+    console.print(table)
+    if result.not_emulated:
+        gaps = Table(title="not emulated (listed by the emulator, not created)")
+        gaps.add_column("stack", no_wrap=True)
+        gaps.add_column("resource")
+        gaps.add_column("type")
+        for note in result.not_emulated:
+            gaps.add_row(note.stack, note.logical_id, note.resource_type)
+        console.print(gaps)
+    if result.substituted:
+        subs = Table(title="substituted for the emulator")
+        subs.add_column("stack", no_wrap=True)
+        subs.add_column("resource")
+        subs.add_column("how")
+        for note in result.substituted:
+            subs.add_row(note.stack, note.logical_id, note.detail)
+        console.print(subs)
+    if ephemeral and result.target == "local":
+        err_console.print(
+            "note: the emulator ran for this command only and is gone; run "
+            "`tradedr emulator start` first to keep what you deploy."
+        )
