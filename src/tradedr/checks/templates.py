@@ -229,9 +229,7 @@ def _expect(value: Any, type_: type | str, where: str, what: str) -> None:
             _expect(entry, str, where, f"{what}[{index}]")
         return
     if not isinstance(type_, type) or not isinstance(value, type_):
-        raise TemplateError(
-            f"{where}: {what} must be {_NAMES[type_]}, not {_kind(value)}"
-        )
+        raise TemplateError(f"{where}: {what} must be {_NAMES[type_]}, not {_kind(value)}")
 
 
 def validate_structure(path: Path, body: Any) -> dict[str, Any]:
@@ -245,8 +243,7 @@ def validate_structure(path: Path, body: Any) -> dict[str, Any]:
     """
     if not isinstance(body, dict) or not isinstance(body.get("Resources"), dict):
         raise TemplateError(
-            f"{_shown(path)} is not a CloudFormation template "
-            "(no Resources mapping)"
+            f"{_shown(path)} is not a CloudFormation template (no Resources mapping)"
         )
     for section in _MAPPING_SECTIONS:
         if section in body:
@@ -288,9 +285,7 @@ def decode(path: Path) -> tuple[str, dict[str, Any]]:
         detail = str(errors[0].message).splitlines()[0]
         line = getattr(errors[0], "linenumber", None)
         where = f" (line {line})" if line else ""
-        raise TemplateError(
-            f"{_shown(path)} is not valid JSON or YAML{where}: {detail}"
-        )
+        raise TemplateError(f"{_shown(path)} is not valid JSON or YAML{where}: {detail}")
     validate_structure(path, body)
     if not body["Resources"]:
         raise TemplateError(f"{_shown(path)} declares no resources")
@@ -367,9 +362,7 @@ def _known_region(region: str, where: str) -> None:
     from cfnlint.helpers import REGIONS
 
     if region not in REGIONS:
-        raise TemplateError(
-            f"{where} deploys to {region!r}, not an AWS region cfn-lint knows"
-        )
+        raise TemplateError(f"{where} deploys to {region!r}, not an AWS region cfn-lint knows")
 
 
 def validate_regions(regions: Sequence[str]) -> None:
@@ -404,8 +397,7 @@ def load_directory(directory: Path, *, regions: Sequence[str] | None = None) -> 
         docs.append(TemplateDoc(stack, region or default_region, path, text, body))
     if not docs:
         raise TemplateError(
-            f"no CloudFormation templates ({', '.join(TEMPLATE_SUFFIXES)}) "
-            f"in {_shown(directory)}"
+            f"no CloudFormation templates ({', '.join(TEMPLATE_SUFFIXES)}) in {_shown(directory)}"
         )
     return docs
 
