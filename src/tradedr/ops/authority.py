@@ -1,15 +1,9 @@
 """Who holds the authoritative writer: the region `tradedr fence` must never fence.
 
-After an unplanned failover the old primary's region is gone, so nothing stops its app tier
-and its orders DB. When the region answers again, its deep health check can turn healthy and
-Route 53 can send clients back to a stale writer. `tradedr fence` closes that window without
-moving anything else: scale the region's app to 0 (its health check then fails) and retire
-its stale writer (rename and stop, data kept for reconciliation). Failback comes later.
-
-Fencing the wrong region would take down the live one, so before any step runs the fence
-refuses a region that holds the authoritative writer. The rule, from evidence readable in
-each region on its own (a region that does not answer is skipped and named; the region to
-fence must answer):
+Fencing the wrong region would take down the live one (ops/fence.py says why fences exist),
+so before any step runs the fence refuses a region that holds the authoritative writer. The
+rule, from evidence readable in each region on its own (a region that does not answer is
+skipped and named; the region to fence must answer):
 
 Aurora global database (`aurora-mysql-global`): DescribeGlobalClusters, asked in the other
 regions first and the region to fence last. The region of the member with IsWriter is

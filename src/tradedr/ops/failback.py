@@ -18,7 +18,7 @@ from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import RunResult
 from tradedr.ops.failover import db_writers
 from tradedr.ops.plans import Plan, TrafficMode
-from tradedr.ops.recipes import PlanRequest, build_plan, plan_time
+from tradedr.ops.recipes import plan_for
 from tradedr.ops.run import RunOptions, execute
 
 
@@ -33,17 +33,11 @@ def failback_plan(
     created_at: str | None = None,
 ) -> Plan:
     """The failback plan from the current writer region home (see ops/recipes/failback.py)."""
-    request = PlanRequest(
-        settings=settings,
-        kind="failback",
-        source=current_region,
-        target=home_region or settings.primary_region,
-        approval=approval,
-        traffic_mode=traffic_mode,
-        traffic=traffic,
-        created_at=created_at or plan_time(),
+    home = home_region or settings.primary_region
+    options = {"approval": approval, "traffic_mode": traffic_mode, "traffic": traffic}
+    return plan_for(
+        settings, "failback", source=current_region, target=home, created_at=created_at, **options
     )
-    return build_plan(request)
 
 
 def aurora_writer_region(provider: ClientProvider, settings: Settings, regions: list[str]) -> str:

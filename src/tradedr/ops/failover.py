@@ -23,7 +23,7 @@ from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import RunResult
 from tradedr.ops.plans import Plan, PlanMode, TrafficMode
 from tradedr.ops.probe import ProbeWindow, probe_primary
-from tradedr.ops.recipes import PlanRequest, build_plan, plan_time
+from tradedr.ops.recipes import plan_for
 from tradedr.ops.run import RunOptions, execute
 
 
@@ -40,19 +40,18 @@ def failover_plan(
     created_at: str | None = None,
 ) -> Plan:
     """The failover plan from `from_region` (default: the configured primary) to `to_region`."""
-    request = PlanRequest(
-        settings=settings,
-        kind="failover",
+    return plan_for(
+        settings,
+        "failover",
         source=from_region or settings.primary_region,
         target=to_region,
+        created_at=created_at,
         mode=mode,
         allow_data_loss=allow_data_loss,
         approval=approval,
         traffic_mode=traffic_mode,
         traffic=traffic,
-        created_at=created_at or plan_time(),
     )
-    return build_plan(request)
 
 
 def db_writers(

@@ -17,7 +17,7 @@ from tradedr.ops.authority import check_fence_allowed
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import RunResult
 from tradedr.ops.plans import Plan
-from tradedr.ops.recipes import PlanRequest, build_plan, plan_time
+from tradedr.ops.recipes import plan_for
 from tradedr.ops.run import RunOptions, execute
 
 
@@ -25,15 +25,9 @@ def fence_plan(
     settings: Settings, *, region: str, approval: bool = True, created_at: str | None = None
 ) -> Plan:
     """Approve, then the stale-primary steps failback starts with (ops/recipes/fence.py)."""
-    request = PlanRequest(
-        settings=settings,
-        kind="fence",
-        source=region,
-        target=region,
-        approval=approval,
-        created_at=created_at or plan_time(),
+    return plan_for(
+        settings, "fence", source=region, target=region, created_at=created_at, approval=approval
     )
-    return build_plan(request)
 
 
 def fence(

@@ -8,8 +8,11 @@ kind (failover.py, failback.py, fence.py), not a new branch in an existing one.
 
 from __future__ import annotations
 
+from typing import Any
+
+from tradedr.config import Settings
 from tradedr.errors import ConfigError, PlanBugError
-from tradedr.ops.plans import Plan, failed_region_violations
+from tradedr.ops.plans import Plan, PlanKind, failed_region_violations
 from tradedr.ops.recipes import failback, failover, fence
 from tradedr.ops.recipes.base import Engine, PlanRequest, Recipe, RecipeKey, plan_time
 
@@ -58,4 +61,26 @@ def build_plan(request: PlanRequest) -> Plan:
     return plan
 
 
-__all__ = ["RECIPES", "PlanRequest", "build_plan", "plan_time"]
+def plan_for(
+    settings: Settings,
+    kind: PlanKind,
+    *,
+    source: str,
+    target: str,
+    created_at: str | None = None,
+    **options: Any,
+) -> Plan:
+    """`build_plan` of a request made from keyword arguments (see `PlanRequest`)."""
+    return build_plan(
+        PlanRequest(
+            settings=settings,
+            kind=kind,
+            source=source,
+            target=target,
+            created_at=created_at or plan_time(),
+            **options,
+        )
+    )
+
+
+__all__ = ["RECIPES", "PlanRequest", "build_plan", "plan_for", "plan_time"]
