@@ -12,7 +12,7 @@ from typing import Any
 from tradedr.analysis.rto import DETECTOR_ROLE
 from tradedr.config import Settings
 from tradedr.infra.synth import StackTemplate
-from tradedr.names import Names
+from tradedr.names import Names, region_code
 
 
 @dataclass
@@ -73,6 +73,10 @@ class DeploymentFacts:
     health_check_threshold: int | None
     stacks: list[StackTemplate]
     global_cluster: str | None = None
+    # Where the global (DNS) stack lives, and the stack output holding each region's
+    # Route 53 health check id (none with Global Accelerator).
+    global_region: str | None = None
+    health_check_outputs: dict[str, str] = field(default_factory=dict)
 
     @property
     def primary(self) -> RegionFacts:
@@ -112,10 +116,17 @@ def gather_facts(settings: Settings, stacks: list[StackTemplate]) -> DeploymentF
     global_name: str | None = None
     table_name = None
     interval = threshold = None
+    global_region: str | None = None
+    health_check_outputs: dict[str, str] = {}
+    output_regions = {f"HealthCheck{region_code(r).upper()}": r for r in settings.all_regions}
     for stack in stacks:
         template = stack.load()
         if stack.kind == "global":
             global_stack = stack.name
+            global_region = stack.region
+            for key in template.get("Outputs", {}):
+                if key in output_regions:
+                    health_check_outputs[output_regions[key]] = key
             for check in _resources(template, "AWS::Route53::HealthCheck"):
                 config = check.get("HealthCheckConfig", {})
                 interval = config.get("RequestInterval", interval)
@@ -189,4 +200,8 @@ def gather_facts(settings: Settings, stacks: list[StackTemplate]) -> DeploymentF
         health_check_threshold=threshold,
         stacks=stacks,
         global_cluster=global_name,
+        global_region=global_region,
+        health_check_outputs={
+            r: health_check_outputs[r] for r in settings.all_regions if r in health_check_outputs
+        },
     )

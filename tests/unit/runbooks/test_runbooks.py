@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import re
-import shlex
 from pathlib import Path
 
-import botocore.session
 import pytest
-import typer.main
-from botocore import xform_name
 from typer._click.exceptions import UsageError  # typer vendors click; pinned in pyproject
 
 from tests.conftest import Synthesized
-from tradedr.cli import app
+from tests.unit.runbooks.commands import check_text, commands, parse_with_cli
 from tradedr.config import Posture
 from tradedr.runbooks.facts import gather_facts
 from tradedr.runbooks.render import RUNBOOKS, unresolved_placeholders
 from tradedr.runbooks.service import failover_steps, generate_runbooks
-
-CODE_BLOCK = re.compile(r"```bash\n(.*?)```", re.S)
-INLINE = re.compile(r"`([^`\n]+)`")
-AWS_CALL = re.compile(r"(?:^|`|\$\()aws ([a-z][a-z0-9-]*) ([a-z][a-z0-9-]*)", re.M)
-# The aws CLI's service names where they differ from botocore's.
-CLI_SERVICE = {"s3api": "s3", "configservice": "config"}
 
 
 def _render(synth: Synthesized, outdir: Path) -> dict[str, str]:
@@ -63,34 +53,6 @@ def _template_strings(synth: Synthesized) -> set[str]:
     return found
 
 
-def _commands(text: str, program: str) -> list[str]:
-    found = []
-    for block in CODE_BLOCK.findall(text):
-        found += [
-            line.strip() for line in block.splitlines() if line.strip().startswith(program + " ")
-        ]
-    found += [span for span in INLINE.findall(text) if span.startswith(program + " ")]
-    return found
-
-
-def _parse_with_cli(argv: list[str]) -> str:
-    """Parse argv with the CLI's own parser, without running anything; returns the path."""
-    command = typer.main.get_command(app)
-    ctx = command.make_context("tradedr", list(argv))
-    path = []
-    while hasattr(command, "resolve_command"):
-        remaining = [*ctx._protected_args, *ctx.args]
-        if not remaining:
-            break
-        _, sub, rest = command.resolve_command(ctx, remaining)
-        assert sub is not None
-        assert sub.name is not None
-        path.append(sub.name)
-        command = sub
-        ctx = command.make_context(sub.name, rest, parent=ctx)
-    return " ".join(path)
-
-
 @pytest.mark.parametrize(
     ("argv", "ok"),
     [
@@ -103,10 +65,10 @@ def _parse_with_cli(argv: list[str]) -> str:
 )
 def test_parser_helper_rejects_what_the_cli_rejects(argv: list[str], ok: bool) -> None:
     if ok:
-        assert _parse_with_cli(argv)
+        assert parse_with_cli(argv)
     else:
         with pytest.raises(UsageError):
-            _parse_with_cli(argv)
+            parse_with_cli(argv)
 
 
 def test_at_least_eight_runbooks_plus_index(default_runbooks: dict[str, str]) -> None:
@@ -144,39 +106,16 @@ def test_index_lists_every_stack(
 
 
 @pytest.mark.parametrize("runbook", [rb.filename for rb in RUNBOOKS])
-def test_every_tradedr_command_parses(default_runbooks: dict[str, str], runbook: str) -> None:
-    for command in _commands(default_runbooks[runbook], "tradedr"):
-        try:
-            _parse_with_cli(shlex.split(command)[1:])
-        except UsageError as exc:
-            pytest.fail(f"{runbook}: `{command}` does not parse: {exc.format_message()}")
-
-
-@pytest.fixture(scope="session")
-def aws_operations() -> dict[str, set[str]]:
-    session = botocore.session.get_session()
-    cache: dict[str, set[str]] = {}
-    for service in session.get_available_services():
-        model = session.get_service_model(service)
-        cache[service] = {xform_name(op, "-") for op in model.operation_names}
-    return cache
-
-
-@pytest.mark.parametrize("runbook", [rb.filename for rb in RUNBOOKS])
-def test_every_aws_command_is_a_real_operation(
-    default_runbooks: dict[str, str], aws_operations: dict[str, set[str]], runbook: str
-) -> None:
-    text = default_runbooks[runbook]
-    calls = AWS_CALL.findall(text)
-    for service, operation in calls:
-        service = CLI_SERVICE.get(service, service)
-        assert service in aws_operations, f"{runbook}: unknown service {service}"
-        assert operation in aws_operations[service], f"{runbook}: aws {service} {operation}"
+def test_every_command_works_when_pasted(default_runbooks: dict[str, str], runbook: str) -> None:
+    """aws lines against botocore's models, tradedr lines through the CLI parser (the
+    checker and its own tests are in commands.py / test_commands.py)."""
+    problems, _ = check_text(default_runbooks[runbook])
+    assert problems == [], "\n".join(problems)
 
 
 def test_runbooks_show_commands(default_runbooks: dict[str, str]) -> None:
-    total_aws = sum(len(AWS_CALL.findall(t)) for t in default_runbooks.values())
-    total_tradedr = sum(len(_commands(t, "tradedr")) for t in default_runbooks.values())
+    total_aws = sum(len(commands(t, "aws")) for t in default_runbooks.values())
+    total_tradedr = sum(len(commands(t, "tradedr")) for t in default_runbooks.values())
     assert total_aws >= 30
     assert total_tradedr >= 20
 
@@ -222,7 +161,6 @@ def test_every_posture_and_fast_option_renders_real_runbooks(
     posture_synths: dict[Posture, Synthesized],
     request: pytest.FixtureRequest,
     tmp_path: Path,
-    aws_operations: dict[str, set[str]],
 ) -> None:
     synth = (
         request.getfixturevalue(f"{variant}_synth")
@@ -233,11 +171,8 @@ def test_every_posture_and_fast_option_renders_real_runbooks(
     assert len(texts) == len(RUNBOOKS) + 1
     for name, text in texts.items():
         assert unresolved_placeholders(text) == [], name
-        for service, operation in AWS_CALL.findall(text):
-            service = CLI_SERVICE.get(service, service)
-            assert operation in aws_operations.get(service, set()), f"{name}: {service} {operation}"
-        for command in _commands(text, "tradedr"):
-            _parse_with_cli(shlex.split(command)[1:])
+        problems, _ = check_text(text)
+        assert problems == [], f"{name}:\n" + "\n".join(problems)
     failover = texts["regional-failover.md"]
     if variant == "backup-restore":
         assert "recovery is a restore" in failover
@@ -253,7 +188,7 @@ def test_every_posture_and_fast_option_renders_real_runbooks(
     assert ("Automatic failover is on" in outage) is automatic
     if automatic:
         assert "region-loss-usw2" in outage
-        assert "tradedr failover --to us-west-2 --allow-data-loss" in outage
+        assert "tradedr failover --to us-west-2 --target aws --allow-data-loss" in outage
     if variant == "fast_ga":
         assert automatic
         assert "traffic dial of us-west-2 to 100%" in failover
