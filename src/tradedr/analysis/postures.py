@@ -1,7 +1,9 @@
 """The same environment under every DR posture: cost against region-loss RTO and RPO.
 
 Each posture is synthesized for real (its own templates), then priced and timed by the
-same models, so the trade-off table cannot drift from what each posture would deploy.
+same models, so the trade-off table cannot drift from what each posture would deploy. A
+row's monthly figure is its cost report's `headline`, the figure `tradedr cost` prints, so
+the configured posture's row and the cost total are one number.
 Hot standby is also shown with the fast-failover options (Aurora global database with ARC
 routing controls or Global Accelerator), so their price for the gain is visible.
 """
@@ -69,19 +71,23 @@ class PostureRow:
         region_loss = self.rto.scenario("region-loss").rto
         transactional = [r.rpo_seconds for r in self.rto.rpo if r.target_name == "rpo_seconds"]
         known = [r for r in transactional if r is not None]
-        total = self.cost.total_monthly
+        headline = self.cost.headline  # the same figure `tradedr cost` prints as its total
+        total = headline.total_monthly_usd
         return {
             "posture": self.label,
             "base_posture": self.posture.value,
             "options": self.options,
             "configured": self.configured,
             "monthly": total,
+            "complete": headline.complete,
+            "unpriced_lines": headline.unpriced_lines,
+            "headline": headline.text,
             "standby_monthly": self.cost.standby_monthly,
             "standby_share": round(self.cost.standby_monthly / total, 3) if total else 0.0,
             "region_loss_rto_p99": region_loss["p99"],
             "region_loss_rto_typical": region_loss["typical"],
             "rpo_seconds": max(known) if known and len(known) == len(transactional) else None,
-            "unpriced_items": sum(len(r.unpriced) for r in self.cost.regions),
+            "unpriced_items": headline.unpriced_lines,
             "notes": self.notes,
         }
 

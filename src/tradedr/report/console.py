@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from tradedr.analysis.cost import CostHeadline
     from tradedr.analysis.rto import RtoReport
     from tradedr.analysis.service import CostResult
 
@@ -18,6 +20,13 @@ def _s(value: float | None) -> str:
 
 def _usd(value: float | None) -> str:
     return "unavailable" if value is None else f"${value:,.2f}"
+
+
+def _headline(headline: CostHeadline) -> str:
+    """The cost headline: bold; a "≥" lower bound in bold red with what it leaves out."""
+    if headline.complete:
+        return f"[bold]total: {escape(headline.text)}[/]"
+    return f"[bold red]total: {escape(headline.text)}[/]"
 
 
 def render_rto(console: Console, report: RtoReport) -> None:
@@ -66,9 +75,12 @@ def render_rto(console: Console, report: RtoReport) -> None:
 
 def render_cost(console: Console, result: CostResult) -> None:
     report = result.report
-    console.print(f"prices: {report.prices.description}")
+    headline = report.headline
+    console.print(f"prices: {escape(report.prices_description)}")
     for region in report.regions:
-        table = Table(title=f"{region.region}: {_usd(region.monthly)}/month", title_justify="left")
+        table = Table(
+            title=f"{region.region}: {escape(region.headline.text)}", title_justify="left"
+        )
         for column in ("service", "charge", "quantity", "unit price", "monthly", "status"):
             table.add_column(
                 column,
@@ -88,17 +100,14 @@ def render_cost(console: Console, result: CostResult) -> None:
                 f"{style}{status}" + ("[/]" if style else ""),
             )
         console.print(table)
-    console.print(
-        f"[bold]total: {_usd(report.total_monthly)}/month[/] "
-        f"(standby {_usd(report.standby_monthly)})"
-    )
+    console.print(f"{_headline(headline)}; standby {_usd(report.standby_monthly)}/month")
     usage = report.settings.usage.model_dump()
     console.print(
-        "usage assumed ([usage] in the config): "
+        escape("usage assumed ([usage] in the config): ")
         + ", ".join(f"{k}={v:g}" for k, v in usage.items())
     )
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
     if report.recommendations:
         recs = Table(title="Recommendations (estimates)")
         for column in ("recommendation", "est. savings/month", "basis"):
@@ -107,7 +116,7 @@ def render_cost(console: Console, result: CostResult) -> None:
             recs.add_row(rec["title"], f"~{_usd(rec['estimated_monthly_savings'])}", rec["basis"])
         console.print(recs)
     if result.postures:
-        table = Table(title="Postures: cost vs recovery", caption=result.comparison_prices)
+        table = Table(title="Postures: cost vs recovery", caption=escape(result.comparison_prices))
         for column in (
             "posture",
             "monthly",
@@ -123,12 +132,13 @@ def render_cost(console: Console, result: CostResult) -> None:
             )
         for row in result.postures:
             d = row.to_dict()
+            amount = row.cost.headline.amount
             table.add_row(
-                d["posture"],
-                _usd(d["monthly"]),
+                d["posture"] + (" (configured)" if d["configured"] else ""),
+                amount if d["complete"] else f"[red]{escape(amount)}[/]",
                 f"{d['standby_share']:.0%}",
                 f"{d['region_loss_rto_p99']:,.0f} s",
                 "n/a" if d["rpo_seconds"] is None else f"{d['rpo_seconds']:,.0f} s",
-                str(d["unpriced_items"]),
+                str(d["unpriced_lines"]),
             )
         console.print(table)

@@ -10,6 +10,7 @@ from tradedr.report import charts
 from tradedr.report.diagram import architecture_svg
 
 if TYPE_CHECKING:
+    from tradedr.analysis.cost import CostHeadline
     from tradedr.analysis.templates import TemplateSet
     from tradedr.report.plan import PlanResult
 
@@ -22,6 +23,8 @@ th,td{border:1px solid #ddd;padding:.25rem .45rem;text-align:left;vertical-align
 th{background:#f4f6f7} td.num{text-align:right;white-space:nowrap}
 .pass{color:#1e8449;font-weight:bold} .fail{color:#c0392b;font-weight:bold}
 .warn{color:#b9770e} .muted{color:#777;font-size:.85rem}
+.headline{font-size:1.1rem;font-weight:bold}
+.incomplete{color:#c0392b;border-left:4px solid #c0392b;padding-left:.5rem}
 figure{margin:1rem 0} figure svg{max-width:100%;height:auto}
 code{font-size:.8rem;word-break:break-all}
 """
@@ -54,6 +57,13 @@ def _usd(value: float | None) -> str:
     return "price unavailable" if value is None else f"${value:,.2f}"
 
 
+def _headline(headline: CostHeadline) -> str:
+    """The cost headline; a lower bound ("≥ $X, N lines unpriced") in red, flagged."""
+    if headline.complete:
+        return f'<p class="headline">Cost: {escape(headline.text)}</p>'
+    return f'<p class="headline incomplete">Cost incomplete: {escape(headline.text)}</p>'
+
+
 def render_html(result: PlanResult, templates: TemplateSet) -> str:
     settings = result.settings
     rto = result.rto
@@ -65,7 +75,7 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
     parts.append(f"<h1>tradedr plan: {escape(settings.prefix)}</h1>")
     parts.append(
         f'<p class="muted">posture {escape(settings.posture.value)}; regions '
-        f"{escape(', '.join(settings.all_regions))}; prices: {escape(cost.prices.description)}</p>"
+        f"{escape(', '.join(settings.all_regions))}; prices: {escape(cost.prices_description)}</p>"
     )
     parts.append(
         "<p>Overall: "
@@ -74,6 +84,12 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
         + _ok(result.checks_passed)
         + ", recovery targets "
         + _ok(rto.met)
+        + ", cost "
+        + (
+            escape(cost.headline.amount)
+            if cost.headline.complete
+            else f'<span class="fail">{escape(cost.headline.amount)} (incomplete)</span>'
+        )
         + "</p>"
     )
 
@@ -150,6 +166,7 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
         parts.append(f'<p class="warn">warning: {escape(warning)}</p>')
 
     parts.append("<h2>Cost</h2>")
+    parts.append(_headline(cost.headline))
     parts.append(
         _figure(
             charts.cost_by_region(cost),
@@ -159,8 +176,17 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
     parts.append(
         _table(
             ["region", "monthly", "unpriced lines"],
-            [[escape(r.region), _usd(r.monthly), str(len(r.unpriced))] for r in cost.regions]
-            + [["<b>total</b>", f"<b>{_usd(cost.total_monthly)}</b>", ""]],
+            [
+                [escape(r.region), escape(r.headline.amount), str(len(r.unpriced))]
+                for r in cost.regions
+            ]
+            + [
+                [
+                    "<b>total</b>",
+                    f"<b>{escape(cost.headline.amount)}</b>",
+                    f"<b>{cost.headline.unpriced_lines}</b>",
+                ]
+            ],
             numeric={1, 2},
         )
     )
@@ -169,7 +195,7 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
     for region in cost.regions:
         parts.append(
             f"<details><summary>{escape(region.region)} line items "
-            f"({_usd(region.monthly)})</summary>"
+            f"({escape(region.headline.text)})</summary>"
         )
         parts.append(
             _table(
@@ -218,8 +244,7 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
             _figure(
                 charts.posture_tradeoff(postures, settings.posture.value),
                 f"Each posture synthesized and analysed; {result.cost.comparison_prices}. "
-                f"The Cost section above uses the prices as configured "
-                f"(${cost.total_monthly:,.2f}, unpriced lines excluded).",
+                f"The configured posture's row is the Cost headline: {cost.headline.text}.",
             )
         )
         parts.append(
@@ -227,8 +252,8 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
                 ["posture", "monthly", "standby share", "region-loss RTO p99", "RPO", "notes"],
                 [
                     [
-                        escape(p["posture"]),
-                        _usd(p["monthly"]),
+                        escape(p["posture"] + (" (configured)" if p["configured"] else "")),
+                        ("" if p["complete"] else "&ge; ") + _usd(p["monthly"]),
                         f"{p['standby_share']:.0%}",
                         f"{p['region_loss_rto_p99']:,.0f} s",
                         "n/a" if p["rpo_seconds"] is None else f"{p['rpo_seconds']:,.0f} s",

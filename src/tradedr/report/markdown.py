@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tradedr.analysis.cost import CostHeadline
     from tradedr.report.plan import PlanResult
 
 
@@ -14,6 +15,13 @@ def _row(cells: list[str]) -> str:
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return [_row(headers), _row(["---"] * len(headers)), *(_row(r) for r in rows)]
+
+
+def _headline(headline: CostHeadline) -> str:
+    """The cost headline; a lower bound is flagged so that a reviewer cannot miss it."""
+    if headline.complete:
+        return f"**Cost: {headline.text}**"
+    return f"> [!WARNING]\n> **Cost incomplete: {headline.text}**"
 
 
 def render_markdown(result: PlanResult) -> str:
@@ -59,11 +67,20 @@ def render_markdown(result: PlanResult) -> str:
             ],
         ),
         "",
-        f"### Cost ({cost.prices.description})",
+        f"### Cost ({cost.prices_description})",
+        "",
+        _headline(cost.headline),
+        "",
         *_table(
             ["region", "monthly (USD)", "unpriced lines"],
-            [[r.region, f"{r.monthly:,.2f}", str(len(r.unpriced))] for r in cost.regions]
-            + [["**total**", f"**{cost.total_monthly:,.2f}**", ""]],
+            [[r.region, r.headline.amount, str(len(r.unpriced))] for r in cost.regions]
+            + [
+                [
+                    "**total**",
+                    f"**{cost.headline.amount}**",
+                    f"**{cost.headline.unpriced_lines}**",
+                ]
+            ],
         ),
     ]
     if cost.warnings:
@@ -85,9 +102,8 @@ def render_markdown(result: PlanResult) -> str:
                 ["posture", "monthly (USD)", "standby share", "region-loss RTO p99", "RPO"],
                 [
                     [
-                        p["posture"]
-                        + (" (configured)" if p["posture"] == settings.posture.value else ""),
-                        f"{p['monthly']:,.2f}",
+                        p["posture"] + (" (configured)" if p["configured"] else ""),
+                        ("" if p["complete"] else "≥ ") + f"{p['monthly']:,.2f}",
                         f"{p['standby_share']:.0%}",
                         f"{p['region_loss_rto_p99']:,.0f} s",
                         "n/a" if p["rpo_seconds"] is None else f"{p['rpo_seconds']:,.0f} s",

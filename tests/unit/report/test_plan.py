@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,23 @@ def test_markdown_summary(plan_result: Any) -> None:
     for heading in ("### RTO", "### RPO", "### Cost", "### Postures"):
         assert heading in text
     assert "| region-loss |" in text
+
+
+def test_markdown_and_html_show_the_one_cost_headline(plan_result: Any) -> None:
+    headline = plan_result.cost.report.headline
+    [configured] = [r.to_dict() for r in plan_result.cost.postures if r.configured]
+    assert configured["monthly"] == headline.total_monthly_usd
+    assert configured["headline"] == headline.text
+    assert not headline.complete  # the snapshot lacks some prices even in the primary
+    markdown = plan_result.markdown_path.read_text()
+    assert f"> **Cost incomplete: {headline.text}**" in markdown
+    assert f"| **total** | **{headline.amount}** |" in markdown
+    assert f"| warm-standby (configured) | ≥ {headline.total_monthly_usd:,.2f} |" in markdown
+    html = plan_result.html_path.read_text()
+    assert f'<p class="headline incomplete">Cost incomplete: {escape(headline.text)}</p>' in html
+    assert f"&ge; ${headline.total_monthly_usd:,.2f}" in html  # the configured row
+    assert "(incomplete)</span></p>" in html  # the overall verdict line
+    assert plan_result.to_dict()["cost"]["headline"] == headline.text
 
 
 def test_reuses_templates_from_checks(

@@ -2,8 +2,10 @@
 
 Quantities come from the templates (instance type and count, DB class and Multi-AZ,
 storage, alarms, health-check options ...) and, where a template cannot know them, from
-the `[usage]` config section. Prices come from a `PriceBook`. A line whose price is
-missing is kept, marked unavailable, and left out of every total.
+the `[usage]` config section. Prices come from a `PriceBook`; a price the book lacks for
+a standby region is taken from the primary's, labelled "fallback price". A line whose price
+is still missing is kept, marked unavailable, and left out of every total, and the report's
+`headline` then reads "≥ $X/month, N lines unpriced".
 
 Layout: `model.py` (line items and the report), `keys.py` (the price catalogue),
 `registry.py` (which pricer prices which CloudFormation type, and `FREE_TYPES`),
@@ -15,12 +17,13 @@ from __future__ import annotations
 
 from tradedr.analysis.cost.engine import analyse_cost
 from tradedr.analysis.cost.keys import SERVICE, KeyFamily, PriceKey
-from tradedr.analysis.cost.model import CostReport, LineItem, RegionCost
+from tradedr.analysis.cost.model import CostHeadline, CostReport, LineItem, RegionCost
 from tradedr.analysis.cost.registry import FREE_TYPES
 
 __all__ = [
     "FREE_TYPES",
     "SERVICE",
+    "CostHeadline",
     "CostReport",
     "KeyFamily",
     "LineItem",

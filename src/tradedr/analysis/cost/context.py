@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tradedr.analysis.cost.keys import PriceKey
-from tradedr.analysis.cost.model import LineItem, RegionCost
-from tradedr.analysis.prices import PriceBook
+from tradedr.analysis.cost.model import FALLBACK, LineItem, RegionCost
+from tradedr.analysis.prices import Price, PriceBook
 from tradedr.analysis.templates import Resource, TemplateSet
 from tradedr.config import Posture
 
 
 class PricingContext:
-    """One analysis in progress: pricers add line items, per region, in the walk's order."""
+    """One analysis in progress: pricers add line items, per region, in the walk's order.
 
-    def __init__(self, templates: TemplateSet, prices: PriceBook) -> None:
+    With `fill_from_primary` (the default), a price the book does not have for a region is
+    taken from the primary region's price and labelled `fallback <primary>`, so a standby
+    region the snapshot does not cover is priced like the primary, visibly, instead of
+    counting $0. What the primary has no price for either stays unpriced.
+    """
+
+    def __init__(
+        self, templates: TemplateSet, prices: PriceBook, *, fill_from_primary: bool = True
+    ) -> None:
         self.templates = templates
+        self.fill_from_primary = fill_from_primary
         self.settings = templates.settings
         self.usage = templates.settings.usage
         self.prices = prices
@@ -48,10 +59,27 @@ class PricingContext:
             charge=charge,
             quantity=quantity,
             unit=key.unit,
-            price=self.prices.price(key.key, price_region),
+            price=self.price(key.key, price_region),
         )
         self.regions.setdefault(region, RegionCost(region)).items.append(item)
         return item
+
+    def price(self, key: str, region: str) -> Price:
+        """The book's price, else (with `fill_from_primary`) the primary's, labelled."""
+        price = self.prices.price(key, region)
+        primary = self.settings.primary_region
+        if price.available or not self.fill_from_primary or region == primary:
+            return price
+        filled = self.prices.price(key, primary)
+        if not filled.available:
+            return price
+        return replace(
+            filled,
+            region=region,
+            basis=f"{FALLBACK} {primary}",
+            comment=f"no {region} price in {self.prices.description}; the primary {primary}'s "
+            "price used",
+        )
 
     def traffic_share(self, region: str) -> float:
         """Share of user traffic a region carries before any failover."""

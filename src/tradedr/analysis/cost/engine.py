@@ -11,9 +11,15 @@ from tradedr.analysis.recommend import recommendations
 from tradedr.analysis.templates import TemplateSet
 
 
-def analyse_cost(templates: TemplateSet, prices: PriceBook) -> CostReport:
-    """Line items per region (deployment order, primary first; global last)."""
-    ctx = PricingContext(templates, prices)
+def analyse_cost(
+    templates: TemplateSet, prices: PriceBook, *, fill_from_primary: bool = True
+) -> CostReport:
+    """Line items per region (deployment order, primary first; global last).
+
+    Prices missing for a region come from the primary's, labelled, unless
+    `fill_from_primary` is false (then they stay unpriced and out of the total).
+    """
+    ctx = PricingContext(templates, prices, fill_from_primary=fill_from_primary)
     by_type = resource_pricers()
     for stack in templates.stacks:
         for res in stack.resources():

@@ -22,7 +22,8 @@ def _templates_of(synth: Any) -> TemplateSet:
 
 @pytest.fixture(scope="module")
 def arc_cost(fast_arc_synth: Any) -> CostReport:
-    return analyse_cost(_templates_of(fast_arc_synth), SnapshotPrices())
+    """Strict: what the snapshot itself has, no primary-region fill (`fill_from_primary`)."""
+    return analyse_cost(_templates_of(fast_arc_synth), SnapshotPrices(), fill_from_primary=False)
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ def test_every_argument_of_the_builder_is_keyword_only() -> None:
 
 def test_the_builder_rejects_positional_arguments(ctx: PricingContext) -> None:
     with pytest.raises(TypeError):
-        ctx.add("us-east-1", "alb", "x", "ALB hours", 1.0, keys.ALB_HOUR)  # type: ignore[misc]
+        ctx.add("us-east-1", "alb", "x", "ALB hours", 1.0, keys.ALB_HOUR)  # type: ignore[call-arg]
 
 
 def test_a_line_counts_in_its_key_unit_and_names_its_resource(ctx: PricingContext) -> None:

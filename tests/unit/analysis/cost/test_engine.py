@@ -52,7 +52,7 @@ def test_json_shape(default_synth: Any) -> None:
 
 
 def test_missing_prices_are_marked_and_excluded(default_synth: Any) -> None:
-    report = analyse_cost(templates_of(default_synth), SnapshotPrices())
+    report = analyse_cost(templates_of(default_synth), SnapshotPrices(), fill_from_primary=False)
     standby = report.region("us-west-2")
     replica = next(i for i in standby.items if i.component == "rds-instance")
     assert replica.monthly is None
@@ -62,7 +62,7 @@ def test_missing_prices_are_marked_and_excluded(default_synth: Any) -> None:
 
 
 def test_fallback_prices_are_labelled(default_synth: Any) -> None:
-    strict = analyse_cost(templates_of(default_synth), SnapshotPrices())
+    strict = analyse_cost(templates_of(default_synth), SnapshotPrices(), fill_from_primary=False)
     filled = analyse_cost(templates_of(default_synth), SnapshotPrices(fallback_region="us-east-1"))
     replica = next(i for i in filled.region("us-west-2").items if i.component == "rds-instance")
     assert replica.to_dict()["status"] == "fallback price"
@@ -70,6 +70,14 @@ def test_fallback_prices_are_labelled(default_synth: Any) -> None:
     assert filled.region("us-west-2").monthly > strict.region("us-west-2").monthly
     # the primary's own prices never change because of a fallback
     assert filled.region("us-east-1").monthly == strict.region("us-east-1").monthly
+
+    # by default the engine fills from the primary exactly as a us-east-1 fallback book does
+    default = analyse_cost(templates_of(default_synth), SnapshotPrices())
+    assert default.to_dict()["regions"] == filled.to_dict()["regions"]
+    assert default.headline == filled.headline
+    assert default.headline.fallback_lines > 0
+    assert "filled from the primary us-east-1" in default.prices_description
+    assert strict.headline.fallback_lines == 0
 
 
 def _standby_capacity(extra: int) -> Any:
@@ -135,6 +143,21 @@ def test_three_regions_priced_in_deployment_order(three_region_synth: Any) -> No
     eu = data["regions"][2]
     assert eu["unpriced_items"] > 0  # the snapshot has no eu-west-1 rows: nothing invented
     assert all(i["monthly"] in (None, 0.0) or i["unit_price"] is not None for i in eu["items"])
+
+
+def test_a_region_the_snapshot_lacks_is_priced_like_the_primary_labelled(
+    three_region_synth: Any,
+) -> None:
+    templates = templates_of(three_region_synth)
+    strict = analyse_cost(templates, SnapshotPrices(), fill_from_primary=False)
+    report = analyse_cost(templates, SnapshotPrices())
+    assert strict.region("eu-west-1").monthly == 0.0
+    eu = report.region("eu-west-1")
+    assert eu.monthly > 0
+    assert {i.price.basis for i in eu.items if i.priced and i.quantity} == {"fallback us-east-1"}
+    # what stays unpriced in eu-west-1 has no us-east-1 price either
+    for line in eu.unpriced:
+        assert not SnapshotPrices().price(line.price.key, "us-east-1").available
 
 
 @pytest.mark.parametrize(

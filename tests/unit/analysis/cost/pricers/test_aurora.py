@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradedr.analysis.cost import CostReport, LineItem
+from tradedr.analysis.cost import CostReport, LineItem, analyse_cost
+from tradedr.analysis.prices import SnapshotPrices
+from tradedr.analysis.templates import TemplateSet
 
 
 def items(report: CostReport, region: str, component: str) -> list[LineItem]:
@@ -83,3 +85,18 @@ def test_a_secondary_volume_reads_the_combined_null_row(arc_cost: CostReport) ->
     assert storage.price.key == "aurora.storage.standard"
     assert storage.price.basis == "unavailable"
     assert storage.price.source == "not found"
+
+
+def test_by_default_a_secondary_member_takes_the_primary_price_labelled(
+    fast_arc_synth: Any,
+) -> None:
+    templates = TemplateSet.from_synth(fast_arc_synth.settings, fast_arc_synth.stacks)
+    report = analyse_cost(templates, SnapshotPrices())
+    primary = items(report, "us-east-1", "aurora-instance")[0]
+    standby = items(report, "us-west-2", "aurora-instance")[0]
+    assert standby.price.usd == primary.price.usd
+    assert standby.price.region == "us-west-2"
+    assert standby.to_dict()["status"] == "fallback price"
+    assert standby.to_dict()["price_basis"] == "fallback us-east-1"
+    # what the primary has no price for stays unpriced: nothing invented
+    assert items(report, "us-east-1", "aurora-backup")[0].monthly is None
