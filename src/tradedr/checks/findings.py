@@ -68,6 +68,11 @@ class CheckReport:
     def passed(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
 
+    def passes(self, fail_on: Severity = "error") -> bool:
+        """No finding at `fail_on` or above ("warning": warnings fail too)."""
+        worst = SEVERITY_ORDER.index(fail_on)
+        return not any(SEVERITY_ORDER.index(f.severity) <= worst for f in self.findings)
+
     def sorted_findings(self) -> list[Finding]:
         return sorted(
             self.findings,

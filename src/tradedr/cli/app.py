@@ -12,11 +12,12 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
+import tradedr.infra  # noqa: F401  (silences jsii's Node banner before any command runs)
 from tradedr.cli.commands import (
     aliases,
     backup,
@@ -171,6 +172,35 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            shown = version("tradedr")
+        except PackageNotFoundError:  # a source tree that was never installed
+            import tradedr
+
+            shown = tradedr.__version__
+        sys.stdout.write(f"tradedr {shown}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print tradedr's version and exit.",
+            is_eager=True,
+            callback=_version,
+        ),
+    ] = False,
+) -> None:
+    """Multi-region disaster recovery for a trading platform on AWS."""
 
 
 def _group(name: str, help_text: str, commands: dict[str, Callable[..., None]]) -> None:

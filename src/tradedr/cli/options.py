@@ -36,6 +36,13 @@ class OutputFormat(StrEnum):
     SARIF = "sarif"
 
 
+class FailOn(StrEnum):
+    """The least severe finding that fails `tradedr check` (exit 1)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 class ExportFormat(StrEnum):
     """What `tradedr export-plan` writes; the value is `tradedr.ops.region_switch.FORMAT`."""
 

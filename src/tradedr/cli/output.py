@@ -2,6 +2,10 @@
 
 stdout carries the result (a table, or JSON with --json); stderr carries progress, notes,
 warnings and the one-line errors, so `--json` output can always be piped.
+
+Tables never cut a value short. Written to a pipe or a file (CI logs, `| grep`), the
+consoles are `PIPE_WIDTH` columns wide whatever COLUMNS says, so every value prints in full
+on one line; in a terminal, every table column folds (wraps) instead of ending in "…".
 """
 
 from __future__ import annotations
@@ -10,11 +14,52 @@ import json
 import sys
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
+from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+# Wide enough for any row tradedr prints; a table is only as wide as its content.
+PIPE_WIDTH = 10_000
+
+
+class _Console(Console):
+    """A rich Console that is `PIPE_WIDTH` wide off a terminal and folds table cells.
+
+    rich takes COLUMNS as a fixed width when the console is made; only a width given by
+    the caller is kept off a terminal.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._given_width = kwargs.get("width") is not None
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        measured = super().size
+        if not self._given_width and not self.is_terminal:
+            return ConsoleDimensions(PIPE_WIDTH, measured.height)
+        return measured
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        for renderable in objects:
+            fold_table(renderable)
+        super().print(*objects, **kwargs)
+
+
+def fold_table(renderable: Any) -> None:
+    """Wrap, never ellipsis: every column of `renderable` (when a Table) folds long values."""
+    if isinstance(renderable, Table):
+        for column in renderable.columns:
+            column.overflow = "fold"
+            column.no_wrap = False
+
+
+console: Console = _Console()
+err_console: Console = _Console(stderr=True)
 
 
 def emit_json(data: Any) -> None:

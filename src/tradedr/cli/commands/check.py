@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tradedr.cli.options import ConfigOption, OutputFormat, settings_from
+from tradedr.cli.options import ConfigOption, FailOn, OutputFormat, settings_from
 from tradedr.cli.output import err_console
 from tradedr.cli.render.checks import render_acknowledged, render_report
 
@@ -47,6 +47,13 @@ def check(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Directory for the synthesized templates.")
     ] = Path("cdk.out"),
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 on errors (error, the default), or on warnings too (warning).",
+        ),
+    ] = FailOn.ERROR,
     list_acknowledged: Annotated[
         bool,
         typer.Option(
@@ -55,7 +62,8 @@ def check(
     ] = False,
 ) -> None:
     """Run cdk-nag (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 R5), cfn-lint for every region
-    and tradedr's DR rules. Exit 0 without errors, 1 with errors, 2 on bad input."""
+    and tradedr's DR rules. Exit 0 without errors, 1 with errors (or warnings, with
+    --fail-on warning), 2 on bad input."""
     from tradedr.checks import service
 
     pack_list = _split(packs)
@@ -81,6 +89,6 @@ def check(
                 f"synthesizing and checking {settings.prefix} ({settings.posture.value}) ..."
             )
         report = service.check_config(settings, out, packs=pack_list)
-    render_report(report, output_format)
-    if not report.passed:
+    render_report(report, output_format, fail_on=fail_on.value)
+    if not report.passes(fail_on.value):
         raise typer.Exit(1)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.table import Table
 
 from tradedr.cli.options import OutputFormat
 from tradedr.cli.output import console, emit_json
 
 if TYPE_CHECKING:
-    from tradedr.checks.findings import Acknowledged, CheckReport
+    from tradedr.checks.findings import Acknowledged, CheckReport, Severity
 
 
-def render_report(report: CheckReport, output_format: OutputFormat) -> None:
+def render_report(
+    report: CheckReport, output_format: OutputFormat, *, fail_on: Severity = "error"
+) -> None:
     if output_format is OutputFormat.JSON:
         emit_json(report.to_dict())
     elif output_format is OutputFormat.SARIF:
@@ -22,10 +25,10 @@ def render_report(report: CheckReport, output_format: OutputFormat) -> None:
 
         emit_json(to_sarif(report))
     else:
-        render_findings(report)
+        render_findings(report, fail_on=fail_on)
 
 
-def render_findings(report: CheckReport) -> None:
+def render_findings(report: CheckReport, *, fail_on: Severity = "error") -> None:
     """Findings grouped by severity, then source; then a per-source summary."""
     from tradedr.checks.findings import SEVERITY_ORDER
 
@@ -41,7 +44,8 @@ def render_findings(report: CheckReport) -> None:
         table.add_column("resource")
         table.add_column("message")
         for f in group:
-            table.add_row(f.source, f.rule, f.stack, f.resource, f.message)
+            # escape: rule ids such as "AwsSolutions-IAM5[Action::s3:*]" are not markup
+            table.add_row(*(escape(v) for v in (f.source, f.rule, f.stack, f.resource, f.message)))
         console.print(table)
     summary = Table(title="tradedr check summary")
     summary.add_column("source", no_wrap=True)
@@ -49,7 +53,7 @@ def render_findings(report: CheckReport) -> None:
         summary.add_column(column, justify="right")
     for source, counts in report.counts_by_source().items():
         summary.add_row(
-            source,
+            escape(source),
             str(counts["error"]),
             str(counts["warning"]),
             str(counts["info"]),
@@ -57,7 +61,7 @@ def render_findings(report: CheckReport) -> None:
         )
     console.print(summary)
     totals = report.summary()
-    verdict = "[green]passed[/]" if report.passed else "[bold red]failed[/]"
+    verdict = "[green]passed[/]" if report.passes(fail_on) else "[bold red]failed[/]"
     console.print(
         f"{verdict}: {totals['errors']} errors, {totals['warnings']} warnings, "
         f"{totals['acknowledged']} acknowledged"
@@ -75,7 +79,7 @@ def render_acknowledged(entries: list[Acknowledged], output_format: OutputFormat
     table.add_column("resource")
     table.add_column("reason (the trade-off)")
     for e in entries:
-        table.add_row(e.source, e.rule, e.stack, e.resource, e.reason)
+        table.add_row(*(escape(v) for v in (e.source, e.rule, e.stack, e.resource, e.reason)))
     console.print(table)
     reasons = len({e.reason for e in entries})
     rules = len({e.rule.split("[", 1)[0] for e in entries})
