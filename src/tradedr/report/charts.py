@@ -101,11 +101,17 @@ def cost_by_region(report: CostReport) -> str:
         )
         left = [a + b for a, b in zip(left, values, strict=True)]
     for index, r in enumerate(regions):
-        note = f"  ${r.monthly:,.0f}" + (f" (+{len(r.unpriced)} unpriced)" if r.unpriced else "")
+        amount = ("≥ " if r.unpriced else "") + f"${r.monthly:,.0f}"
+        note = f"  {amount}" + (f" (+{len(r.unpriced)} unpriced)" if r.unpriced else "")
         ax.text(left[index], index, note, va="center", fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(f"USD per month ({report.prices.price_date})")
-    ax.set_title(f"Monthly cost by region and service: ${report.total_monthly:,.0f}")
+    headline = report.headline
+    total = ("" if headline.complete else "≥ ") + f"${headline.total_monthly_usd:,.0f}"
+    title = f"Monthly cost by region and service: {total}"
+    if not headline.complete:
+        title += f" (incomplete: {headline.gaps})"
+    ax.set_title(title, fontsize=10 if headline.complete else 9)
     ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.25))
     ax.set_xlim(0, max([*left, 1.0]) * 1.3)
     return to_svg(fig, "cost-by-region")
@@ -124,8 +130,9 @@ def posture_tradeoff(rows: list[dict[str, Any]], current: str) -> str:
             color=CRITICAL if mine else "#2c3e50",
             zorder=3,
         )
+        incomplete = "" if row.get("complete", True) else f" ≥ ${row['monthly']:,.0f}"
         ax.annotate(
-            row["posture"] + (" (configured)" if mine else ""),
+            row["posture"] + (" (configured)" if mine else "") + incomplete,
             (row["monthly"], row["region_loss_rto_p99"]),
             textcoords="offset points",
             xytext=(-10, 8 if index % 2 == 0 else -14),

@@ -22,7 +22,8 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;width:100%}
 th,td{border:1px solid #ddd;padding:.25rem .45rem;text-align:left;vertical-align:top}
 th{background:#f4f6f7} td.num{text-align:right;white-space:nowrap}
 .pass{color:#1e8449;font-weight:bold} .fail{color:#c0392b;font-weight:bold}
-.warn{color:#b9770e} .muted{color:#777;font-size:.85rem}
+.warn{color:#b9770e} .verdict{font-size:1.05rem} .verdict .warn{font-weight:bold}
+.muted{color:#777;font-size:.85rem}
 .headline{font-size:1.1rem;font-weight:bold}
 .incomplete{color:#c0392b;border-left:4px solid #c0392b;padding-left:.5rem}
 figure{margin:1rem 0} figure svg{max-width:100%;height:auto}
@@ -77,10 +78,14 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
         f'<p class="muted">posture {escape(settings.posture.value)}; regions '
         f"{escape(', '.join(settings.all_regions))}; prices: {escape(cost.prices_description)}</p>"
     )
+    verdict = result.verdict
+    css = {"pass": "pass", "review": "warn", "fail": "fail"}[verdict]
     parts.append(
-        "<p>Overall: "
-        + _ok(result.passed)
-        + " &mdash; static checks "
+        f'<p class="verdict">Overall: <span class="{css}">{escape(verdict)}</span>'
+        f" &mdash; {escape(result.verdict_text())}</p>"
+    )
+    parts.append(
+        '<p class="muted">static checks '
         + _ok(result.checks_passed)
         + ", recovery targets "
         + _ok(rto.met)

@@ -33,9 +33,12 @@ def render_markdown(result: PlanResult) -> str:
     lines = [
         f"## tradedr plan: `{settings.prefix}` ({settings.posture.value})",
         "",
-        f"**{'PASS' if result.passed else 'FAIL'}**: static checks {ok[result.checks_passed]} "
+        f"**{result.verdict_text()}**",
+        "",
+        f"Static checks {ok[result.checks_passed]} "
         f"({summary.get('errors', 0)} errors, {summary.get('warnings', 0)} warnings, "
-        f"{summary.get('acknowledged', 0)} acknowledged); recovery targets {ok[rto.met]}.",
+        f"{summary.get('acknowledged', 0)} acknowledged); recovery targets {ok[rto.met]}; "
+        f"cost {cost.headline.text}.",
         "",
         "### RTO (seconds)",
         *_table(

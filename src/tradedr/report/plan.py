@@ -41,20 +41,65 @@ class PlanResult:
     def gates(self) -> dict[str, bool]:
         return {"checks": self.checks_passed, "recovery_targets": self.rto.met}
 
+    @property
+    def blockers(self) -> list[str]:
+        """What stops a deploy: check errors and missed recovery targets, one line each."""
+        errors = int(self.checks.summary().get("errors", 0))
+        found = [f"{errors} check error{'' if errors == 1 else 's'}"] if errors else []
+        if not errors and not self.checks_passed:
+            found.append("static checks failed")
+        for s in self.rto.scenarios:
+            if not s.met:
+                found.append(
+                    f"{s.name} RTO p99 {s.rto.p99:,.0f} s over target {s.target_seconds:,} s"
+                )
+        for r in self.rto.rpo:
+            if not r.met:
+                rpo = "unbounded" if r.rpo_seconds is None else f"{r.rpo_seconds:,.0f} s"
+                found.append(f"{r.store} RPO {rpo} over target {r.target_seconds:,} s")
+        if not self.rto.met and not found:
+            found.append("recovery targets not met")
+        return found
+
+    @property
+    def verdict(self) -> str:
+        """`fail` when anything blocks a deploy; `review` when the gates pass but the cost is
+        a lower bound (some lines unpriced); `pass` otherwise. Only `fail` exits 1."""
+        if not self.passed or self.blockers:
+            return "fail"
+        return "pass" if self.cost.report.headline.complete else "review"
+
+    def verdict_text(self) -> str:
+        """`FAIL: 2 deploy blockers (...)`, `REVIEW: gates pass, cost incomplete (≥ $X...)`
+        or `PASS`: the one verdict the console, the Markdown and the HTML show."""
+        headline = self.cost.report.headline
+        if self.verdict == "fail":
+            blockers = self.blockers
+            count = len(blockers)
+            return (
+                f"FAIL: {count} deploy blocker{'' if count == 1 else 's'} ({'; '.join(blockers)})"
+            )
+        if self.verdict == "review":
+            return f"REVIEW: gates pass, cost incomplete ({headline.text})"
+        return "PASS"
+
     def summary_line(self) -> str:
         region_loss = self.rto.scenario("region-loss").rto
         summary = self.checks.summary()
-        verdict = "PASS" if self.passed else "FAIL"
+        verdict = self.verdict.upper()
         return (
             f"{verdict}: checks {summary.get('errors', 0)} error(s), "
             f"{summary.get('warnings', 0)} warning(s); region-loss RTO p99 "
             f"{region_loss['p99']:,.0f} s (target {self.settings.targets.rto_seconds:,} s); "
-            f"cost ${self.cost.report.total_monthly:,.2f}/month"
+            f"cost {self.cost.report.headline.text}"
         )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "passed": self.passed,
+            "verdict": self.verdict,
+            "verdict_text": self.verdict_text(),
+            "blockers": self.blockers,
             "gates": self.gates,
             "checks": {
                 "summary": self.checks.summary(),

@@ -74,7 +74,12 @@ def test_markdown_and_html_show_the_one_cost_headline(plan_result: Any) -> None:
     html = plan_result.html_path.read_text()
     assert f'<p class="headline incomplete">Cost incomplete: {escape(headline.text)}</p>' in html
     assert f"&ge; ${headline.total_monthly_usd:,.2f}" in html  # the configured row
-    assert "(incomplete)</span></p>" in html  # the overall verdict line
+    assert "(incomplete)</span></p>" in html  # the gates line under the verdict
+    assert f"REVIEW: gates pass, cost incomplete ({escape(headline.text)})" in html
+    assert f"cost {headline.text}" in plan_result.summary_line()
+    assert f"${plan_result.cost.report.total_monthly:,.2f}/month" not in (
+        plan_result.summary_line().replace(headline.text, "")
+    )
     assert plan_result.to_dict()["cost"]["headline"] == headline.text
 
 
@@ -132,3 +137,58 @@ def test_failed_checks_fail_the_plan(plan_result: Any) -> None:
     from tradedr.report.markdown import render_markdown
 
     assert "### Failing checks" in render_markdown(result)
+
+
+class _Cost:
+    """A CostResult stand-in whose headline is complete or not."""
+
+    def __init__(self, real: Any, complete: bool) -> None:
+        from dataclasses import replace
+
+        headline = replace(real.report.headline, unpriced_lines=0, not_modelled_types=0)
+        self.report = type("R", (), {"headline": headline if complete else real.report.headline})()
+
+
+def _with(plan_result: Any, *, checks: Any = None, cost: Any = None) -> Any:
+    return type(plan_result)(
+        plan_result.settings,
+        checks or plan_result.checks,
+        plan_result.rto,
+        cost or plan_result.cost,
+        plan_result.html_path,
+        plan_result.markdown_path,
+    )
+
+
+def test_verdict_is_review_when_the_cost_is_incomplete(plan_result: Any) -> None:
+    assert plan_result.passed  # the gates pass: exit 0
+    assert not plan_result.cost.report.headline.complete
+    assert plan_result.verdict == "review"
+    assert plan_result.blockers == []
+    assert plan_result.verdict_text().startswith("REVIEW: gates pass, cost incomplete (≥ $")
+    assert plan_result.summary_line().startswith("REVIEW: ")
+    assert plan_result.to_dict()["verdict"] == "review"
+    markdown = plan_result.markdown_path.read_text()
+    assert f"**{plan_result.verdict_text()}**" in markdown
+    assert '<p class="verdict">Overall: <span class="warn">review</span>' in (
+        plan_result.html_path.read_text()
+    )
+
+
+def test_verdict_is_pass_only_with_a_complete_cost(plan_result: Any) -> None:
+    result = _with(plan_result, cost=_Cost(plan_result.cost, complete=True))
+    assert result.cost.report.headline.complete
+    assert result.verdict == "pass"
+    assert result.verdict_text() == "PASS"
+
+
+def test_verdict_names_deploy_blockers(plan_result: Any) -> None:
+    result = _with(
+        plan_result,
+        checks=FakeCheckReport(passed=False),
+        cost=_Cost(plan_result.cost, complete=True),
+    )
+    assert result.verdict == "fail"
+    assert result.blockers == ["1 check error"]
+    assert result.verdict_text() == "FAIL: 1 deploy blocker (1 check error)"
+    assert result.summary_line().startswith("FAIL: ")
