@@ -32,3 +32,10 @@ def config_rows(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]
         else:
             rows.append((name, str(value)))
     return rows
+
+
+def emulator_running() -> bool:
+    """Whether `tradedr emulator start` runs an emulator (the one local runs act on)."""
+    from tradedr.emulator.server import running_emulator
+
+    return running_emulator() is not None

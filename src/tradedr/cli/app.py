@@ -15,7 +15,7 @@ from functools import wraps
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 import tradedr.infra  # noqa: F401  (silences jsii's Node banner before any command runs)
 from tradedr.cli.commands import (
@@ -42,10 +42,66 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class TradedrGroup(TyperGroup):
-    """The root group: a value outside an option's choices (`--target gcp`) is one line
-    naming the option and its choices, exit 2, like every other bad input; typer's usage
-    box is kept for the usage errors it alone can explain."""
+class _FlagOption(TyperOption):
+    """A flag in --help: its name and help, no value type. typer (0.29) gives every option
+    a type column, so flags read `--yes <bool>` as if they took a value."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None if self.is_flag else super().display_type_rich(ctx)
+
+
+def reflow(text: str | None) -> str | None:
+    """Help text with each paragraph on one line, so that the terminal, not the docstring,
+    breaks it. typer (0.29) joins the first paragraph's lines but keeps the others' as
+    written, which breaks sentences mid-way at any width. A paragraph of `- ` items or one
+    that starts with click's no-rewrap marker (\\b) keeps its lines."""
+    if not text:
+        return text
+    import inspect
+
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    kept = []
+    for paragraph in paragraphs:
+        lines = paragraph.splitlines()
+        if paragraph.startswith("\b") or any(line.lstrip().startswith("- ") for line in lines):
+            kept.append(paragraph)
+        else:
+            kept.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(kept)
+
+
+class _HelpFormatting:
+    """What every tradedr command and group shows in --help: reflowed text, bare flags."""
+
+    help: str | None
+
+    def _tidy_help(self) -> None:
+        self.help = reflow(self.help)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if type(param) is TyperOption and param.is_flag:
+                param.__class__ = _FlagOption
+        return params
+
+
+class TradedrCommand(_HelpFormatting, TyperCommand):
+    """Every tradedr command: see `_HelpFormatting`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tidy_help()
+
+
+class TradedrGroup(_HelpFormatting, TyperGroup):
+    """The root group, and every sub-group. A value outside an option's choices
+    (`--target gcp`) is one line naming the option and its choices, exit 2, like every
+    other bad input; typer's usage box is kept for the usage errors it alone can explain."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tidy_help()
 
     def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context, not public
         try:
@@ -204,9 +260,9 @@ def _root(
 
 
 def _group(name: str, help_text: str, commands: dict[str, Callable[..., None]]) -> None:
-    group = typer.Typer(help=help_text, no_args_is_help=True)
+    group = typer.Typer(help=help_text, no_args_is_help=True, cls=TradedrGroup)
     for command, function in commands.items():
-        group.command(command)(handles_errors(function))
+        group.command(command, cls=TradedrCommand)(handles_errors(function))
     app.add_typer(group, name=name)
 
 
@@ -229,7 +285,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "runbook": runbook.runbook,
 }
 for _name, _function in COMMANDS.items():
-    app.command(_name)(handles_errors(_function))
+    app.command(_name, cls=TradedrCommand)(handles_errors(_function))
 
 _group("config", "Inspect the effective configuration.", {"show": config.show})
 _group(
@@ -244,9 +300,9 @@ _group(
 )
 
 # Hidden old spellings, for one release (commands/aliases.py).
-_plan = typer.Typer(help=aliases.PLAN_HELP, invoke_without_command=True)
+_plan = typer.Typer(help=aliases.PLAN_HELP, invoke_without_command=True, cls=TradedrGroup)
 _plan.callback()(handles_errors(aliases.plan))
-_plan.command("export", hidden=True)(handles_errors(operations.export_plan))
+_plan.command("export", hidden=True, cls=TradedrCommand)(handles_errors(operations.export_plan))
 app.add_typer(_plan, name="plan", hidden=True)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -59,14 +59,67 @@ ConfigOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON for CI.")]
-TargetOption = Annotated[
-    Target,
-    typer.Option(
+
+
+def _target(local: str, aws: str) -> Any:
+    """`--target`, with what local and aws mean for the command that takes it."""
+    return typer.Option(
         "--target",
         "-t",
-        help="local: the embedded emulator (started for this command unless `tradedr "
-        "emulator start` runs one); aws: a real account.",
+        help=f"local: {local}. aws: {aws}.",
+    )
+
+
+_LOCAL_TEMPORARY = (
+    "the emulator that `tradedr emulator start` runs, else a fresh, empty one for this command only"
+)
+_LOCAL_RUNNING = (
+    "the running emulator (`tradedr emulator start`, then `tradedr deploy`); refused when none runs"
+)
+_AWS_ACCOUNT = "the real account of --profile (or the default AWS credentials)"
+
+# One per command: what the target means differs (a deploy may use a temporary emulator,
+# a failover needs the one that holds the deployment, a drill always starts its own).
+DeployTargetOption = Annotated[
+    Target,
+    _target(
+        "deploy into the emulator that `tradedr emulator start` runs, else into a fresh one "
+        "that stops when the command ends",
+        f"deploy the stacks into {_AWS_ACCOUNT}",
     ),
+]
+ValidateTargetOption = Annotated[
+    Target,
+    _target(f"check {_LOCAL_TEMPORARY}", f"check the deployment in {_AWS_ACCOUNT}"),
+]
+DestroyTargetOption = Annotated[
+    Target,
+    _target(f"delete from {_LOCAL_TEMPORARY}", f"delete the stacks from {_AWS_ACCOUNT}"),
+]
+RunTargetOption = Annotated[
+    Target,
+    _target(
+        f"act on {_LOCAL_RUNNING}",
+        f"act on the deployment in {_AWS_ACCOUNT}; regions are called for real",
+    ),
+]
+ExportTargetOption = Annotated[
+    Target,
+    _target(
+        f"read the resource ARNs from {_LOCAL_TEMPORARY} (deploy into it first)",
+        f"read them from the deployment in {_AWS_ACCOUNT}, for a plan Region switch can run",
+    ),
+]
+DrillTargetOption = Annotated[
+    Target,
+    _target(
+        "a fresh emulator started for the drill and stopped after it (never a shared one)",
+        f"deploy, fail over and fail back for real in {_AWS_ACCOUNT}",
+    ),
+]
+BackupTargetOption = Annotated[
+    Target,
+    _target(f"back up or restore in {_LOCAL_TEMPORARY}", f"the deployment in {_AWS_ACCOUNT}"),
 ]
 ProfileOption = Annotated[
     str | None, typer.Option("--profile", help="AWS profile for --target aws.")

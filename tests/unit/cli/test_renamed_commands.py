@@ -121,7 +121,7 @@ def test_both_spellings_export_the_failover_plan(
     assert json.loads(result.stdout) == {"executionRole": ROLE}
     (call,) = exports
     assert call["to_region"] == "us-west-2"
-    assert call["target"] == "aws"
+    assert call["target"] == "local"  # like every command; --target aws for Region switch
     assert call["options"].execution_role == ROLE
     renamed = "note: `tradedr plan export` is now `tradedr export-plan`"
     assert (renamed in result.stderr) is (argv == ["plan", "export"])

@@ -7,11 +7,11 @@ from typing import Annotated
 import typer
 
 from tradedr.cli.options import (
+    BackupTargetOption,
     ConfigOption,
     JsonOption,
     ProfileOption,
     Target,
-    TargetOption,
     settings_from,
 )
 from tradedr.cli.render.backup import render_backup
@@ -20,7 +20,7 @@ from tradedr.cli.render.progress import ops_progress
 
 def now(
     config: ConfigOption = None,
-    target: TargetOption = Target.LOCAL,
+    target: BackupTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -39,7 +39,7 @@ def now(
 
 def restore_test(
     config: ConfigOption = None,
-    target: TargetOption = Target.LOCAL,
+    target: BackupTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
     region: Annotated[
         str | None, typer.Option(help="Region to restore into (default: the first standby).")

@@ -9,10 +9,10 @@ import typer
 
 from tradedr.cli.options import (
     ConfigOption,
+    DeployTargetOption,
     JsonOption,
     ProfileOption,
     Target,
-    TargetOption,
     settings_from,
 )
 from tradedr.cli.render.deploy import render_deploy
@@ -22,7 +22,7 @@ from tradedr.errors import AwsOperationError
 
 def deploy(
     config: ConfigOption = None,
-    target: TargetOption = Target.LOCAL,
+    target: DeployTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the templates.")] = Path(
         "cdk.out"

@@ -9,10 +9,10 @@ import typer
 
 from tradedr.cli.options import (
     ConfigOption,
+    DestroyTargetOption,
     JsonOption,
     ProfileOption,
     Target,
-    TargetOption,
     settings_from,
 )
 from tradedr.cli.render.destroy import render_destroy
@@ -22,7 +22,7 @@ from tradedr.errors import ConfigError, TradedrError
 
 def destroy(
     config: ConfigOption = None,
-    target: TargetOption = Target.LOCAL,
+    target: DestroyTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
     delete_data: Annotated[
         bool,

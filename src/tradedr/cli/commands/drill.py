@@ -9,10 +9,10 @@ import typer
 
 from tradedr.cli.options import (
     ConfigOption,
+    DrillTargetOption,
     JsonOption,
     ProfileOption,
     Target,
-    TargetOption,
     settings_from,
 )
 from tradedr.cli.render.drill import render_drill
@@ -21,7 +21,7 @@ from tradedr.cli.render.progress import ops_progress
 
 def drill(
     config: ConfigOption = None,
-    target: TargetOption = Target.LOCAL,
+    target: DrillTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Directory for drill-report.md/.json.")

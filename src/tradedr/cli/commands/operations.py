@@ -12,22 +12,38 @@ from tradedr.cli.options import (
     ConfigOption,
     DryRunOption,
     ExportFormat,
+    ExportTargetOption,
     JsonOption,
     ProfileOption,
     ResumeOption,
     RunsDirOption,
+    RunTargetOption,
     Target,
-    TargetOption,
     YesOption,
     run_options,
     settings_from,
 )
 from tradedr.cli.render.runs import render_export, render_run
+from tradedr.errors import ConfigError
 
 if TYPE_CHECKING:
+    from tradedr.config import Settings
     from tradedr.ops.executor import RunResult
 
 DEFAULT_RUNS_DIR = Path(".tradedr/runs")
+
+
+def _region_of(settings: Settings, flag: str, region: str) -> str:
+    """`region`, when it is one of the config's; else the one-line error a plan would give.
+
+    Checked before the target opens, so a wrong or missing input is reported before a
+    missing emulator or missing credentials are."""
+    if region not in settings.all_regions:
+        raise ConfigError(
+            f"{flag} {region}: not a region of {settings.prefix} "
+            f"({', '.join(settings.all_regions)})"
+        )
+    return region
 
 
 def _finish(result: RunResult, *, as_json: bool) -> None:
@@ -42,7 +58,7 @@ def failover(
         str | None, typer.Option("--to", metavar="REGION", help="Region to fail over to.")
     ] = None,
     config: ConfigOption = None,
-    target: TargetOption = Target.LOCAL,
+    target: RunTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
     dry_run: DryRunOption = False,
     practice: Annotated[
@@ -82,8 +98,13 @@ def failover(
     """
     from tradedr.ops import service
 
+    settings = settings_from(config)
+    if to is not None:
+        _region_of(settings, "--to", to)
+    elif resume is None:
+        raise ConfigError("--to REGION is required (unless --resume RUN_ID)")
     result = service.failover(
-        settings_from(config),
+        settings,
         run_options(
             target, dry_run=dry_run, yes=yes, resume=resume, runs_dir=runs_dir, as_json=as_json
         ),
@@ -106,7 +127,7 @@ def failback(
         typer.Option("--from", metavar="REGION", help="Current writer region (default: found)."),
     ] = None,
     config: ConfigOption = None,
-    target: TargetOption = Target.LOCAL,
+    target: RunTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
     dry_run: DryRunOption = False,
     yes: YesOption = False,
@@ -118,8 +139,12 @@ def failback(
     run the reverse plan and rebuild the standby replica."""
     from tradedr.ops import service
 
+    settings = settings_from(config)
+    for flag, region in (("--to", to), ("--from", from_region)):
+        if region is not None:
+            _region_of(settings, flag, region)
     result = service.failback(
-        settings_from(config),
+        settings,
         run_options(
             target, dry_run=dry_run, yes=yes, resume=resume, runs_dir=runs_dir, as_json=as_json
         ),
@@ -136,7 +161,7 @@ def fence(
         typer.Option("--region", metavar="REGION", help="The recovered former primary."),
     ],
     config: ConfigOption = None,
-    target: TargetOption = Target.LOCAL,
+    target: RunTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
     dry_run: DryRunOption = False,
     yes: YesOption = False,
@@ -151,8 +176,10 @@ def fence(
     """
     from tradedr.ops import service
 
+    settings = settings_from(config)
+    _region_of(settings, "--region", region)
     result = service.fence(
-        settings_from(config),
+        settings,
         run_options(
             target, dry_run=dry_run, yes=yes, resume=None, runs_dir=runs_dir, as_json=as_json
         ),
@@ -196,19 +223,24 @@ def export_plan(
             "(SSM endpoint update, fencing, verification...); see docs/failover.md.",
         ),
     ] = None,
-    target: TargetOption = Target.AWS,
+    target: ExportTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
 ) -> None:
     """Export the failover plan as CreatePlan input for AWS ARC Region switch.
 
     ARNs of the deployed resources are read from the target (ASGs, databases, traffic
-    controls); roles and the custom-action Lambda come from the flags, never invented.
+    controls): by default the running emulator, like every command; pass --target aws for
+    the plan to give Region switch. Roles and the custom-action Lambda come from the flags,
+    never invented.
     """
     from tradedr.ops import service
 
     assert export_format is ExportFormat.ARC_REGION_SWITCH  # the only choice typer accepts
+    settings = settings_from(config)
+    if to_region is not None:
+        _region_of(settings, "--to", to_region)
     export = service.export_plan(
-        settings_from(config),
+        settings,
         target=target.value,
         profile=profile,
         to_region=to_region,

@@ -9,7 +9,7 @@ from tradedr.cli.options import (
     JsonOption,
     ProfileOption,
     Target,
-    TargetOption,
+    ValidateTargetOption,
     settings_from,
 )
 from tradedr.cli.render.validate import render_validation
@@ -17,7 +17,7 @@ from tradedr.cli.render.validate import render_validation
 
 def validate(
     config: ConfigOption = None,
-    target: TargetOption = Target.LOCAL,
+    target: ValidateTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
     as_json: JsonOption = False,
 ) -> None:
