@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from tradedr.analysis.cost import CostHeadline
     from tradedr.analysis.rto import RtoReport
     from tradedr.analysis.service import CostResult
+    from tradedr.report.diff import ReviewDiff
 
 
 def _s(value: float | None) -> str:
@@ -142,3 +143,46 @@ def render_cost(console: Console, result: CostResult) -> None:
                 str(d["unpriced_lines"]),
             )
         console.print(table)
+
+
+def render_diff(console: Console, diff: ReviewDiff) -> None:
+    """The change since the previous review, after the verdict line."""
+    from tradedr.report.diff import delta_text, seconds
+
+    if diff.empty:
+        console.print(f"change since {escape(diff.against)}: [green]no change[/]")
+        return
+    console.print(f"change since {escape(diff.against)}:")
+    rows = diff.resource_rows()
+    if rows:
+        table = Table(
+            title="resources", caption="replaced: approximate (a change set is the authority)"
+        )
+        for column in ("stack", "change", "logical id", "type", "properties"):
+            table.add_column(column, overflow="fold")
+        for stack, kind, lid, type_, detail in rows:
+            style = "[red]" if kind == "replaced" else ""
+            table.add_row(
+                escape(stack),
+                f"{style}{kind}" + ("[/]" if style else ""),
+                escape(lid),
+                escape(type_),
+                escape(detail),
+            )
+        console.print(table)
+    else:
+        console.print("resources: no change")
+    for title, deltas in (("RTO p99", diff.rto), ("RPO", diff.rpo)):
+        for name, before, after in deltas:
+            console.print(
+                f"{title} {escape(name)}: {seconds(before)} -> {seconds(after)} "
+                f"{delta_text(before, after)}"
+            )
+    if not diff.rto and not diff.rpo:
+        console.print("RTO and RPO: no change")
+    console.print(f"cost: {escape(diff.cost_text())}" if diff.cost_changed else "cost: no change")
+    for label, found in (("new", diff.findings_new), ("resolved", diff.findings_resolved)):
+        for f in found:
+            console.print(f"{label} finding: " + escape(" ".join(f)))
+    if not diff.findings_new and not diff.findings_resolved:
+        console.print("findings: no change")

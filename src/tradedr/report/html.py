@@ -12,6 +12,7 @@ from tradedr.report.diagram import architecture_svg
 if TYPE_CHECKING:
     from tradedr.analysis.cost import CostHeadline
     from tradedr.analysis.templates import TemplateSet
+    from tradedr.report.diff import ReviewDiff
     from tradedr.report.plan import PlanResult
 
 CSS = """
@@ -65,6 +66,67 @@ def _headline(headline: CostHeadline) -> str:
     return f'<p class="headline incomplete">Cost incomplete: {escape(headline.text)}</p>'
 
 
+def _diff_section(diff: ReviewDiff) -> list[str]:
+    from tradedr.report.diff import delta_text, seconds
+
+    parts = [f"<h2>Change since <code>{escape(diff.against)}</code></h2>"]
+    if diff.empty:
+        return [*parts, '<p class="pass">No change.</p>']
+    rows = diff.resource_rows()
+    if rows:
+        parts.append(
+            _table(
+                ["stack", "change", "logical id", "type", "properties"],
+                [
+                    [
+                        escape(stack),
+                        f'<span class="{"fail" if kind == "replaced" else ""}">'
+                        f"{escape(kind)}</span>",
+                        f"<code>{escape(lid)}</code>",
+                        escape(type_),
+                        escape(detail),
+                    ]
+                    for stack, kind, lid, type_, detail in rows
+                ],
+            )
+        )
+        parts.append(
+            '<p class="muted">Replaced is approximate: a change to a property CloudFormation '
+            "replaces the resource on; a change set is the authority.</p>"
+        )
+    else:
+        parts.append("<p>Resources: no change.</p>")
+    for title, deltas in (("scenario (RTO p99)", diff.rto), ("store (RPO)", diff.rpo)):
+        if deltas:
+            parts.append(
+                _table(
+                    [title, "before", "after", "delta"],
+                    [[escape(n), seconds(b), seconds(a), delta_text(b, a)] for n, b, a in deltas],
+                    numeric={1, 2, 3},
+                )
+            )
+    if not diff.rto and not diff.rpo:
+        parts.append("<p>RTO and RPO: no change.</p>")
+    parts.append(
+        f"<p>Cost: {escape(diff.cost_text())}</p>"
+        if diff.cost_changed
+        else "<p>Cost: no change.</p>"
+    )
+    for label, found in (("New", diff.findings_new), ("Resolved", diff.findings_resolved)):
+        if found:
+            parts.append(
+                f"<details><summary>{label} findings ({len(found)})</summary>"
+                + _table(
+                    ["source", "rule", "stack", "resource"],
+                    [[escape(x) for x in f] for f in found[:500]],
+                )
+                + "</details>"
+            )
+    if not diff.findings_new and not diff.findings_resolved:
+        parts.append("<p>Findings: no change.</p>")
+    return parts
+
+
 def render_html(result: PlanResult, templates: TemplateSet) -> str:
     settings = result.settings
     rto = result.rto
@@ -97,6 +159,9 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
         )
         + "</p>"
     )
+
+    if result.diff is not None:
+        parts += _diff_section(result.diff)
 
     parts.append("<h2>Architecture</h2>")
     parts.append(

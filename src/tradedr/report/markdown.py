@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tradedr.analysis.cost import CostHeadline
+    from tradedr.report.diff import ReviewDiff
     from tradedr.report.plan import PlanResult
 
 
@@ -22,6 +23,63 @@ def _headline(headline: CostHeadline) -> str:
     if headline.complete:
         return f"**Cost: {headline.text}**"
     return f"> [!WARNING]\n> **Cost incomplete: {headline.text}**"
+
+
+def _finding(f: tuple[str, ...]) -> str:
+    source, rule, stack, resource = [*f, "", "", "", ""][:4]
+    return f"`{rule}` ({source}) {stack}/{resource}"
+
+
+def diff_lines(diff: ReviewDiff) -> list[str]:
+    """The change since the previous review: resources, RTO/RPO, cost and findings."""
+    from tradedr.report.diff import delta_text, seconds
+
+    lines = [f"### Change since `{diff.against}`", ""]
+    if diff.empty:
+        return [*lines, "No change."]
+    rows = diff.resource_rows()
+    if rows:
+        lines += [
+            *_table(
+                ["stack", "change", "logical id", "type", "properties"], [list(r) for r in rows]
+            ),
+            "",
+            "_Replaced is approximate: a change to a property CloudFormation replaces on "
+            "(docs/plan.md); a change set is the authority._",
+            "",
+        ]
+    else:
+        lines += ["Resources: no change.", ""]
+    if diff.rto:
+        lines += [
+            *_table(
+                ["scenario", "RTO p99 before", "after", "delta"],
+                [[n, seconds(b), seconds(a), delta_text(b, a)] for n, b, a in diff.rto],
+            ),
+            "",
+        ]
+    if diff.rpo:
+        lines += [
+            *_table(
+                ["store", "RPO before", "after", "delta"],
+                [[n, seconds(b), seconds(a), delta_text(b, a)] for n, b, a in diff.rpo],
+            ),
+            "",
+        ]
+    if not diff.rto and not diff.rpo:
+        lines += ["RTO and RPO: no change.", ""]
+    lines.append(f"Cost: {diff.cost_text()}" if diff.cost_changed else "Cost: no change.")
+    lines.append("")
+    for label, found in (("New", diff.findings_new), ("Resolved", diff.findings_resolved)):
+        if found:
+            lines.append(f"{label} findings ({len(found)}):")
+            lines += [f"- {_finding(f)}" for f in found[:30]]
+            if len(found) > 30:
+                lines.append(f"- ... and {len(found) - 30} more (report.json)")
+            lines.append("")
+    if not diff.findings_new and not diff.findings_resolved:
+        lines.append("Findings: no change.")
+    return lines
 
 
 def render_markdown(result: PlanResult) -> str:
@@ -117,6 +175,8 @@ def render_markdown(result: PlanResult) -> str:
             "",
             f"_{result.cost.comparison_prices}_",
         ]
+    if result.diff is not None:
+        lines += ["", *diff_lines(result.diff)]
     errors = [f.to_dict() for f in result.checks.findings]
     errors = [f for f in errors if str(f.get("severity", "")).lower() == "error"]
     if errors:

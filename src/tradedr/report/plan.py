@@ -1,13 +1,15 @@
 """`tradedr plan`: synth once, run the static checks, RTO/RPO, cost and the posture
-comparison, then write a self-contained HTML report and a Markdown summary."""
+comparison, then write a self-contained HTML report, a Markdown summary and report.json
+(the data a later `tradedr review --against report.json` diffs against)."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradedr.analysis.rto import RtoReport, analyse_rto
 from tradedr.analysis.service import CostResult, run_cost
@@ -15,6 +17,9 @@ from tradedr.analysis.templates import TemplateSet
 from tradedr.config import Settings
 from tradedr.errors import TradedrError
 from tradedr.fileio import private_dir, write_private
+
+if TYPE_CHECKING:
+    from tradedr.report.diff import ReviewDiff
 
 Progress = Callable[[str], None]
 
@@ -28,6 +33,9 @@ class PlanResult:
     html_path: Path
     markdown_path: Path
     timings: dict[str, float] = field(default_factory=dict)
+    json_path: Path | None = None  # OUT/report.json: what a later `--against` reads
+    snapshot: dict[str, Any] = field(default_factory=dict)
+    diff: ReviewDiff | None = None  # against a previous report.json, when given
 
     @property
     def checks_passed(self) -> bool:
@@ -110,6 +118,8 @@ class PlanResult:
             "cost": self.cost.to_dict(),
             "report": str(self.html_path),
             "summary": str(self.markdown_path),
+            "data": None if self.json_path is None else str(self.json_path),
+            "diff": None if self.diff is None else self.diff.to_dict(),
             "timings_seconds": self.timings,
         }
 
@@ -138,13 +148,17 @@ def run_plan(
     fallback_region: str | None = None,
     provider: Any = None,
     progress: Progress | None = None,
+    against: Path | None = None,
 ) -> PlanResult:
     try:
         from tradedr.checks.runner import check_config
     except ImportError as exc:  # the checks package ships separately in development trees
         raise TradedrError(f"static checks are not available: {exc}") from None
+    from tradedr.report import diff as review_diff
     from tradedr.report.html import render_html
     from tradedr.report.markdown import render_markdown
+
+    previous = None if against is None else review_diff.load_snapshot(against)
 
     private_dir(out)  # the report names account ids, ARNs and endpoints
     synth_dir = out / "cdk.out"
@@ -177,6 +191,11 @@ def run_plan(
     html_path = out / "report.html"
     markdown_path = out / "summary.md"
     result = PlanResult(settings, checks, rto, cost, html_path, markdown_path, timings)
+    result.json_path = out / "report.json"
+    result.snapshot = review_diff.snapshot(result, templates)
+    if previous is not None and against is not None:
+        result.diff = review_diff.diff(previous, result.snapshot, str(against))
+    write_private(result.json_path, json.dumps(result.snapshot, indent=1, sort_keys=True) + "\n")
     write_private(html_path, render_html(result, templates))
     write_private(markdown_path, render_markdown(result))
     timings["render"] = round(time.perf_counter() - mark, 2)

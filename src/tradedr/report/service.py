@@ -24,11 +24,18 @@ def build_report(
     live: bool = False,
     fallback_region: str | None = None,
     progress: Progress | None = None,
+    against: Path | None = None,
 ) -> PlanResult:
     """Synth once, run the checks, RTO/RPO, cost and the posture comparison, and write
-    OUT/report.html and OUT/summary.md."""
+    OUT/report.html, OUT/summary.md and OUT/report.json; with `against` (a previous
+    report.json) the report also shows what changed since."""
     from tradedr.report import plan
 
     return plan.run_plan(
-        settings, out, live=live, fallback_region=fallback_region, progress=progress
+        settings,
+        out,
+        live=live,
+        fallback_region=fallback_region,
+        progress=progress,
+        against=against,
     )

@@ -15,6 +15,16 @@ from tradedr.cli.render.progress import analysis_progress
 ReviewOutOption = Annotated[
     Path, typer.Option("--out", "-o", help="Directory for the HTML report and summary.")
 ]
+AgainstOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--against",
+        help="A previous review's report.json: show what changed since (resources, "
+        "RTO/RPO, cost, findings).",
+        exists=True,
+        dir_okay=False,
+    ),
+]
 LiveOption = Annotated[bool, typer.Option("--live", help="Live prices (AWS Price List API).")]
 
 
@@ -24,11 +34,13 @@ def review(
     live: LiveOption = False,
     fallback_region: FallbackOption = None,
     as_json: JsonOption = False,
+    against: AgainstOption = None,
 ) -> None:
     """Change review in one step: synth, checks, RTO/RPO, cost and posture trade-off.
 
-    Writes OUT/report.html (self-contained, with charts) and OUT/summary.md for the pull
-    request. Exit 1 when a check fails or a recovery target is missed.
+    Writes OUT/report.html (self-contained, with charts), OUT/summary.md for the pull
+    request and OUT/report.json; `--against` a previous report.json shows the change.
+    Exit 1 when a check fails or a recovery target is missed.
     `tradedr export-plan` writes the failover plan for AWS ARC Region switch instead.
     """
     from tradedr.report.service import build_report
@@ -39,7 +51,14 @@ def review(
         live=live,
         fallback_region=fallback_region,
         progress=None if as_json else analysis_progress,
+        against=against,
     )
     render_review(result, as_json=as_json)
+    change = getattr(result, "diff", None)  # test doubles of the result may have none
+    if change is not None and not as_json:
+        from tradedr.cli.output import console
+        from tradedr.report.console import render_diff
+
+        render_diff(console, change)
     if not result.passed:
         raise typer.Exit(1)
