@@ -126,6 +126,10 @@ class Plan(_Model):
 
     @property
     def title(self) -> str:
+        """`failover us-east-1 -> us-west-2 (planned)`; a fence acts on one region only:
+        `fence us-east-1`."""
+        if self.kind == "fence":
+            return f"fence {self.target_region}"
         return f"{self.kind} {self.source_region} -> {self.target_region} ({self.mode})"
 
     def api_calls(self) -> list[tuple[Step, ApiCall]]:

@@ -14,7 +14,7 @@ from rich.table import Table
 from tradedr.cli.output import console, emit_json, err_console, print_warning
 
 if TYPE_CHECKING:
-    from tradedr.ops.executor import RunResult
+    from tradedr.ops.executor import RunResult, StepRecord
     from tradedr.ops.plans import Plan, Step
     from tradedr.ops.region_switch import RegionSwitchExport
     from tradedr.ops.run import Progress
@@ -34,6 +34,17 @@ def print_plan(plan: Plan) -> None:
         err_console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
 
 
+def _declined(record: StepRecord) -> bool:
+    """A manual approval that stopped the plan: the operator said no (or gave no answer).
+    The journal and --json keep the executor's machine-readable "failed"."""
+    return record.action == "manual-approval" and record.status == "failed"
+
+
+def shown_status(record: StepRecord) -> str:
+    """The step's status as the operator reads it: "declined", not "failed", for a no."""
+    return "declined" if _declined(record) else record.status
+
+
 def step_progress(as_json: bool) -> Progress:
     """A line on stderr as each step starts, retries and ends; nothing under --json."""
 
@@ -49,7 +60,9 @@ def step_progress(as_json: bool) -> Progress:
             )
         elif event == "end":
             err_console.print(
-                f"  {extra.status} in {extra.seconds:.2f} s", highlight=False, soft_wrap=True
+                f"  {shown_status(extra)} in {extra.seconds:,.2f} s",
+                highlight=False,
+                soft_wrap=True,
             )
 
     return report
@@ -66,7 +79,7 @@ def render_run(result: RunResult, *, as_json: bool) -> None:
         for column in ("step", "region", "status", "seconds", "attempts", "detail"):
             table.add_column(column, no_wrap=column in ("step", "region", "status"))
         for record in result.records:
-            status = record.status + (" (earlier run)" if record.previous_run else "")
+            status = shown_status(record) + (" (earlier run)" if record.previous_run else "")
             table.add_row(
                 record.step_id,
                 record.region,
@@ -79,8 +92,13 @@ def render_run(result: RunResult, *, as_json: bool) -> None:
         if result.run_id != "dry-run":
             console.print(f"run id {result.run_id}; journal {result.journal_path}", soft_wrap=True)
     if result.status == "stopped":
+        last = result.records[-1] if result.records else None
+        message = result.message
+        if last is not None and _declined(last):
+            reason = last.detail.removeprefix(f"{last.step_id}: ")
+            message = f"step {last.step_id} in {last.region}: {reason}"
         err_console.print(
-            f"[bold red]stopped:[/] {result.message}", highlight=False, soft_wrap=True
+            f"[bold red]stopped:[/] {escape(message)}", highlight=False, soft_wrap=True
         )
 
 

@@ -22,7 +22,8 @@ class ManualApproval(Action):
         prompt = str(step.params.get("prompt", step.title))
         if not ctx.approver(prompt):
             raise PlanAbortedError(
-                f"{step.id}: not approved; nothing after this step ran "
+                f"{step.id}: declined by the operator (not approved); nothing after this "
+                "step ran "
                 f"(resume with --resume {ctx.run_id} when ready)"
             )
         if ctx.approver is always_approve:
