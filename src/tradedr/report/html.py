@@ -312,7 +312,9 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
         parts.append("<h2>Posture trade-off</h2>")
         parts.append(
             _figure(
-                charts.posture_tradeoff(postures, settings.posture.value),
+                charts.posture_tradeoff(
+                    postures, settings.posture.value, settings.targets.rto_seconds
+                ),
                 f"Each posture synthesized and analysed; {result.cost.comparison_prices}. "
                 f"The configured posture's row is the Cost headline: {cost.headline.text}.",
             )
