@@ -12,7 +12,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from tradedr.report.charts import to_svg
 
@@ -67,22 +69,53 @@ def stack_lines(stack: StackDoc) -> list[str]:
     return lines
 
 
+ARROW = {"replica": "#c0392b", "data": "#2980b9", "routing": "#8e44ad"}
+
+
+def _data_arrow_label(templates: TemplateSet) -> str | None:
+    """What flows from the primary's data stack to each standby's, if anything."""
+    primary = templates.settings.primary_region
+    bucket = next(
+        (b for b in templates.resources("AWS::S3::Bucket", region=primary) if not b.holds_logs),
+        None,
+    )
+    if bucket is not None and bucket.prop("ReplicationConfiguration.Rules"):
+        return "S3 CRR + DynamoDB + backups"
+    if templates.first("AWS::Backup::BackupPlan", region=primary):
+        return "backup copies"
+    return None
+
+
 def architecture_svg(templates: TemplateSet) -> str:
+    return to_svg(architecture_figure(templates), "architecture")
+
+
+def architecture_figure(templates: TemplateSet) -> Figure:
+    """Rows, top to bottom: the global stack, then per region (one column each) the app
+    stack (its ALB is where Route 53 sends traffic), the data stack, a band of lanes for what
+    replicates from the primary, and the replica stack. Arrows run in the gaps between boxes
+    (lanes, not diagonals), so none crosses a box or a label; a legend names them."""
     regions = templates.regions
     settings = templates.settings
-    kinds = ["data", "replica", "app"]
+    primary = settings.primary_region
+    kinds = ["app", "data", "replica"]
     col_w, box_w, line_h = 4.2, 3.7, 0.26
     heights = {(s.region, s.kind): 0.5 + line_h * len(stack_lines(s)) for s in templates.stacks}
     row_h = {k: max([h for (r, kk), h in heights.items() if kk == k] + [0.0]) for k in kinds}
     global_stack = templates.stack("global")
     global_h = heights.get((global_stack.region, "global"), 0.0) if global_stack else 0.0
-    total_h = global_h + sum(row_h.values()) + 2.2
-    fig, ax = plt.subplots(figsize=(col_w * len(regions) * 0.95 + 0.5, total_h * 0.85))
+    standbys = [r for r in settings.standby_regions if r in regions]
+    data_label = _data_arrow_label(templates)
+    replicas = [r for r in standbys if templates.stack("replica", r)]
+    lanes = [kind for kind, on in (("data", data_label and standbys), ("replica", replicas)) if on]
+    band = 0.35 + 0.35 * len(lanes)
+    total_h = global_h + sum(row_h.values()) + 1.9 + band
+    fig, ax = plt.subplots(figsize=(col_w * len(regions) * 0.95 + 0.5, total_h * 0.85 + 0.6))
     ax.set_xlim(0, col_w * len(regions))
     ax.set_ylim(0, total_h)
     ax.axis("off")
-    anchors: dict[tuple[str, str], tuple[float, float, float]] = {}
-    headers: dict[str, tuple[float, float]] = {}
+    anchors: dict[tuple[str, str], tuple[float, float, float]] = {}  # x centre, top, bottom
+    centre = {region: i * col_w + col_w / 2 for i, region in enumerate(regions)}
 
     def box(x: float, top: float, height: float, stack: StackDoc) -> None:
         ax.add_patch(
@@ -100,88 +133,120 @@ def architecture_svg(templates: TemplateSet) -> str:
             ax.text(x + 0.15, top - 0.55 - index * line_h, line, fontsize=7)
         anchors[(stack.region, stack.kind)] = (x + box_w / 2, top, top - height)
 
+    def line(points: list[tuple[float, float]], color: str, head: bool, ls: str = "-") -> None:
+        xs, ys = zip(*points, strict=True)
+        ax.plot(xs[:-1] if head else xs, ys[:-1] if head else ys, color=color, lw=1.2, ls=ls)
+        if head:
+            ax.add_patch(
+                FancyArrowPatch(
+                    points[-2],
+                    points[-1],
+                    arrowstyle="-|>",
+                    mutation_scale=11,
+                    color=color,
+                    lw=1.2,
+                    ls=ls,
+                    shrinkA=0,
+                    shrinkB=0,
+                )
+            )
+
     top = total_h - 0.2
     if global_stack is not None:
-        x = (col_w * len(regions) - box_w) / 2
-        box(x, top, global_h, global_stack)
-        top -= global_h + 0.5
-    for index, region in enumerate(regions):
-        x = index * col_w + (col_w - box_w) / 2
+        box((col_w * len(regions) - box_w) / 2, top, global_h, global_stack)
+        top -= global_h + 0.7
+    alb_x = {region: centre[region] + box_w / 2 - 0.35 for region in regions}
+    for region in regions:
+        x = centre[region] - box_w / 2
         role = settings.role_of(region)
-        ax.text(x + box_w / 2, top, f"{region} ({role})", ha="center", fontsize=9, weight="bold")
-        headers[region] = (x + box_w / 2, top + 0.25)
-        y = top - 0.3
-        for kind in kinds:
+        ax.text(x, top, f"{region} ({role})", ha="left", fontsize=9, weight="bold")
+    y = top - 0.3
+    lane_y: dict[str, float] = {}
+    for kind in kinds:
+        for region in regions:
             stack = templates.stack(kind, region)
             if stack is not None:
-                box(x, y, heights[(region, kind)], stack)
-            y -= row_h[kind] + 0.25 if row_h[kind] else 0
+                box(centre[region] - box_w / 2, y, heights[(region, kind)], stack)
+        if kind == "app":
+            for region in regions:  # the ALB badge the routing arrows end at
+                if (region, "app") in anchors:
+                    ax.text(
+                        alb_x[region],
+                        y,
+                        "ALB",
+                        ha="center",
+                        va="center",
+                        fontsize=6.5,
+                        color="white",
+                        weight="bold",
+                        bbox={"boxstyle": "round,pad=0.25", "fc": ARROW["routing"], "ec": "none"},
+                        zorder=5,
+                    )
+        y -= row_h[kind] + 0.25 if row_h[kind] else 0
+        if kind == "data":
+            for index, lane in enumerate(lanes):
+                lane_y[lane] = y - 0.1 - 0.35 * index
+            y -= band - 0.25 if lanes else 0
 
-    def arrow(a: tuple[str, str], b: tuple[str, str], label: str, color: str, bend: float) -> None:
-        if a not in anchors or b not in anchors:
-            return
-        (xa, ta, ba), (xb, tb, bb) = anchors[a], anchors[b]
-        ya, yb = (ta + ba) / 2, (tb + bb) / 2
-        start = (xa + box_w / 2 * (1 if xb > xa else -1), ya)
-        end = (xb - box_w / 2 * (1 if xb > xa else -1), yb)
-        ax.add_patch(
-            FancyArrowPatch(
-                start,
-                end,
-                arrowstyle="-|>",
-                mutation_scale=12,
+    # Replication: down from the primary's data stack to a lane, along it, into each target.
+    if (primary, "data") in anchors:
+        _px, _pt, pbottom = anchors[(primary, "data")]
+        farthest = max(standbys, key=lambda r: abs(centre[r] - centre[primary]), default=primary)
+        rightwards = centre[farthest] >= centre[primary]
+        for lane in lanes:
+            ly, offset = lane_y[lane], (-0.3 if lane == "data" else 0.3)
+            color = ARROW[lane]
+            start = centre[primary] + offset
+            targets = standbys if lane == "data" else replicas
+            for region in targets:
+                end_x = centre[region] + offset
+                if lane == "data":
+                    _x, _t, bottom = anchors[(region, "data")]
+                    line([(start, pbottom), (start, ly), (end_x, ly), (end_x, bottom)], color, True)
+                else:
+                    _x, rtop, _b = anchors[(region, "replica")]
+                    line([(start, pbottom), (start, ly), (end_x, ly), (end_x, rtop)], color, True)
+            label = (data_label or "") if lane == "data" else "RDS read replica"
+            ax.text(
+                centre[primary] + (0.5 if rightwards else -0.5),
+                ly,
+                label,
+                ha="left" if rightwards else "right",
+                va="center",
+                fontsize=7,
                 color=color,
-                connectionstyle=f"arc3,rad={bend}",
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"},
+                zorder=4,
             )
-        )
-        ax.text(
-            (start[0] + end[0]) / 2,
-            (start[1] + end[1]) / 2 + 0.15 + bend,
-            label,
-            fontsize=7,
-            color=color,
-            ha="center",
-        )
 
-    primary = settings.primary_region
-    for standby in settings.standby_regions:
-        if templates.stack("replica", standby):
-            arrow((primary, "data"), (standby, "replica"), "RDS read replica", "#c0392b", -0.1)
-        bucket = next(
-            (b for b in templates.resources("AWS::S3::Bucket", region=primary) if not b.holds_logs),
-            None,
-        )
-        if bucket is not None and bucket.prop("ReplicationConfiguration.Rules"):
-            arrow(
-                (primary, "data"), (standby, "data"), "S3 CRR + DynamoDB + backups", "#2980b9", 0.0
-            )
-        elif templates.first("AWS::Backup::BackupPlan", region=primary):
-            arrow((primary, "data"), (standby, "data"), "backup copies", "#2980b9", 0.0)
     if global_stack is not None:
         gx, _gt, gb = anchors[(global_stack.region, "global")]
         for region in regions:
             if (region, "app") in anchors:
-                ax.add_patch(
-                    FancyArrowPatch(
-                        (gx, gb),
-                        headers[region],
-                        arrowstyle="-|>",
-                        mutation_scale=10,
-                        color="#8e44ad",
-                        ls="--",
-                    )
-                )
-        ax.text(
-            gx,
-            gb - 0.25,
-            "Route 53 records + health checks -> each region's ALB",
-            fontsize=7,
-            color="#8e44ad",
-            ha="center",
-        )
+                _x, app_top, _b = anchors[(region, "app")]
+                # Down to a lane above the region headers, along it, down to the ALB badge.
+                route_y = gb - 0.2
+                points = [(gx, gb), (gx, route_y), (alb_x[region], route_y)]
+                line([*points, (alb_x[region], app_top + 0.12)], ARROW["routing"], True, "--")
+    handles = [
+        Patch(fc=KIND_COLOR[k], ec="#34495e", label=f"{k} stack") for k in ("global", *kinds)
+    ] + [
+        Line2D([], [], color=ARROW["routing"], ls="--", label="Route 53 -> ALB (health-checked)"),
+        Line2D([], [], color=ARROW["data"], label=data_label or "data replication"),
+        Line2D([], [], color=ARROW["replica"], label="RDS read replica"),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=4 if len(regions) < 3 else 7,
+        fontsize=7.5,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+    )
     ax.set_title(
         f"{settings.prefix}: {settings.posture.value}, drawn from "
         f"{len(templates.stacks)} synthesized templates",
         fontsize=10,
     )
-    return to_svg(fig, "architecture")
+    fig.subplots_adjust(bottom=0.6 / (total_h * 0.85 + 0.6) + 0.02)
+    return fig

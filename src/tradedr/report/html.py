@@ -28,6 +28,7 @@ th{background:#f4f6f7} td.num{text-align:right;white-space:nowrap}
 .headline{font-size:1.1rem;font-weight:bold}
 .incomplete{color:#c0392b;border-left:4px solid #c0392b;padding-left:.5rem}
 figure{margin:1rem 0} figure svg{max-width:100%;height:auto}
+.wide{overflow-x:auto} .wide figure svg{max-width:none}
 code{font-size:.8rem;word-break:break-all}
 """
 
@@ -164,12 +165,13 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
         parts += _diff_section(result.diff)
 
     parts.append("<h2>Architecture</h2>")
-    parts.append(
-        _figure(
-            architecture_svg(templates),
-            "Every stack and region, drawn from the synthesized templates.",
-        )
+    diagram = _figure(
+        architecture_svg(templates),
+        "Every stack and region, drawn from the synthesized templates.",
     )
+    if len(templates.regions) > 3:  # shrunk to the page, its labels would be unreadable
+        diagram = f'<div class="wide">{diagram}</div>'
+    parts.append(diagram)
 
     parts.append("<h2>Recovery time (RTO)</h2>")
     rows = []
