@@ -10,6 +10,8 @@ from tradedr.checks.templates import TemplateDoc
 from tradedr.infra.components.compliance import LINT_ACK_METADATA_KEY
 
 SOURCE = "cfn-lint"
+# The reason an acknowledgment from the config gives (checks.ignore_lint_rules).
+CONFIG_IGNORE_REASON = "turned off in the config ([checks] ignore_lint_rules)"
 _SEVERITY: dict[str, Severity] = {"error": "error", "warning": "warning"}
 
 
@@ -59,10 +61,40 @@ def lint_acknowledgments(doc: TemplateDoc) -> list[Acknowledged]:
     return found
 
 
-def run_lint(
-    docs: Sequence[TemplateDoc], regions_of: Callable[[TemplateDoc], Sequence[str]]
+def ignore_rules(
+    findings: Sequence[Finding], ignored: Sequence[str]
 ) -> tuple[list[Finding], list[Acknowledged]]:
-    """Lint each template for the regions `regions_of` names.
+    """(the findings of rules not in `ignored`, one acknowledgment per finding left out)."""
+    if not ignored:
+        return list(findings), []
+    off = set(ignored)
+    kept = [f for f in findings if f.rule not in off]
+    dropped = [
+        Acknowledged(SOURCE, f.rule, f.stack, f.resource, CONFIG_IGNORE_REASON)
+        for f in findings
+        if f.rule in off
+    ]
+    return kept, dropped
+
+
+def config_acknowledgments(ignored: Sequence[str]) -> list[Acknowledged]:
+    """The config's ignored rules, as declared acknowledgments (for --list-acknowledged)."""
+    return [
+        Acknowledged(
+            SOURCE, rule, "(every stack)", "(every resource)", CONFIG_IGNORE_REASON, matched=False
+        )
+        for rule in ignored
+    ]
+
+
+def run_lint(
+    docs: Sequence[TemplateDoc],
+    regions_of: Callable[[TemplateDoc], Sequence[str]],
+    *,
+    ignore: Sequence[str] = (),
+) -> tuple[list[Finding], list[Acknowledged]]:
+    """Lint each template for the regions `regions_of` names; findings of the rules in
+    `ignore` (the config's `[checks] ignore_lint_rules`) become acknowledgments.
 
     In-process and serial: a process pool measured slower on two shared cores (workers
     compete with the CDK synth's Node process).
@@ -70,6 +102,7 @@ def run_lint(
     findings: list[Finding] = []
     acknowledged: list[Acknowledged] = []
     for doc in docs:
-        findings += lint_template(doc, regions_of(doc))
-        acknowledged += lint_acknowledgments(doc)
+        kept, dropped = ignore_rules(lint_template(doc, regions_of(doc)), ignore)
+        findings += kept
+        acknowledged += lint_acknowledgments(doc) + dropped
     return findings, acknowledged

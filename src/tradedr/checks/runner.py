@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tradedr.checks.findings import NAG_PACKS, Acknowledged, CheckReport, Finding
-from tradedr.checks.lint import lint_acknowledgments, run_lint
+from tradedr.checks.lint import config_acknowledgments, lint_acknowledgments, run_lint
 from tradedr.checks.nag import (
     AckDeclaration,
     ack_source,
@@ -119,7 +119,11 @@ def check_config(
         report.findings += findings
         report.acknowledged += acknowledged
     # Each stack is linted for the region it deploys to (the global stack: the primary's).
-    findings, acknowledged = run_lint(docs, lambda doc: [doc.region or settings.primary_region])
+    findings, acknowledged = run_lint(
+        docs,
+        lambda doc: [doc.region or settings.primary_region],
+        ignore=settings.checks.ignore_lint_rules,
+    )
     report.findings += findings
     report.acknowledged += acknowledged
     report.findings += run_rules(docs, context_from_settings(settings))
@@ -138,7 +142,7 @@ def list_acknowledged(settings: Settings, outdir: Path) -> list[Acknowledged]:
     ]
     for doc in _synthesized_docs(outdir):
         declared += lint_acknowledgments(doc)
-    return declared
+    return declared + config_acknowledgments(settings.checks.ignore_lint_rules)
 
 
 # --- templates from a directory ------------------------------------------------------
@@ -190,8 +194,10 @@ def check_templates(
     *,
     regions: Sequence[str] | None = None,
     packs: Sequence[str] = DEFAULT_PACKS,
+    ignore_lint_rules: Sequence[str] = (),
 ) -> CheckReport:
-    """Check every CloudFormation template in `directory` (JSON or YAML)."""
+    """Check every CloudFormation template in `directory` (JSON or YAML); the findings of
+    the cfn-lint rules in `ignore_lint_rules` are reported as acknowledged."""
     chosen = validate_packs(packs)
     docs = load_directory(directory, regions=regions)
     lint_regions = list(regions or sorted({d.region for d in docs if d.region}) or ["us-east-1"])
@@ -208,7 +214,7 @@ def check_templates(
         findings, acknowledged = nag_templates(docs, chosen)
         report.findings += findings
         report.acknowledged += acknowledged
-    findings, acknowledged = run_lint(docs, lambda doc: lint_regions)
+    findings, acknowledged = run_lint(docs, lambda doc: lint_regions, ignore=ignore_lint_rules)
     report.findings += findings
     report.acknowledged += acknowledged
     report.findings += run_rules(docs, context_from_templates(docs))

@@ -33,11 +33,12 @@ from tradedr.config.limits import (
     USAGE_LIMIT,
     known_regions,
 )
-from tradedr.config.load import load_config, load_settings
+from tradedr.config.load import config_source, load_config, load_settings
 from tradedr.config.model import POSTURE_ORDER, Posture, Settings
 from tradedr.config.sections import (
     AURORA_DEFAULT_VERSION,
     DETECTOR_WINDOW_SECONDS,
+    ChecksSettings,
     DatabaseSettings,
     FailoverSettings,
     RegionSettings,
@@ -62,6 +63,7 @@ __all__ = [
     "POSTURE_ORDER",
     "REQUIRED_TAG_KEYS",
     "USAGE_LIMIT",
+    "ChecksSettings",
     "DatabaseSettings",
     "FailoverSettings",
     "Posture",
@@ -73,6 +75,7 @@ __all__ = [
     "TagSettings",
     "TargetSettings",
     "UsageSettings",
+    "config_source",
     "decode_config",
     "known_regions",
     "load_config",

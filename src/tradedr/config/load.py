@@ -34,18 +34,25 @@ def load_settings(data: dict[str, Any]) -> Settings:
     return settings
 
 
+def config_source(path: Path | None) -> Path | None:
+    """The file `load_config(path)` reads: `path`, else ./tradedr.toml when present; None
+    when it uses the built-in defaults."""
+    if path is not None:
+        return path
+    candidate = Path(DEFAULT_CONFIG_NAME)
+    # exists(), not is_file(): a tradedr.toml that is a directory or a FIFO is an error
+    # to report, not a reason to deploy the defaults.
+    try:
+        present = candidate.exists()
+    except OSError:  # e.g. an unsearchable working directory: read_config_bytes says so
+        present = True
+    return candidate if present else None
+
+
 def load_config(path: Path | None) -> Settings:
     """Load `path`, else ./tradedr.toml when present, else the built-in defaults."""
+    path = config_source(path)
     if path is None:
-        candidate = Path(DEFAULT_CONFIG_NAME)
-        # exists(), not is_file(): a tradedr.toml that is a directory or a FIFO is an error
-        # to report, not a reason to deploy the defaults.
-        try:
-            present = candidate.exists()
-        except OSError:  # e.g. an unsearchable working directory: read_config_bytes says so
-            present = True
-        if not present:
-            return Settings()
-        path = candidate
+        return Settings()
     text = decode_config(path, read_config_bytes(path))
     return load_settings(parse_config_text(text, path))

@@ -23,6 +23,7 @@ from tradedr.config.limits import (
     _no_double_hyphen,
 )
 from tradedr.config.sections import (
+    ChecksSettings,
     DatabaseSettings,
     FailoverSettings,
     RegionSettings,
@@ -85,6 +86,7 @@ class Settings(_Model):
     tags: TagSettings = Field(default_factory=TagSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     usage: UsageSettings = Field(default_factory=UsageSettings)
+    checks: ChecksSettings = Field(default_factory=ChecksSettings)
 
     @field_validator("application")
     @classmethod

@@ -272,6 +272,32 @@ class SecuritySettings(_Model):
     security_hub: bool = False
 
 
+_LINT_RULE = re.compile(r"[EWI]\d{4}")
+
+
+class ChecksSettings(_Model):
+    """What `tradedr check` leaves out on purpose, for this environment.
+
+    `ignore_lint_rules`: cfn-lint rule ids (E/W/I and four digits, e.g. "W3010" where the
+    availability zones are pinned on purpose). Their findings are reported as acknowledged,
+    with this setting as the reason, not as errors or warnings.
+    """
+
+    ignore_lint_rules: list[str] = Field(default_factory=list)
+
+    @field_validator("ignore_lint_rules")
+    @classmethod
+    def _rule_ids(cls, value: list[str]) -> list[str]:
+        for rule in value:
+            if not _LINT_RULE.fullmatch(rule):
+                raise ValueError(
+                    f"{rule!r} is not a cfn-lint rule id (E, W or I and four digits, e.g. 'W3010')"
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("lists a rule more than once")
+        return value
+
+
 class TagSettings(_Model):
     """Values for the required tags that cannot be derived from the rest of the config."""
 

@@ -59,8 +59,9 @@ def assert_clean_exit(result: Result) -> None:
         assert len(lines) == 1, detail
         assert lines[0].startswith("error: "), detail
         assert result.stdout == "", detail
-    else:
-        assert result.stderr == "", detail
+    else:  # stderr names the file loaded, and says nothing else
+        assert result.stderr.startswith("config: loaded "), detail
+        assert result.stderr.count("\n") == 1, detail
 
 
 # --- random bytes -----------------------------------------------------------------------

@@ -141,14 +141,80 @@ def test_config_show_json_is_the_effective_config(runner: CliRunner, tmp_path: P
     assert load_settings(data) == load_config(config)  # round-trips
 
 
-def test_config_show_table(
+def test_config_show_prints_toml_and_names_the_defaults_on_stderr(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["config", "show"])
-    assert result.exit_code == 0
-    assert "trading-prod" in result.stdout
-    assert "database.instance_class" in result.stdout
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == "config: built-in defaults"
+    data = tomllib.loads(result.stdout)
+    assert data["database"]["instance_class"] == "db.r6g.large"
+    assert load_settings(data) == Settings()
+    assert "None" not in result.stdout
+    assert "null" not in result.stdout
+
+
+def test_config_show_fills_in_what_unset_keys_mean(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = runner.invoke(app, ["config", "show"]).stdout
+    # Commented out, so loading the output gives the same Settings, but shown.
+    assert '# availability_zones = ["us-east-1a", "us-east-1b"]' in text
+    assert "# nat_gateways = 2" in text  # the primary of a warm standby: one per zone
+    assert "# nat_gateways = 1" in text  # the standby: one
+    assert "certificate_arn: not set, so the ALB serves plain HTTP" in text
+    assert "max_data_loss_seconds: not set" in text
+    assert "rto_seconds = 1800" in text
+
+
+def test_config_show_names_the_file_it_loaded(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tradedr.toml").write_text('environment = "qa"\n', encoding="utf-8")
+    result = runner.invoke(app, ["config", "show"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == "config: loaded tradedr.toml"
+    assert tomllib.loads(result.stdout)["environment"] == "qa"
+    other = tmp_path / "other.toml"
+    other.write_text('environment = "dev"\n', encoding="utf-8")
+    result = runner.invoke(app, ["config", "show", "-c", str(other), "--json"])
+    assert result.stderr.strip() == f"config: loaded {other}"
+    assert json.loads(result.stdout)["environment"] == "dev"
+
+
+ROUND_TRIP_CASES = [
+    *EXAMPLES,
+    '[tags.extra]\nTeam = "core"\n"a:b c" = "x"\n',
+    'posture = "hot-standby"\n[regions.us-east-1]\ncidr = "10.0.0.0/16"\n'
+    'availability_zones = ["us-east-1a", "us-east-1c"]\nnat_gateways = 1\n'
+    '[regions.us-west-2]\ncidr = "10.16.0.0/16"\n'
+    "[failover]\nmax_data_loss_seconds = 30\n"
+    '[checks]\nignore_lint_rules = ["W3010"]\n',
+]
+
+
+@pytest.mark.parametrize(
+    "case", ROUND_TRIP_CASES, ids=lambda c: c.name if isinstance(c, Path) else None
+)
+def test_config_show_round_trips_through_load_settings(
+    runner: CliRunner, tmp_path: Path, case: Path | str
+) -> None:
+    if isinstance(case, str):
+        config = tmp_path / "c.toml"
+        config.write_text(case, encoding="utf-8")
+    else:
+        config = case
+    result = runner.invoke(app, ["config", "show", "-c", str(config)])
+    assert result.exit_code == 0, result.output
+    shown = load_settings(tomllib.loads(result.stdout))
+    assert shown == load_config(config)
+    again = tmp_path / "again.toml"
+    again.write_text(result.stdout, encoding="utf-8")
+    second = runner.invoke(app, ["config", "show", "-c", str(again)])
+    assert second.stdout.splitlines()[1:] == result.stdout.splitlines()[1:]  # a fixed point
 
 
 def test_synth_json_shape(cli_synth: dict[str, Any]) -> None:
@@ -193,6 +259,7 @@ def test_configure_doc_lists_every_setting() -> None:
         "targets": type(Settings().targets),
         "failover": type(Settings().failover),
         "tags": type(Settings().tags),
+        "checks": type(Settings().checks),
     }
     for section, model in sections.items():
         for field in model.model_fields:

@@ -9,7 +9,7 @@ import typer
 
 from tradedr.cli.options import ConfigOption, JsonOption, settings_from
 from tradedr.cli.render.config import render_settings, render_written
-from tradedr.config import DEFAULT_CONFIG_NAME
+from tradedr.config import DEFAULT_CONFIG_NAME, config_source
 
 
 def init(
@@ -25,5 +25,11 @@ def init(
 
 
 def show(config: ConfigOption = None, as_json: JsonOption = False) -> None:
-    """Print the effective config after defaults and validation."""
-    render_settings(settings_from(config), as_json=as_json)
+    """Print the effective config after defaults and validation, as TOML (or JSON).
+
+    Every default is filled in; an optional key left unset is a comment with the value it
+    takes, so the output loads back to the same config. Which file was loaded (or "built-in
+    defaults") goes to stderr, so stdout can be redirected to a file.
+    """
+    settings = settings_from(config)
+    render_settings(settings, source=config_source(config), as_json=as_json)

@@ -1,12 +1,12 @@
-"""`tradedr config show`: the effective settings, as a table of dotted keys or as JSON."""
+"""`tradedr config show`: the effective settings, as TOML (every default filled in) or as
+JSON; which file they came from goes to stderr, so stdout stays valid TOML or JSON."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from rich.table import Table
-
-from tradedr.cli.output import console, emit_json
+from tradedr.cli.output import console, emit_json, err_console
 from tradedr.config import Settings
 
 
@@ -14,16 +14,18 @@ def render_written(path: Path) -> None:
     console.print(f"wrote {path}; edit it, then run `tradedr synth`")
 
 
-def render_settings(settings: Settings, *, as_json: bool) -> None:
-    data = settings.model_dump(mode="json")
+def render_settings(settings: Settings, *, source: Path | None, as_json: bool) -> None:
+    """`source` is the file loaded; None for the built-in defaults."""
+    shown = str(source) if source is not None else "built-in defaults"
+    err_console.print(
+        f"config: {shown}" if source is None else f"config: loaded {shown}",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
     if as_json:
-        emit_json(data)
+        emit_json(settings.model_dump(mode="json"))
         return
-    from tradedr.services import config_rows
+    from tradedr.services import settings_toml
 
-    table = Table(title=f"tradedr config: {settings.prefix}", show_lines=False)
-    table.add_column("setting")
-    table.add_column("value")
-    for key, value in config_rows(data):
-        table.add_row(key, value)
-    console.print(table)
+    sys.stdout.write(settings_toml(settings, source=shown))
