@@ -93,10 +93,3 @@ def settings_toml(settings: Settings, *, source: str) -> str:
 
     table((), settings.model_dump(mode="json"))
     return "\n".join(lines) + "\n"
-
-
-def emulator_running() -> bool:
-    """Whether `tradedr emulator start` runs an emulator (the one local runs act on)."""
-    from tradedr.emulator.server import running_emulator
-
-    return running_emulator() is not None

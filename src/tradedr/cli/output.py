@@ -74,3 +74,15 @@ def print_error(message: str) -> None:
 
 def print_warning(message: str) -> None:
     err_console.print(f"[yellow]warning:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+# Numbers read the same in every renderer: thousands separated, seconds with a unit.
+def count(value: int) -> str:
+    """`1,800`: a whole number with thousands separators."""
+    return f"{value:,}"
+
+
+def seconds(value: float, digits: int = 1, *, unit: bool = True) -> str:
+    """`1,800 s`, `12.5 s`: whole seconds as such, others with `digits` decimals."""
+    shown = f"{value:,}" if isinstance(value, int) else f"{value:,.{digits}f}"
+    return f"{shown} s" if unit else shown

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from tradedr.cli.output import console, emit_json
+from tradedr.cli.output import console, emit_json, seconds
 
 if TYPE_CHECKING:
     from tradedr.ops.backup import BackupResult
@@ -29,7 +29,7 @@ def render_backup(result: BackupResult, *, title: str, as_json: bool) -> None:
             item.region,
             item.identifier,
             item.status,
-            f"{item.seconds:.1f}",
+            seconds(item.seconds, unit=False),
             item.detail,
         )
     console.print(table)

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tradedr.cli.options import OutputFormat
-from tradedr.cli.output import console, emit_json
+from tradedr.cli.output import console, count, emit_json
 
 if TYPE_CHECKING:
     from tradedr.checks.findings import Acknowledged, CheckReport, Severity
@@ -37,7 +37,7 @@ def render_findings(report: CheckReport, *, fail_on: Severity = "error") -> None
         group = [f for f in findings if f.severity == severity]
         if not group:
             continue
-        table = Table(title=f"{len(group)} {severity}{'s' if len(group) != 1 else ''}")
+        table = Table(title=f"{count(len(group))} {severity}{'s' if len(group) != 1 else ''}")
         table.add_column("source", no_wrap=True)
         table.add_column("rule")
         table.add_column("stack", no_wrap=True)
@@ -54,17 +54,17 @@ def render_findings(report: CheckReport, *, fail_on: Severity = "error") -> None
     for source, counts in report.counts_by_source().items():
         summary.add_row(
             escape(source),
-            str(counts["error"]),
-            str(counts["warning"]),
-            str(counts["info"]),
-            str(counts["acknowledged"]),
+            count(counts["error"]),
+            count(counts["warning"]),
+            count(counts["info"]),
+            count(counts["acknowledged"]),
         )
     console.print(summary)
     totals = report.summary()
     verdict = "[green]passed[/]" if report.passes(fail_on) else "[bold red]failed[/]"
     console.print(
-        f"{verdict}: {totals['errors']} errors, {totals['warnings']} warnings, "
-        f"{totals['acknowledged']} acknowledged"
+        f"{verdict}: {count(totals['errors'])} errors, {count(totals['warnings'])} warnings, "
+        f"{count(totals['acknowledged'])} acknowledged"
     )
 
 
@@ -72,7 +72,7 @@ def render_acknowledged(entries: list[Acknowledged], output_format: OutputFormat
     if output_format is not OutputFormat.TABLE:  # json and sarif: the same JSON list
         emit_json({"acknowledged": [e.to_dict() for e in entries]})
         return
-    table = Table(title=f"{len(entries)} acknowledged findings", show_lines=True)
+    table = Table(title=f"{count(len(entries))} acknowledged findings", show_lines=True)
     table.add_column("source", no_wrap=True)
     table.add_column("rule")
     table.add_column("stack")
@@ -83,4 +83,4 @@ def render_acknowledged(entries: list[Acknowledged], output_format: OutputFormat
     console.print(table)
     reasons = len({e.reason for e in entries})
     rules = len({e.rule.split("[", 1)[0] for e in entries})
-    console.print(f"{rules} rules acknowledged, under {reasons} written reasons")
+    console.print(f"{count(rules)} rules acknowledged, under {count(reasons)} written reasons")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from tradedr.cli.output import console, emit_json, err_console
+from tradedr.cli.output import console, count, emit_json, err_console, seconds
 
 if TYPE_CHECKING:
     from tradedr.ops.deploy import DeployResult
@@ -16,7 +16,7 @@ def render_deploy(result: DeployResult, *, ephemeral: bool, as_json: bool) -> No
     if as_json:
         emit_json(result.to_dict())
         return
-    table = Table(title=f"deploy to {result.target}: {result.seconds:.1f} s")
+    table = Table(title=f"deploy to {result.target}: {seconds(result.seconds)}")
     table.add_column("stack", no_wrap=True)
     table.add_column("region", no_wrap=True)
     table.add_column("status")
@@ -29,8 +29,8 @@ def render_deploy(result: DeployResult, *, ephemeral: bool, as_json: bool) -> No
             s.region,
             s.status,
             str(s.created),
-            str(len(s.not_emulated)) if s.not_emulated else "",
-            f"{s.seconds:.1f}",
+            count(len(s.not_emulated)) if s.not_emulated else "",
+            seconds(s.seconds, unit=False),
         )
     console.print(table)
     if result.not_emulated:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from tradedr.cli.output import console, emit_json, err_console
+from tradedr.cli.output import console, emit_json, err_console, seconds
 
 if TYPE_CHECKING:
     from tradedr.ops.service import DrillOutcome
@@ -29,16 +29,16 @@ def render_drill(outcome: DrillOutcome, *, as_json: bool) -> None:
             step.name,
             step.region,
             f"[{style[step.status]}]{step.status}[/]",
-            f"{step.seconds:.2f}",
+            seconds(step.seconds, 2, unit=False),
         )
     console.print(table)
     recovery = report.measured_recovery_seconds
     console.print(
-        f"total {report.total_seconds:.1f} s; measured recovery "
-        + ("not reached" if recovery is None else f"{recovery:.1f} s")
-        + f" (RTO target {report.rto_seconds} s"
+        f"total {seconds(report.total_seconds)}; measured recovery "
+        + ("not reached" if recovery is None else seconds(recovery))
+        + f" (RTO target {seconds(report.rto_seconds)}"
         + (
-            f", modelled p50 {report.modelled_rto_seconds['p50']:.0f} s"
+            f", modelled p50 {seconds(report.modelled_rto_seconds['p50'], 0)}"
             if report.modelled_rto_seconds
             else ""
         )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rich.markup import escape
 from rich.table import Table
 
-from tradedr.cli.output import console, emit_json, err_console, print_warning
+from tradedr.cli.output import console, count, emit_json, err_console, print_warning, seconds
 
 if TYPE_CHECKING:
     from tradedr.ops.executor import RunResult, StepRecord
@@ -60,7 +60,7 @@ def step_progress(as_json: bool) -> Progress:
             )
         elif event == "end":
             err_console.print(
-                f"  {shown_status(extra)} in {extra.seconds:,.2f} s",
+                f"  {shown_status(extra)} in {seconds(extra.seconds, 2)}",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -75,7 +75,9 @@ def render_run(result: RunResult, *, as_json: bool) -> None:
     if as_json:
         emit_json(result.as_dict())
     else:
-        table = Table(title=f"{result.plan.title}: {result.status} in {result.total_seconds:.1f} s")
+        table = Table(
+            title=f"{result.plan.title}: {result.status} in {seconds(result.total_seconds)}"
+        )
         for column in ("step", "region", "status", "seconds", "attempts", "detail"):
             table.add_column(column, no_wrap=column in ("step", "region", "status"))
         for record in result.records:
@@ -84,8 +86,8 @@ def render_run(result: RunResult, *, as_json: bool) -> None:
                 record.step_id,
                 record.region,
                 status,
-                f"{record.seconds:.2f}",
-                str(record.attempts),
+                seconds(record.seconds, 2, unit=False),
+                count(record.attempts),
                 record.detail,
             )
         console.print(table)

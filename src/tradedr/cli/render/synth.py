@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from tradedr.cli.output import console, emit_json
+from tradedr.cli.output import console, count, emit_json
 
 if TYPE_CHECKING:
     from tradedr.infra.synth import StackTemplate
@@ -30,12 +30,12 @@ def render_stacks(stacks: list[StackTemplate], out: Path, *, as_json: bool) -> N
             }
         )
         return
-    table = Table(title=f"{len(stacks)} stacks written to {out}")
+    table = Table(title=f"{count(len(stacks))} stacks written to {out}")
     table.add_column("stack", no_wrap=True)
     table.add_column("region", no_wrap=True)
     table.add_column("kind")
     table.add_column("resources", justify="right")
     table.add_column("template bytes", justify="right")
     for s in stacks:
-        table.add_row(s.name, s.region, s.kind, str(s.resources), f"{s.bytes:,}")
+        table.add_row(s.name, s.region, s.kind, count(s.resources), count(s.bytes))
     console.print(table)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from tradedr.cli.output import console, emit_json
+from tradedr.cli.output import console, count, emit_json
 
 if TYPE_CHECKING:
     from tradedr.ops.validate import ValidationReport
@@ -26,4 +26,4 @@ def render_validation(report: ValidationReport, *, title: str, as_json: bool) ->
         table.add_row(c.name, c.region, f"[{colour[c.status]}]{c.status}[/]", c.detail)
     console.print(table)
     failed = sum(1 for c in report.checks if c.status == "fail")
-    console.print("passed" if report.passed else f"[red]{failed} checks failed[/]")
+    console.print("passed" if report.passed else f"[red]{count(failed)} checks failed[/]")
