@@ -192,3 +192,21 @@ def test_verdict_names_deploy_blockers(plan_result: Any) -> None:
     assert result.blockers == ["1 check error"]
     assert result.verdict_text() == "FAIL: 1 deploy blocker (1 check error)"
     assert result.summary_line().startswith("FAIL: ")
+
+
+def test_acknowledged_findings_are_listed_folded(plan_result: Any, default_synth: Any) -> None:
+    from tradedr.checks.findings import Acknowledged
+    from tradedr.report.html import render_html
+
+    checks = FakeCheckReport()
+    checks.acknowledged = [  # type: ignore[attr-defined]
+        Acknowledged("cdk-nag:AwsSolutions", "AwsSolutions-IAM5", "s", "Role", "scoped to a prefix")
+    ]
+    result = _with(plan_result, checks=checks)
+    from tradedr.analysis.templates import TemplateSet
+
+    html = render_html(result, TemplateSet.from_synth(result.settings, default_synth.stacks))
+    folded = html[html.index("<details><summary>acknowledged (1)") :]
+    assert "AwsSolutions-IAM5" in folded[: folded.index("</details>")]
+    assert "scoped to a prefix" in folded
+    assert '<table class="wrap">' in html  # the findings table wraps instead of overflowing
