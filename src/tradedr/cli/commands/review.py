@@ -54,11 +54,5 @@ def review(
         against=against,
     )
     render_review(result, as_json=as_json)
-    change = getattr(result, "diff", None)  # test doubles of the result may have none
-    if change is not None and not as_json:
-        from tradedr.cli.output import console
-        from tradedr.report.console import render_diff
-
-        render_diff(console, change)
     if not result.passed:
         raise typer.Exit(1)

@@ -37,3 +37,8 @@ def render_review(result: PlanResult, *, as_json: bool) -> None:
         return
     console.print(result.summary_line())
     console.print(f"report: {result.html_path}\nsummary: {result.markdown_path}")
+    change = getattr(result, "diff", None)  # test doubles of the result may have none
+    if change is not None:
+        from tradedr.report.console import render_diff
+
+        render_diff(console, change)
