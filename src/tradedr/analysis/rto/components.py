@@ -10,6 +10,7 @@ from tradedr.analysis.rto.model import Component, assumed_sampler, summed, trian
 from tradedr.analysis.rto.readers import (
     DETECTOR_ENV,
     as_int,
+    asg,
     aurora_primary,
     cluster_members,
 )
@@ -366,3 +367,16 @@ def automatic_db_failover(
         [promotion.name],
     )
     return [guard, promotion, reconnect]
+
+
+def primary_app_detection(
+    templates: TemplateSet,
+) -> tuple[Resource | None, Resource | None, list[Component]]:
+    """The primary's target group and ASG, and how a failed target is detected there (the
+    ALB's checks, or an assumption when the templates hold no target group)."""
+    primary = templates.settings.primary_region
+    tg = templates.first("AWS::ElasticLoadBalancingV2::TargetGroup", region=primary)
+    group = asg(templates, primary)
+    if tg is not None:
+        return tg, group, [target_detection(tg)]
+    return tg, group, [assumed("detection", "verification", "no target group", [])]

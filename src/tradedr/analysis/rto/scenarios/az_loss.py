@@ -4,7 +4,12 @@ writer's; the ALB drops the zone's node and the orders DB fails over in the Regi
 from __future__ import annotations
 
 from tradedr.analysis import assumptions
-from tradedr.analysis.rto.components import assumed, capacity, db_failover, target_detection
+from tradedr.analysis.rto.components import (
+    assumed,
+    capacity,
+    db_failover,
+    primary_app_detection,
+)
 from tradedr.analysis.rto.model import (
     Component,
     RecoveryGraph,
@@ -13,7 +18,7 @@ from tradedr.analysis.rto.model import (
     summed,
     triangular,
 )
-from tradedr.analysis.rto.readers import as_int, asg, primary_db
+from tradedr.analysis.rto.readers import as_int, primary_db
 from tradedr.analysis.templates import TemplateSet
 
 NAME = "az-loss"
@@ -21,13 +26,7 @@ NAME = "az-loss"
 
 def build(templates: TemplateSet, warnings: list[str]) -> RecoveryGraph:
     primary = templates.settings.primary_region
-    tg = templates.first("AWS::ElasticLoadBalancingV2::TargetGroup", region=primary)
-    group = asg(templates, primary)
-    components: list[Component] = []
-    if tg is not None:
-        components.append(target_detection(tg))
-    else:
-        components.append(assumed("detection", "verification", "no target group", []))
+    tg, group, components = primary_app_detection(templates)
     alb = templates.first("AWS::ElasticLoadBalancingV2::LoadBalancer", region=primary)
     alb_source = alb.source("Type", alb.prop("Type", "application")) if alb else "no ALB"
     overrun = assumptions.get("resolver-ttl-overrun")
