@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tradedr.cli.options import ConfigOption, FailOn, OutputFormat, settings_from
+from tradedr.cli.options import ConfigOption, FailOn, JsonOption, OutputFormat, settings_from
 from tradedr.cli.output import err_console
 from tradedr.cli.render.checks import render_acknowledged, render_report
 
@@ -60,12 +60,15 @@ def check(
             "--list-acknowledged", help="Print the acknowledged findings and their reasons."
         ),
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Run cdk-nag (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 R5), cfn-lint for every region
     and tradedr's DR rules. Exit 0 without errors, 1 with errors (or warnings, with
     --fail-on warning), 2 on bad input."""
     from tradedr.checks import service
 
+    if as_json:  # --json, like every other command; --format json stays
+        output_format = OutputFormat.JSON
     pack_list = _split(packs)
     region_list = _split(regions) if regions else None
     if list_acknowledged:

@@ -17,11 +17,12 @@ def init(
         DEFAULT_CONFIG_NAME
     ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Write an annotated example tradedr.toml (the defaults, every key explained)."""
     from tradedr.services import write_example_config
 
-    render_written(write_example_config(path, force=force))
+    render_written(write_example_config(path, force=force), as_json=as_json)
 
 
 def show(config: ConfigOption = None, as_json: JsonOption = False) -> None:

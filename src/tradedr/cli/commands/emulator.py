@@ -21,11 +21,11 @@ def start(
     render_started(state, started, as_json=as_json)
 
 
-def stop() -> None:
+def stop(as_json: JsonOption = False) -> None:
     """Stop the background emulator; everything deployed into it is gone."""
     from tradedr.emulator import service
 
-    render_stopped(service.stop())
+    render_stopped(service.stop(), as_json=as_json)
 
 
 def status(as_json: JsonOption = False) -> None:

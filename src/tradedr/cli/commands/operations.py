@@ -225,6 +225,7 @@ def export_plan(
     ] = None,
     target: ExportTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Export the failover plan as CreatePlan input for AWS ARC Region switch.
 
@@ -249,4 +250,4 @@ def export_plan(
         custom_action_lambda=custom_action_lambda,
         include_approval=not no_approval,
     )
-    render_export(export, out=out)
+    render_export(export, out=out, as_json=as_json)

@@ -10,7 +10,10 @@ from tradedr.cli.output import console, emit_json, err_console
 from tradedr.config import Settings
 
 
-def render_written(path: Path) -> None:
+def render_written(path: Path, *, as_json: bool = False) -> None:
+    if as_json:
+        emit_json({"written": str(path)})
+        return
     console.print(f"wrote {path}; edit it, then run `tradedr synth`")
 
 

@@ -19,7 +19,10 @@ def render_started(state: EmulatorState, started: bool, *, as_json: bool) -> Non
     console.print(f"emulator {verb} at {state.endpoint_url} (pid {state.pid})")
 
 
-def render_stopped(state: EmulatorState | None) -> None:
+def render_stopped(state: EmulatorState | None, *, as_json: bool = False) -> None:
+    if as_json:
+        emit_json({"stopped": state is not None, "pid": state.pid if state else None})
+        return
     console.print(f"stopped emulator pid {state.pid}" if state else "no emulator recorded")
 
 

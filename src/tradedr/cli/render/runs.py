@@ -104,14 +104,18 @@ def render_run(result: RunResult, *, as_json: bool) -> None:
         )
 
 
-def render_export(export: RegionSwitchExport, *, out: Path | None) -> None:
-    """Notes on stderr; the CreatePlan JSON on stdout, or written privately (0600) to OUT."""
+def render_export(export: RegionSwitchExport, *, out: Path | None, as_json: bool = False) -> None:
+    """Notes on stderr; the CreatePlan JSON on stdout, or written privately (0600) to OUT
+    (then, with --json, what was written and the notes on stdout)."""
     for note in export.notes:
         err_console.print(f"note: {escape(note)}", highlight=False)
     if out is None:
-        sys.stdout.write(export.to_json() + "\n")
+        sys.stdout.write(export.to_json() + "\n")  # the output is JSON already
         return
     from tradedr.fileio import write_private
 
     write_private(out, export.to_json() + "\n")
-    err_console.print(f"wrote {out}", highlight=False)
+    if as_json:
+        emit_json({"written": str(out), "notes": export.notes})
+    else:
+        err_console.print(f"wrote {out}", highlight=False)
