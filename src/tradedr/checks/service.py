@@ -24,12 +24,19 @@ def check_config(settings: Settings, outdir: Path, *, packs: Sequence[str]) -> C
 
 
 def check_templates(
-    directory: Path, *, regions: Sequence[str] | None, packs: Sequence[str]
+    directory: Path,
+    *,
+    regions: Sequence[str] | None,
+    packs: Sequence[str],
+    ignore_lint_rules: Sequence[str] = (),
 ) -> CheckReport:
-    """Check the CloudFormation templates (JSON or YAML) in `directory`."""
+    """Check the CloudFormation templates (JSON or YAML) in `directory`; the cfn-lint rules
+    the config turns off (`[checks] ignore_lint_rules`) are reported as acknowledged."""
     from tradedr.checks import runner
 
-    return runner.check_templates(directory, regions=regions, packs=packs)
+    return runner.check_templates(
+        directory, regions=regions, packs=packs, ignore_lint_rules=ignore_lint_rules
+    )
 
 
 def acknowledged_in_config(settings: Settings, outdir: Path) -> list[Acknowledged]:
@@ -40,12 +47,16 @@ def acknowledged_in_config(settings: Settings, outdir: Path) -> list[Acknowledge
 
 
 def acknowledged_in_templates(
-    directory: Path, *, regions: Sequence[str] | None, packs: Sequence[str]
+    directory: Path,
+    *,
+    regions: Sequence[str] | None,
+    packs: Sequence[str],
+    ignore_lint_rules: Sequence[str] = (),
 ) -> list[Acknowledged]:
     """The findings the templates in `directory` acknowledge (checking them to find out)."""
-    from tradedr.checks import runner
-
-    return runner.check_templates(directory, regions=regions, packs=packs).acknowledged
+    return check_templates(
+        directory, regions=regions, packs=packs, ignore_lint_rules=ignore_lint_rules
+    ).acknowledged
 
 
 def to_sarif(report: CheckReport) -> dict[str, Any]:

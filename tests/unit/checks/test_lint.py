@@ -97,3 +97,24 @@ def test_a_repeated_rule_is_refused() -> None:
 def test_an_unknown_checks_key_is_refused() -> None:
     with pytest.raises(ConfigError, match="ignore_lint_rule"):
         load_settings({"checks": {"ignore_lint_rule": ["W3010"]}})
+
+
+def test_check_templates_with_a_named_config_uses_its_list(
+    templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check --templates DIR -c FILE` reads the list from FILE; without -c a stray
+    ./tradedr.toml decides nothing."""
+    from typer.testing import CliRunner
+
+    from tradedr.cli import app
+
+    config = tmp_path / "named.toml"
+    config.write_text('[checks]\nignore_lint_rules = ["W3010"]\n')
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tradedr.toml").write_text("this is = not [valid toml")
+    args = ["check", "--templates", str(templates), "--packs", "", "--json"]
+    runner = CliRunner()
+    plain = json.loads(runner.invoke(app, args).stdout)
+    named = json.loads(runner.invoke(app, [*args, "-c", str(config)]).stdout)
+    assert "W3010" in {f["rule"] for f in plain["findings"]}
+    assert "W3010" not in {f["rule"] for f in named["findings"]}

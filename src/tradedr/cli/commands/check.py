@@ -71,10 +71,13 @@ def check(
         output_format = OutputFormat.JSON
     pack_list = _split(packs)
     region_list = _split(regions) if regions else None
+    # With --templates a config is read only when -c names one: the templates may not be
+    # tradedr's, and a stray ./tradedr.toml must not decide how they are checked.
+    ignore = settings_from(config).checks.ignore_lint_rules if config is not None else []
     if list_acknowledged:
         if templates is not None:
             entries = service.acknowledged_in_templates(
-                templates, regions=region_list, packs=pack_list
+                templates, regions=region_list, packs=pack_list, ignore_lint_rules=ignore
             )
         else:
             entries = service.acknowledged_in_config(settings_from(config), out)
@@ -84,7 +87,9 @@ def check(
     if templates is not None:
         if table:
             err_console.print(f"checking templates in {templates} ...")
-        report = service.check_templates(templates, regions=region_list, packs=pack_list)
+        report = service.check_templates(
+            templates, regions=region_list, packs=pack_list, ignore_lint_rules=ignore
+        )
     else:
         settings = settings_from(config)
         if table:
