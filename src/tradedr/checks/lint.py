@@ -13,6 +13,11 @@ SOURCE = "cfn-lint"
 # The reason an acknowledgment from the config gives (checks.ignore_lint_rules).
 CONFIG_IGNORE_REASON = "turned off in the config ([checks] ignore_lint_rules)"
 _SEVERITY: dict[str, Severity] = {"error": "error", "warning": "warning"}
+# cfn-lint warnings that predict a rejection by CloudFormation or the service: a deploy
+# would fail, so tradedr reports them as errors (docs/check.md lists each with its reason).
+DEPLOY_BLOCKERS: dict[str, str] = {
+    "W3691": "RDS refuses to create new DB instances with a deprecated engine version",
+}
 
 
 def _location(path: Sequence[Any]) -> str:
@@ -36,6 +41,9 @@ def lint_text(text: str, stack: str, regions: Sequence[str]) -> list[Finding]:
             continue
         seen.add(key)
         severity = _SEVERITY.get(str(match.rule.severity).lower(), "info")
+        if rule_id in DEPLOY_BLOCKERS:
+            severity = "error"
+            message = f"{message} (a deploy blocker: {DEPLOY_BLOCKERS[rule_id]})"
         findings.append(Finding(SOURCE, rule_id, severity, stack, resource, message))
     return findings
 

@@ -38,6 +38,7 @@ from tradedr.config.model import POSTURE_ORDER, Posture, Settings
 from tradedr.config.sections import (
     AURORA_DEFAULT_VERSION,
     DETECTOR_WINDOW_SECONDS,
+    MYSQL_DEFAULT_VERSION,
     ChecksSettings,
     DatabaseSettings,
     FailoverSettings,
@@ -60,6 +61,7 @@ __all__ = [
     "MAX_MESSAGE_CHARS",
     "MAX_NESTING",
     "MAX_TAGS_PER_RESOURCE",
+    "MYSQL_DEFAULT_VERSION",
     "POSTURE_ORDER",
     "REQUIRED_TAG_KEYS",
     "USAGE_LIMIT",

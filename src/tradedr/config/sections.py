@@ -80,6 +80,7 @@ class RegionSettings(_Model):
 
 
 AURORA_DEFAULT_VERSION = "8.0.mysql_aurora.3.08.0"
+MYSQL_DEFAULT_VERSION = "8.4.7"
 
 
 class DatabaseSettings(_Model):
@@ -88,7 +89,9 @@ class DatabaseSettings(_Model):
     sub-second replication and about a minute of managed failover."""
 
     engine: Literal["mysql", "aurora-mysql-global"] = "mysql"
-    engine_version: str = "8.0.39"
+    # MySQL 8.4 (LTS): 8.0 left RDS standard support on 31 July 2026, and cfn-lint's data
+    # marks older 8.0 and 8.4 minors deprecated (RDS refuses to create instances with them).
+    engine_version: str = MYSQL_DEFAULT_VERSION
     instance_class: str = "db.r6g.large"
     multi_az: bool = True
     allocated_storage_gb: Annotated[int, Field(ge=20, le=65536)] = 100

@@ -118,3 +118,57 @@ def test_check_templates_with_a_named_config_uses_its_list(
     named = json.loads(runner.invoke(app, [*args, "-c", str(config)]).stdout)
     assert "W3010" in {f["rule"] for f in plain["findings"]}
     assert "W3010" not in {f["rule"] for f in named["findings"]}
+
+
+def _engine_versions(resource: str, name: str) -> set[str]:
+    """The versions cfn-lint's bundled data lists in `name` for an RDS resource type."""
+    import re
+
+    import cfnlint
+
+    data = Path(cfnlint.__file__).parent / "data" / "schemas" / "extensions" / resource / name
+    return set(re.findall(r'"(\d+\.\d+\.[\w.]+)"', data.read_text()))
+
+
+@pytest.mark.parametrize(
+    ("resource", "version"),
+    [
+        ("aws_rds_dbinstance", "MYSQL_DEFAULT_VERSION"),
+        ("aws_rds_dbcluster", "AURORA_DEFAULT_VERSION"),
+    ],
+)
+def test_the_default_engine_versions_are_current_per_cfn_lint(resource: str, version: str) -> None:
+    import tradedr.config as config
+
+    default = getattr(config, version)
+    assert default in _engine_versions(resource, "engine_version.json")
+    assert default not in _engine_versions(resource, "engine_version_deprecated.json")
+
+
+def test_a_deprecated_engine_version_is_a_deploy_blocking_error(tmp_path: Path) -> None:
+    template = {
+        "Resources": {
+            "Db": {
+                "Type": "AWS::RDS::DBInstance",
+                "Properties": {
+                    "Engine": "mysql",
+                    "EngineVersion": "8.0.39",
+                    "DBInstanceClass": "db.r6g.large",
+                    "AllocatedStorage": "100",
+                },
+            }
+        }
+    }
+    (tmp_path / "db.template.json").write_text(json.dumps(template))
+    report = check_templates(tmp_path, regions=["us-east-1"], packs=[])
+    blockers = [f for f in report.findings if f.rule == "W3691"]
+    assert [(f.severity, f.resource) for f in blockers] == [("error", "Db")]
+    assert "a deploy blocker" in blockers[0].message
+    assert not report.passed
+
+
+def test_the_default_config_has_no_deprecated_engine() -> None:
+    from tradedr.checks.runner import check_config
+
+    report = check_config(load_settings({}), Path("cdk.out.test-lint"), packs=[])
+    assert [f for f in report.findings if f.rule == "W3691"] == []

@@ -24,7 +24,7 @@ def test_primary_is_multi_az_mysql_from_config(default_synth: Synthesized) -> No
     props = _db(default_synth, PRIMARY)["Properties"]
     assert props["MultiAZ"] is True
     assert props["Engine"] == "mysql"
-    assert props["EngineVersion"] == "8.0.39"
+    assert props["EngineVersion"] == "8.4.7"
     assert props["DBInstanceClass"] == "db.r6g.large"
     assert int(props["AllocatedStorage"]) == 100
     assert props["BackupRetentionPeriod"] == 7
