@@ -167,8 +167,8 @@ def test_a_deprecated_engine_version_is_a_deploy_blocking_error(tmp_path: Path) 
     assert not report.passed
 
 
-def test_the_default_config_has_no_deprecated_engine() -> None:
+def test_the_default_config_has_no_deprecated_engine(tmp_path: Path) -> None:
     from tradedr.checks.runner import check_config
 
-    report = check_config(load_settings({}), Path("cdk.out.test-lint"), packs=[])
+    report = check_config(load_settings({}), tmp_path / "cdk.out", packs=[])
     assert [f for f in report.findings if f.rule == "W3691"] == []
