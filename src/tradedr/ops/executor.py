@@ -352,10 +352,11 @@ def first_start(journal: Journal) -> float | None:
     return float(starts[0]["time"]) if starts else None
 
 
-def later_completed_runs(runs_dir: Path, plan: Plan, run_id: str) -> list[str]:
+def later_completed_runs(
+    runs_dir: Path, plan: Plan, run_id: str, own_journal: Journal
+) -> list[str]:
     """Runs of the same deployment started after `run_id` that completed: once one has, the
     world `run_id` was planned for is gone, and its remaining steps must not run."""
-    _, own_journal = load_run(runs_dir, run_id)
     own = first_start(own_journal)
     if own is None:
         own = datetime.fromisoformat(plan.created_at).timestamp()
@@ -413,7 +414,7 @@ class Executor:
         plan, journal = load_run(self.runs_dir, run_id)
         self.ctx.run_id = run_id
         done = journal.completed()
-        later = later_completed_runs(self.runs_dir, plan, run_id)
+        later = later_completed_runs(self.runs_dir, plan, run_id, journal)
         if later:
             raise ResumeRefusedError(
                 f"--resume {run_id}: refused, run {later[-1]} of {plan.prefix} started after it "

@@ -23,7 +23,7 @@ from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import RunResult
 from tradedr.ops.plans import Plan, PlanMode, TrafficMode
 from tradedr.ops.probe import ProbeWindow, probe_primary
-from tradedr.ops.recipes import plan_for
+from tradedr.ops.recipes import PlanRequest, plan_for
 from tradedr.ops.run import RunOptions, execute
 
 
@@ -128,7 +128,7 @@ def choose_mode(
 ) -> tuple[PlanMode, str | None]:
     """Planned, unplanned or practice, and the note that records why."""
     if to_region not in settings.all_regions or to_region == source:
-        failover_plan(settings, to_region=to_region, from_region=source)  # its one-line error
+        PlanRequest(settings=settings, kind="failover", source=source, target=to_region).check()
     if practice and assume_region_lost:
         raise ConfigError("--practice rehearses on a healthy system; drop --assume-region-lost")
     from tradedr.ops.traffic import traffic_mode_for
