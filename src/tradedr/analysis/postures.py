@@ -5,7 +5,10 @@ same models, so the trade-off table cannot drift from what each posture would de
 row's monthly figure is its cost report's `headline`, the figure `tradedr cost` prints, so
 the configured posture's row and the cost total are one number.
 Hot standby is also shown with the fast-failover options (Aurora global database with ARC
-routing controls or Global Accelerator), so their price for the gain is visible.
+routing controls or Global Accelerator), so their price for the gain is visible. A posture
+the config's engine cannot serve (active-active on a single-writer database) is not priced:
+it is listed as refused, with the one-line reason, so the table never prices a design that
+`tradedr config validate` would refuse.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from tradedr.analysis.prices import PriceBook
 from tradedr.analysis.rto import RtoReport, analyse_rto
 from tradedr.analysis.templates import TemplateSet
 from tradedr.config import POSTURE_ORDER, Posture, Settings, load_settings
-from tradedr.errors import ConfigError
+from tradedr.errors import ConfigError, ConfigFileError
 
 # Fast-failover variants of hot standby: (database.engine, routing.traffic, automatic).
 FAST_OPTIONS: tuple[tuple[str, str, bool], ...] = (
@@ -92,6 +95,23 @@ class PostureRow:
         }
 
 
+@dataclass(frozen=True)
+class RefusedPosture:
+    """A posture left out of the comparison, and why (the config validation's own line)."""
+
+    posture: Posture
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"posture": self.posture.value, "reason": self.reason}
+
+
+@dataclass
+class PostureComparison:
+    rows: list[PostureRow]
+    refused: list[RefusedPosture]
+
+
 def posture_settings(settings: Settings, posture: Posture) -> tuple[Settings, list[str]]:
     """The config with another posture; targets a posture cannot express are relaxed, noted."""
     data = settings.model_dump(mode="json")
@@ -162,11 +182,13 @@ def compare_postures(
     *,
     current: TemplateSet | None = None,
     progress: Any = None,
-) -> list[PostureRow]:
-    """One row per posture in POSTURE_ORDER; reuses `current` for the configured posture."""
+) -> PostureComparison:
+    """One row per posture in POSTURE_ORDER that the config's engine can serve (the others
+    are refused, with the reason); reuses `current` for the configured posture."""
     from tradedr.infra.synth import synthesize
 
     rows = []
+    refused: list[RefusedPosture] = []
     configured = _options_of(settings)
 
     def synth(variant: Settings, name: str) -> TemplateSet:
@@ -178,7 +200,15 @@ def compare_postures(
         if current is not None and posture is settings.posture:
             templates, notes = current, list[str]()
         else:
-            variant, notes = posture_settings(settings, posture)
+            try:
+                variant, notes = posture_settings(settings, posture)
+            except ConfigError as exc:
+                reason = exc.message.removeprefix(f"posture {posture.value}: ")
+                reason = reason.removeprefix(f"{ConfigFileError.prefix}: ")
+                refused.append(RefusedPosture(posture, reason))
+                if progress is not None:
+                    progress(f"not pricing {posture.value}: {reason}")
+                continue
             templates = synth(variant, posture.value)
         rows.append(
             PostureRow(
@@ -210,4 +240,4 @@ def compare_postures(
                 options_label(variant),
             )
         )
-    return rows
+    return PostureComparison(rows, refused)

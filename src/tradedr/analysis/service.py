@@ -9,7 +9,7 @@ from typing import Any
 
 from tradedr.analysis import assumptions
 from tradedr.analysis.cost import CostReport, analyse_cost
-from tradedr.analysis.postures import PostureRow, compare_postures
+from tradedr.analysis.postures import PostureRow, RefusedPosture, compare_postures
 from tradedr.analysis.prices import LivePrices, PriceBook, SnapshotPrices
 from tradedr.analysis.rto import RtoReport, analyse_rto
 from tradedr.analysis.templates import TemplateSet
@@ -82,12 +82,15 @@ class CostResult:
     report: CostReport
     postures: list[PostureRow] = field(default_factory=list)
     comparison_prices: str = ""
+    # Postures the config's engine cannot serve: not priced, listed with the reason.
+    postures_refused: list[RefusedPosture] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.report.to_dict()
         if self.postures:
             data["postures"] = [row.to_dict() for row in self.postures]
             data["postures_prices"] = self.comparison_prices
+            data["postures_refused"] = [r.to_dict() for r in self.postures_refused]
         return data
 
 
@@ -119,8 +122,9 @@ def run_cost(
         comparison = prices
         if not live and fallback_region is None:
             comparison = SnapshotPrices(fallback_region=settings.primary_region)
-        result.postures = compare_postures(
+        compared = compare_postures(
             settings, comparison, synth_dir / "postures", current=templates, progress=progress
         )
+        result.postures, result.postures_refused = compared.rows, compared.refused
         result.comparison_prices = comparison.description
     return result

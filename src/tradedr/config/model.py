@@ -63,6 +63,9 @@ class Posture(StrEnum):
 
 POSTURE_ORDER: tuple[Posture, ...] = tuple(Posture)
 
+# Engines with one writer: every other region holds a read-only replica or secondary.
+SINGLE_WRITER_ENGINES: frozenset[str] = frozenset({"mysql", "aurora-mysql-global"})
+
 
 def _default_regions() -> dict[str, RegionSettings]:
     return {}
@@ -226,7 +229,19 @@ class Settings(_Model):
                 "database.multi_az: every replicated posture keeps the primary database Multi-AZ "
                 "so an AZ loss does not become a regional failover"
             )
+        self._check_single_writer()
         return self
+
+    def _check_single_writer(self) -> None:
+        """Active-active serves orders from every region, so every region must be able to
+        write them; an RDS replica or an Aurora secondary is read-only (docs/failover.md)."""
+        if self.posture is Posture.ACTIVE_ACTIVE and self.database.engine in SINGLE_WRITER_ENGINES:
+            raise ValueError(
+                f"posture: active-active needs every region to write orders, but database.engine "
+                f'= "{self.database.engine}" has one writer and read-only standbys; use '
+                'hot-standby, or the multi-writer design database.engine = "dynamodb-mrsc" '
+                "(docs/failover.md#active-active)"
+            )
 
     def _check_automatic_failover(self) -> None:
         failover = self.failover

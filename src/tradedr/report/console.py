@@ -143,6 +143,8 @@ def render_cost(console: Console, result: CostResult) -> None:
                 str(d["unpriced_lines"]),
             )
         console.print(table)
+        for refused in result.postures_refused:
+            console.print(f"not priced: {refused.posture.value}: {escape(refused.reason)}")
 
 
 def render_diff(console: Console, diff: ReviewDiff) -> None:

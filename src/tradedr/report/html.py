@@ -347,6 +347,10 @@ def render_html(result: PlanResult, templates: TemplateSet) -> str:
                 numeric={1, 2, 3, 4},
             )
         )
+        for refused in result.cost.postures_refused:
+            parts.append(
+                f"<p>not priced: {escape(refused.posture.value)}: {escape(refused.reason)}</p>"
+            )
 
     parts.append("<h2>Static checks</h2>")
     parts.append(_figure(charts.check_summary(summary), "Findings by severity."))

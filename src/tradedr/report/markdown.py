@@ -174,6 +174,7 @@ def render_markdown(result: PlanResult) -> str:
             ),
             "",
             f"_{result.cost.comparison_prices}_",
+            *(f"- not priced: {r.posture.value}: {r.reason}" for r in result.cost.postures_refused),
         ]
     if result.diff is not None:
         lines += ["", *diff_lines(result.diff)]

@@ -76,7 +76,7 @@ def test_comparison_shows_the_fast_options_price_and_gain(
     prices = SnapshotPrices(fallback_region=settings.primary_region)
     rows = {
         r.to_dict()["posture"]: r.to_dict()
-        for r in postures.compare_postures(settings, prices, Path("unused"))
+        for r in postures.compare_postures(settings, prices, Path("unused")).rows
     }
     fast_arc = rows["hot-standby + aurora-global + arc"]
     fast_ga = rows["hot-standby + aurora-global + global-accelerator"]
@@ -92,6 +92,21 @@ def test_comparison_shows_the_fast_options_price_and_gain(
     assert rows["warm-standby"]["configured"]
 
 
+def test_active_active_on_a_single_writer_engine_is_refused_not_priced(
+    monkeypatch: pytest.MonkeyPatch, fake_synth: Any, posture_synths: dict[Posture, Any]
+) -> None:
+    """Its standbys would write to read-only replicas: the comparison lists it as refused,
+    with the config validation's reason, and prices no such row."""
+    monkeypatch.setattr("tradedr.infra.synth.synthesize", fake_synth)
+    settings = posture_synths[Posture.WARM_STANDBY].settings
+    compared = postures.compare_postures(settings, SnapshotPrices(), Path("unused"))
+    assert [r.to_dict()["base_posture"] for r in compared.rows].count("active-active") == 0
+    assert [r.posture for r in compared.refused] == [Posture.ACTIVE_ACTIVE]
+    reason = compared.refused[0].reason
+    assert reason.startswith("posture: active-active needs every region to write orders")
+    assert 'database.engine = "dynamodb-mrsc"' in reason
+
+
 def test_the_configured_fast_combination_is_not_repeated(
     monkeypatch: pytest.MonkeyPatch, fake_synth: Any, fast_arc_synth: Any
 ) -> None:
@@ -99,7 +114,7 @@ def test_the_configured_fast_combination_is_not_repeated(
     settings = fast_arc_synth.settings
     rows = postures.compare_postures(
         settings, SnapshotPrices(), Path("unused"), current=templates_of(fast_arc_synth)
-    )
+    ).rows
     labels = [r.label for r in rows]
     assert labels.count("hot-standby + aurora-global + arc") == 1
     assert "hot-standby + aurora-global + global-accelerator" in labels

@@ -109,6 +109,19 @@ BAD_CONFIGS: list[tuple[str, str, str, str]] = [
         "sessions.billing_mode",
         "on-demand",
     ),
+    (
+        "active-active-single-writer-mysql",
+        'posture = "active-active"',
+        "posture",
+        "dynamodb-mrsc",
+    ),
+    (
+        "active-active-single-writer-aurora",
+        'posture = "active-active"\n[database]\nengine = "aurora-mysql-global"\n'
+        'instance_class = "db.r6g.large"',
+        "posture",
+        "one writer",
+    ),
     ("single-az-db-replicated", "[database]\nmulti_az = false", "database.multi_az", "Multi-AZ"),
     (
         "nat-zero-where-app-runs",
@@ -347,6 +360,23 @@ def test_bad_config_is_one_line_naming_the_field(
     assert word in line, line
     assert "Traceback" not in result.output
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "command", [["drill", "--json"], ["rto"], ["failover", "--to", "us-west-2", "--dry-run"]]
+)
+def test_active_active_on_a_single_writer_engine_is_refused_by_every_command(
+    runner: CliRunner, tmp_path: Path, command: list[str]
+) -> None:
+    """The drill (and everything else) refuses the config before doing anything: standby
+    regions would send order writes to read-only replicas."""
+    config = tmp_path / "aa.toml"
+    config.write_text('posture = "active-active"\n', encoding="utf-8")
+    result = runner.invoke(app, [*command, "-c", str(config)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip("\n").splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: config error: posture: active-active needs every region")
 
 
 def test_case_ids_are_unique() -> None:
