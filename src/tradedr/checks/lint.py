@@ -15,8 +15,22 @@ CONFIG_IGNORE_REASON = "turned off in the config ([checks] ignore_lint_rules)"
 _SEVERITY: dict[str, Severity] = {"error": "error", "warning": "warning"}
 # cfn-lint warnings that predict a rejection by CloudFormation or the service: a deploy
 # would fail, so tradedr reports them as errors (docs/check.md lists each with its reason).
+# cfn-lint's own errors already cover invalid values (instance classes for the engine and
+# version, EC2 instance types for the region, AMI ids, engine versions, blocked runtimes);
+# these are the warnings whose value is certain to be refused.
+_RESOLVED = (
+    "the value this intrinsic resolves to in the region fails the resource's schema, and "
+    "CloudFormation passes that value to the service, which rejects it"
+)
 DEPLOY_BLOCKERS: dict[str, str] = {
+    "W3690": "RDS refuses to create new DB clusters with a deprecated engine version",
     "W3691": "RDS refuses to create new DB instances with a deprecated engine version",
+    "W1031": f"Fn::Sub: {_RESOLVED}",
+    "W1032": f"Fn::Join: {_RESOLVED}",
+    "W1033": f"Fn::Split: {_RESOLVED}",
+    "W1034": f"Fn::FindInMap: {_RESOLVED}",
+    "W1035": f"Fn::Select: {_RESOLVED}",
+    "W1036": f"Fn::GetAZs: {_RESOLVED}",
 }
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tradedr.config import DEFAULT_CONFIG_NAME, Settings, load_config
+from tradedr.config import DEFAULT_CONFIG_NAME, Settings, config_warnings, load_config
 
 if TYPE_CHECKING:
     from tradedr.ops.run import RunOptions
@@ -166,7 +166,13 @@ ResumeOption = Annotated[
 def settings_from(config: Path | None) -> Settings:
     # load_config checks the file itself (missing, a directory, a FIFO, too large, not
     # UTF-8), so every problem is one line and exit code 2, never click's usage box.
-    return load_config(config)
+    settings = load_config(config)
+    # A value a real deploy would refuse (a deprecated engine version) is said up front.
+    from tradedr.cli.output import print_warning
+
+    for warning in config_warnings(settings):
+        print_warning(warning)
+    return settings
 
 
 def approver(yes: bool) -> Callable[[str], bool] | None:

@@ -10,11 +10,13 @@ The package, by concern (each imports only those above it):
 - `model`: the posture and `Settings`, the whole environment and its derived names;
 - `errors`: ValidationErrors and other problems as a one-line ConfigError;
 - `files`: reading the file (regular, size-capped, UTF-8, nesting pre-scan, TOML);
-- `load`: `load_settings` and `load_config`, the entry points.
+- `load`: `load_settings` and `load_config`, the entry points;
+- `deprecations`: warnings for engine versions cfn-lint's data calls deprecated.
 """
 
 from __future__ import annotations
 
+from tradedr.config.deprecations import config_warnings
 from tradedr.config.errors import MAX_MESSAGE_CHARS
 from tradedr.config.files import (
     DEFAULT_CONFIG_NAME,
@@ -78,6 +80,7 @@ __all__ = [
     "TargetSettings",
     "UsageSettings",
     "config_source",
+    "config_warnings",
     "decode_config",
     "known_regions",
     "load_config",
