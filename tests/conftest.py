@@ -82,6 +82,14 @@ def default_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return synth_config(tmp_path_factory, {})
 
 
+def unvalidated_active_active(data: dict[str, Any] | None = None) -> Settings:
+    """Active-active settings on the default engine, which `load_settings` refuses (a
+    single writer): the hot-standby settings with the posture swapped in unvalidated, for
+    the stack code the multi-writer design reuses. No user can reach this config."""
+    hot = load_settings({**(data or {}), "posture": Posture.HOT_STANDBY.value})
+    return hot.model_copy(update={"posture": Posture.ACTIVE_ACTIVE})
+
+
 @pytest.fixture(scope="session")
 def posture_synths(tmp_path_factory: pytest.TempPathFactory) -> dict[Posture, Synthesized]:
     """The default config under every posture.
@@ -101,8 +109,7 @@ def posture_synths(tmp_path_factory: pytest.TempPathFactory) -> dict[Posture, Sy
     def synth(posture: Posture) -> Synthesized:
         if posture is not Posture.ACTIVE_ACTIVE:
             return synth_config(tmp_path_factory, config(posture))
-        hot = load_settings(config(Posture.HOT_STANDBY))
-        settings = hot.model_copy(update={"posture": Posture.ACTIVE_ACTIVE})
+        settings = unvalidated_active_active()
         return Synthesized(settings, synthesize(settings, tmp_path_factory.mktemp("cdk")))
 
     return {p: synth(p) for p in Posture}
@@ -232,9 +239,9 @@ def check_reports(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
     cache: dict[str, Any] = {}
 
-    def get(name: str, data: dict[str, Any]) -> Any:
+    def get(name: str, data: dict[str, Any] | Settings) -> Any:
         if name not in cache:
-            settings = load_settings(data)
+            settings = data if isinstance(data, Settings) else load_settings(data)
             cache[name] = check_config(settings, tmp_path_factory.mktemp(f"check-{name}"))
         return cache[name]
 

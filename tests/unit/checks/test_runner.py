@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import unvalidated_active_active
 from tradedr.checks.runner import check_templates, list_acknowledged, to_sarif
 from tradedr.cli import app
 from tradedr.config import Posture, Settings
@@ -80,7 +81,12 @@ def _posture_config(posture: Posture) -> dict[str, Any]:
 
 @pytest.mark.parametrize("posture", list(Posture), ids=[p.value for p in Posture])
 def test_every_posture_passes_all_gates(check_reports: Any, posture: Posture) -> None:
-    report = check_reports(posture.value, _posture_config(posture))
+    config = (
+        unvalidated_active_active()
+        if posture is Posture.ACTIVE_ACTIVE
+        else _posture_config(posture)
+    )
+    report = check_reports(posture.value, config)
     errors = [f for f in report.findings if f.severity == "error"]
     assert errors == [], [f"{f.source} {f.rule} {f.stack}/{f.resource}" for f in errors]
     sources = {f.source for f in report.findings} | {a.source for a in report.acknowledged}

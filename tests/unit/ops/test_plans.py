@@ -40,7 +40,10 @@ def actions(plan: Plan) -> list[ActionKind]:
 
 
 @pytest.mark.parametrize(("primary", "standby"), REGION_PAIRS)
-@pytest.mark.parametrize("posture", [p.value for p in Posture if p is not Posture.BACKUP_RESTORE])
+@pytest.mark.parametrize(
+    "posture",
+    [p.value for p in Posture if p not in (Posture.BACKUP_RESTORE, Posture.ACTIVE_ACTIVE)],
+)
 def test_unplanned_plan_uses_no_control_plane_of_the_failed_region(
     primary: str, standby: str, posture: str
 ) -> None:

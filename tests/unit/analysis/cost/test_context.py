@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from tests.conftest import unvalidated_active_active
 
 from tradedr.analysis.cost import keys
 from tradedr.analysis.cost.context import PricingContext
@@ -69,6 +70,10 @@ def test_global_lines_are_priced_in_the_primary_region(ctx: PricingContext) -> N
     ],
 )
 def test_traffic_share(posture: Posture, region: str, share: float) -> None:
-    settings = load_settings({"posture": posture.value})
+    settings = (
+        unvalidated_active_active()
+        if posture is Posture.ACTIVE_ACTIVE
+        else load_settings({"posture": posture.value})
+    )
     ctx = PricingContext(TemplateSet(settings, []), SnapshotPrices())
     assert ctx.traffic_share(region) == share
