@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "ops": OPS,
     "emulator": OPS,  # the embedded emulator is what ops deploy to and run against
     "runbooks": OPS,  # runbooks render ops' plans and commands
+    "readiness": OPS,  # read-only checks over ops' plans and client providers
     "cli": CLI,
 }
 LAYER_NAMES = ("base", "infra", "checks/analysis", "report/ops", "cli")

@@ -78,6 +78,7 @@ def test_reflow_joins_lines_and_keeps_lists_and_paragraphs() -> None:
 TARGET_MEANINGS = {
     "deploy": "fresh one that stops when the command ends",
     "validate": "fresh, empty one for this command only",
+    "readiness": "fresh, empty one for this command only",
     "destroy": "fresh, empty one for this command only",
     "failover": "refused when none runs",
     "failback": "refused when none runs",

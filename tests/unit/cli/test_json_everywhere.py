@@ -27,6 +27,7 @@ COMMANDS = [
     ["emulator", "status"],
     ["deploy"],
     ["validate"],
+    ["readiness"],
     ["destroy"],
     ["backup", "now"],
     ["backup", "restore-test"],
