@@ -171,3 +171,84 @@ def test_relative_and_package_imports_resolve() -> None:
         ("tradedr.report", 4),
     ]
     assert [(i.imported, i.layers()) for i in upward(found)] == [("tradedr.cli", (OPS, CLI))]
+
+
+# The backend seam (tradedr.ops.backend): ops ask the backend what the target can do; only
+# the wiring point reaches into the emulator. (importer, imported) -> why it stays for now.
+EMULATOR_WIRING = "tradedr.ops.target"
+EMULATOR_IMPORTS_ALLOWED: dict[tuple[str, str], str] = {
+    # Deploy adapts templates to moto through the compat layer (secrets, certificates,
+    # ignored properties, exports); the deploy side of the seam is not moved yet.
+    ("tradedr.ops.deploy", "tradedr.emulator"): "deploy rewrites templates for moto",
+    ("tradedr.ops.deploy", "tradedr.emulator.compat"): "deploy rewrites templates for moto",
+    # Readers of deployed outputs share the compat layer's output conventions.
+    ("tradedr.ops.traffic", "tradedr.emulator.compat"): "the placeholder-output prefix",
+    ("tradedr.ops.validate", "tradedr.emulator.compat"): "compat-only outputs filtered out",
+}
+
+
+def emulator_imports_from_ops() -> list[Import]:
+    return [
+        i
+        for i in all_imports()
+        if i.importer.startswith("tradedr.ops")
+        and (i.imported == "tradedr.emulator" or i.imported.startswith("tradedr.emulator."))
+    ]
+
+
+def test_ops_reach_the_emulator_only_through_the_wiring_point() -> None:
+    found = emulator_imports_from_ops()
+    assert any(i.importer == EMULATOR_WIRING for i in found)  # the scan sees the wiring
+    new = [
+        f"{i.importer}:{i.line} imports {i.imported}"
+        for i in found
+        if i.importer != EMULATOR_WIRING
+        and (i.importer, i.imported) not in EMULATOR_IMPORTS_ALLOWED
+    ]
+    assert new == [], (
+        "ops modules ask ctx.backend / tradedr.ops.target.backend_for, not the emulator:\n"
+        + "\n".join(new)
+    )
+
+
+def test_the_emulator_import_allow_list_has_no_stale_entry() -> None:
+    seen = {(i.importer, i.imported) for i in emulator_imports_from_ops()}
+    stale = sorted(set(EMULATOR_IMPORTS_ALLOWED) - seen)
+    assert stale == [], f"no longer imported, remove from EMULATOR_IMPORTS_ALLOWED: {stale}"
+
+
+# Attributes that name the target instead of asking the backend what it can do.
+TARGET_BRANCHES = frozenset({"emulated", "is_emulator", "emulator"})
+
+
+def target_branches_in(source: str) -> list[str]:
+    """`x.emulated`-style reads and `x.target == ...` comparisons in `source`."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in TARGET_BRANCHES:
+            found.append(f"{node.lineno}: .{node.attr}")
+        elif isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                if isinstance(side, ast.Attribute) and side.attr == "target":
+                    found.append(f"{node.lineno}: compares .target")
+    return found
+
+
+def test_no_action_branches_on_the_target() -> None:
+    actions = sorted((SRC / "ops" / "actions").glob("*.py"))
+    assert len(actions) > 10
+    branches = [
+        f"ops/actions/{path.name}:{hit}"
+        for path in actions
+        for hit in target_branches_in(path.read_text(encoding="utf-8"))
+    ]
+    assert branches == [], "actions ask ctx.backend.gap(...), never the target:\n" + "\n".join(
+        branches
+    )
+
+
+def test_the_branch_scan_sees_what_it_forbids() -> None:
+    source = (
+        "if ctx.emulated:\n    pass\nok = ctx.target == 'local'\nfine = ctx.backend.gap(c, d)\n"
+    )
+    assert target_branches_in(source) == ["1: .emulated", "3: compares .target"]

@@ -583,15 +583,14 @@ def run_deploy(
     progress: Progress | None = None,
 ) -> tuple[DeployResult, bool]:
     """Synthesize, then deploy to the target. Returns (result, emulator_was_ephemeral)."""
-    from tradedr.emulator.server import running_emulator
     from tradedr.infra.synth import synthesize
-    from tradedr.ops.target import check_target, open_target
+    from tradedr.ops.target import check_target, emulator_running, open_target
 
     check_target(target, profile)
     say = progress or (lambda _message: None)
     say(f"synthesizing {settings.prefix} into {outdir}")
     stacks = synthesize(settings, outdir)
-    ephemeral = target == "local" and running_emulator() is None
+    ephemeral = target == "local" and not emulator_running()
     with open_target(target, profile) as opened:
         if opened.endpoint_url:
             say(

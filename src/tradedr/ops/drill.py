@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,12 +23,14 @@ from typing import Any, Literal
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tradedr.config import Settings
-from tradedr.errors import ConfigError, TradedrError
+from tradedr.errors import TradedrError
 from tradedr.names import Names
+from tradedr.ops.backend import Backend, Capability
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import RunResult
 from tradedr.ops.faults import FaultInjectingProvider
 from tradedr.ops.run import RunOptions
+from tradedr.ops.target import open_fresh_target
 
 DrillStatus = Literal["executed", "not-emulated", "failed"]
 Progress = Callable[[str], None]
@@ -192,25 +193,6 @@ class _Recorder:
             )
 
 
-@contextmanager
-def _drill_target(target: str, profile: str | None) -> Iterator[ClientProvider]:
-    """A fresh embedded emulator for a local drill (never a shared one), or real AWS."""
-    from tradedr.ops.clients import Boto3ClientProvider
-
-    if target == "local":
-        if profile:
-            raise ConfigError("--profile applies to --target aws only")
-        from tradedr.emulator.server import EmbeddedEmulator, quiet_moto
-
-        quiet_moto()
-        with EmbeddedEmulator() as url:
-            yield Boto3ClientProvider(endpoint_url=url)
-        return
-    if target != "aws":
-        raise ConfigError(f"--target must be local or aws, got {target!r}")
-    yield Boto3ClientProvider(profile=profile)
-
-
 def _sample_keys(run: str) -> list[tuple[str, str]]:
     return [(f"drill#{run}", f"session#{i}") for i in range(SAMPLE_COUNT)]
 
@@ -242,7 +224,7 @@ def read_samples(
     region: str,
     run: str,
     *,
-    emulated: bool,
+    backend: Backend,
     wait_seconds: float,
 ) -> tuple[DrillStatus, str]:
     """Are the sample items and objects readable in `region` (replicated there)?"""
@@ -268,11 +250,8 @@ def read_samples(
         )
         if items == objects == SAMPLE_COUNT:
             return "executed", summary
-        if emulated:
-            return "not-emulated", (
-                f"{summary}: the emulator replicates neither DynamoDB global tables nor S3 "
-                "buckets across regions"
-            )
+        if gap := backend.gap(Capability.TABLE_REPLICAS, summary):
+            return "not-emulated", gap
         if time.monotonic() >= deadline:
             return "failed", f"{summary} after {wait_seconds:.0f} s"
         time.sleep(10)
@@ -340,7 +319,6 @@ def run_drill(
         rto_seconds=settings.targets.rto_seconds,
     )
     rec = _Recorder(report, say)
-    emulated = target == "local"
     run = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="tradedr-drill-") as scratch:
@@ -365,8 +343,10 @@ def run_drill(
                 )
 
             rec.run("model the region-loss RTO", "all", model)
-        with _drill_target(target, profile) as base:
-            provider = FaultInjectingProvider(base)
+        # A fresh embedded emulator for a local drill (never a shared one), or real AWS.
+        with open_fresh_target(target, profile) as opened:
+            backend = opened.backend
+            provider = FaultInjectingProvider(opened.provider)
             outputs: dict[str, dict[str, str]] = {}
             if not rec.stopped:
                 began = time.monotonic()
@@ -424,7 +404,12 @@ def run_drill(
                 result_failover = failover(
                     settings,
                     provider,
-                    RunOptions(target="local" if emulated else "aws", runs_dir=runs, progress=None),
+                    RunOptions(
+                        target="local" if opened.is_emulator else "aws",
+                        runs_dir=runs,
+                        progress=None,
+                        backend=backend,
+                    ),
                     to_region=standby,
                     allow_data_loss=settings.database.is_aurora_global,
                     assume_region_lost=True,
@@ -443,7 +428,7 @@ def run_drill(
                     "standby serves: sample data readable",
                     standby,
                     lambda: read_samples(
-                        provider, settings, standby, run, emulated=emulated, wait_seconds=900
+                        provider, settings, standby, run, backend=backend, wait_seconds=900
                     ),
                 )
             if not rec.stopped:
@@ -457,7 +442,11 @@ def run_drill(
                 result_failback = failback(
                     settings,
                     provider,
-                    RunOptions(target="local" if emulated else "aws", runs_dir=runs),
+                    RunOptions(
+                        target="local" if opened.is_emulator else "aws",
+                        runs_dir=runs,
+                        backend=backend,
+                    ),
                     from_region=standby,
                 )
                 report.run_ids["failback"] = result_failback.run_id

@@ -438,8 +438,9 @@ class Executor:
             self.ctx.begin_step()
             began = time.time()
             try:
-                if self.ctx.emulated and not action_for(step).emulated:
-                    outcome = Outcome("not-emulated", "the emulator has no such API")
+                gap = self._gap(step)
+                if gap is not None:
+                    outcome = Outcome("not-emulated", gap)
                 else:
                     outcome = action_for(step).preview(self.ctx, step)
             except Exception as exc:  # a dry run reports every problem it finds
@@ -552,10 +553,9 @@ class Executor:
             )
             self._notify("start", step, attempt)
             try:
-                if self.ctx.emulated and not action.emulated:
-                    outcome = Outcome(
-                        "not-emulated", f"the emulator has no {step.action.value} API"
-                    )
+                gap = self._gap(step)
+                if gap is not None:
+                    outcome = Outcome("not-emulated", gap)
                 else:
                     outcome = action.run(self.ctx, step)
             except Exception as exc:
@@ -586,6 +586,13 @@ class Executor:
             record = self._record(step, outcome, began, attempt)
             self._end(journal, record)
             return record, None
+
+    def _gap(self, step: Step) -> str | None:
+        """Why the backend cannot perform the whole step (its action's `requires`), or None."""
+        needed = action_for(step).requires
+        if needed is None:
+            return None
+        return self.ctx.backend.gap(needed, f"{step.action.value} not emulated")
 
     def _record(self, step: Step, outcome: Outcome, began: float, attempts: int) -> StepRecord:
         calls = self.ctx.recorded()

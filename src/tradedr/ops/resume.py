@@ -22,6 +22,7 @@ from tradedr.ops.actions.base import (
     replication_source,
 )
 from tradedr.ops.actions.scale_asg import describe_asg
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, Plan, Step
 
 # Preconditions that guard data: they must hold at the moment the promotion runs.
@@ -125,7 +126,10 @@ def _still_global_writer(ctx: ExecutionContext, step: Step) -> str | None:
     cluster_id = str(step.params["target_cluster_id"])
     found, writer = global_writer_arn(ctx, step.region, global_id)
     if not found:
-        return None if ctx.emulated else f"global cluster {global_id} not found"
+        # Where the backend has no global clusters (the emulator) there is nothing to recheck.
+        if ctx.backend.has(Capability.AURORA_GLOBAL):
+            return f"global cluster {global_id} not found"
+        return None
     if writer is None or not writer.endswith(f":cluster:{cluster_id}"):
         return f"{cluster_id} is no longer the writer of {global_id} (writer: {writer})"
     return None

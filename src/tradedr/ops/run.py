@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from tradedr.config import Settings
 from tradedr.errors import ConfigError
 from tradedr.ops.actions.base import ExecutionContext, Target, always_approve
+from tradedr.ops.backend import Backend
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import (
     DEFAULT_RUNS_DIR,
@@ -28,6 +29,7 @@ from tradedr.ops.executor import (
 )
 from tradedr.ops.lock import deployment_lock
 from tradedr.ops.plans import Plan, Step
+from tradedr.ops.target import backend_for
 
 
 class Progress(Protocol):
@@ -49,6 +51,9 @@ class RunOptions:
     progress: Progress | None = None
     on_plan: Callable[[Plan], None] | None = None
     poll_seconds: float | None = None
+    # What the target really performs; None: the target's own (`backend_for(target)`). A
+    # drill with a local data plane passes the emulator backend it announced to.
+    backend: Backend | None = None
 
     def but(self, **changes: Any) -> RunOptions:
         return replace(self, **changes)
@@ -57,16 +62,18 @@ class RunOptions:
 def execution_context(
     settings: Settings, provider: ClientProvider, options: RunOptions
 ) -> ExecutionContext:
-    """How steps wait: quick polls on the emulator, AWS-paced ones (up to 30 min) on AWS."""
-    local = options.target == "local"
+    """How steps wait, as the backend paces them: quick polls on the emulator, AWS-paced
+    ones (up to 30 min) on AWS."""
+    backend = options.backend or backend_for(options.target)
     poll = options.poll_seconds
     return ExecutionContext(
         provider=provider,
         settings=settings,
         target=options.target,
         approver=options.approver or always_approve,
-        poll_seconds=poll if poll is not None else (0.05 if local else 10.0),
-        wait_timeout_seconds=60.0 if local else 1800.0,
+        poll_seconds=poll if poll is not None else backend.poll_seconds,
+        wait_timeout_seconds=backend.wait_timeout_seconds,
+        backend=backend,
     )
 
 
@@ -163,18 +170,20 @@ def run_on_target(
     A failover needs something deployed to act on, so the local target requires a running
     emulator (`tradedr emulator start` + `tradedr deploy`) rather than a fresh, empty one.
     """
-    from tradedr.ops.target import check_target, open_target
+    from tradedr.ops.target import check_target, emulator_running, open_target
 
     check_target(options.target, profile)
-    if options.target == "local":
-        from tradedr.emulator.server import running_emulator
-
-        if running_emulator() is None:
-            raise ConfigError(
-                "no emulator is running: start one and deploy into it first "
-                "(`tradedr emulator start && tradedr deploy`), or run `tradedr drill`, "
-                "which does both"
-            )
+    if options.target == "local" and not emulator_running():
+        raise ConfigError(
+            "no emulator is running: start one and deploy into it first "
+            "(`tradedr emulator start && tradedr deploy`), or run `tradedr drill`, "
+            "which does both"
+        )
     with open_target(options.target, profile) as opened:
         target: Target = "local" if opened.is_emulator else "aws"
-        return operation(settings, opened.provider, options.but(target=target), **kwargs)
+        return operation(
+            settings,
+            opened.provider,
+            options.but(target=target, backend=options.backend or opened.backend),
+            **kwargs,
+        )

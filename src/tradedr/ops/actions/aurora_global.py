@@ -13,6 +13,7 @@ from tradedr.ops.actions.base import (
     db_cluster,
     param,
 )
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
@@ -25,7 +26,7 @@ def _writer_arn(cluster: dict[str, Any]) -> str | None:
 
 class AuroraGlobalFailover(Action):
     kind = ActionKind.AURORA_GLOBAL_FAILOVER
-    emulated = False
+    requires = Capability.AURORA_GLOBAL
 
     def calls(self, step: Step) -> list[ApiCall]:
         operation = (

@@ -6,12 +6,13 @@ Failback uses it to keep the stale writer's data before that instance is replace
 from __future__ import annotations
 
 from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
 class BackupJob(Action):
     kind = ActionKind.BACKUP_JOB
-    emulated = False
+    requires = Capability.BACKUP_JOBS
 
     def calls(self, step: Step) -> list[ApiCall]:
         calls = [

@@ -16,6 +16,7 @@ from botocore import xform_name
 
 from tradedr.config import Settings
 from tradedr.errors import PlanBugError, TradedrError
+from tradedr.ops.backend import AwsBackend, Backend, Capability
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
@@ -62,9 +63,19 @@ def always_approve(prompt: str) -> bool:
     return True
 
 
+class _TargetsBackend(AwsBackend):
+    """Placeholder default of ExecutionContext.backend: replaced by the target's backend."""
+
+
+_BY_TARGET: Backend = _TargetsBackend()
+
+
 @dataclass
 class ExecutionContext:
-    """Everything a step needs at run time; tests swap the clock, sleep and approver."""
+    """Everything a step needs at run time; tests swap the clock, sleep and approver.
+
+    `backend` says what the target really performs (tradedr.ops.backend); left out, it is
+    the target's (`backend_for(target)`). Steps ask it, never the target's name."""
 
     provider: ClientProvider
     settings: Settings
@@ -75,11 +86,14 @@ class ExecutionContext:
     poll_seconds: float = 5.0
     wait_timeout_seconds: float = 1800.0
     run_id: str = ""
+    backend: Backend = _BY_TARGET
     _calls: threading.local = field(default_factory=threading.local, repr=False)
 
-    @property
-    def emulated(self) -> bool:
-        return self.target == "local"
+    def __post_init__(self) -> None:
+        if self.backend is _BY_TARGET:
+            from tradedr.ops.target import backend_for
+
+            self.backend = backend_for(self.target)
 
     def begin_step(self) -> None:
         self._calls.items = []
@@ -118,8 +132,9 @@ class Action:
     """One kind of plan step. Subclasses declare their API calls and implement `run`."""
 
     kind: ClassVar[ActionKind]
-    # False when the embedded emulator has no such API: the step is reported "not emulated".
-    emulated: ClassVar[bool] = True
+    # What the whole step needs the backend to perform; where it does not, the executor
+    # reports the step "not-emulated" without a call (tradedr.ops.backend).
+    requires: ClassVar[Capability | None] = None
     # Pre-checks that change nothing really run during a dry run; post-condition checks
     # (verify, wait for DNS or lag) would only report the state before the plan, so not.
     read_only: ClassVar[bool] = False

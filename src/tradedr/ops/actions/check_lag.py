@@ -17,8 +17,9 @@ Aurora secondary cluster) as 60-second periods with the Maximum statistic, over 
   published: no waiting for it), when any datapoint in it is negative (RDS reports -1 while
   replication is broken, so the lag in that period cannot be known), or when no fresh
   datapoint arrived in time. An unknown lag never passes without `allow_data_loss`.
-- The emulator publishes no RDS metrics: an empty window there is reported "not-emulated"
-  (never "passed"); datapoints written into it are judged like AWS's.
+- A backend without RDS lag metrics (the emulator, unless a data plane publishes them):
+  an empty window there is reported "not-emulated" (never "passed"); datapoints written
+  into it are judged like AWS's. Without Aurora global clusters a missing cluster is too.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from tradedr.ops.actions.base import (
     param,
     replication_source,
 )
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 PERIOD_SECONDS = 60
@@ -195,12 +197,14 @@ class CheckReplicaLag(Action):
         identifier = param(step, "db_cluster_identifier")
         global_id = param(step, "global_cluster_id")
         cluster = db_cluster(ctx, step.region, identifier)
-        if cluster is None and ctx.emulated:
-            return Outcome(
-                "not-emulated",
-                f"the emulator deploys no Aurora cluster ({identifier}); the RPO check over "
+        if cluster is None and (
+            gap := ctx.backend.gap(
+                Capability.AURORA_GLOBAL,
+                f"no Aurora cluster {identifier}; the RPO check over "
                 "AuroraGlobalDBReplicationLag is not emulated",
             )
+        ):
+            return Outcome("not-emulated", gap)
         if cluster is None:
             raise PreconditionFailedError(
                 f"{step.id}: no Aurora cluster {identifier} in {step.region}; there is nothing "
@@ -210,12 +214,13 @@ class CheckReplicaLag(Action):
         if found and writer and writer == cluster.get("DBClusterArn"):
             return Outcome("skipped", f"{identifier} is already the writer of {global_id}")
         if not found:
-            if ctx.emulated:
-                return Outcome(
-                    "not-emulated",
-                    f"global cluster {global_id} not in the emulator; the RPO check over "
-                    "AuroraGlobalDBReplicationLag is not emulated",
-                )
+            gap = ctx.backend.gap(
+                Capability.AURORA_GLOBAL,
+                f"no global cluster {global_id}; the RPO check over "
+                "AuroraGlobalDBReplicationLag is not emulated",
+            )
+            if gap:
+                return Outcome("not-emulated", gap)
             raise PreconditionFailedError(
                 f"{step.id}: {identifier} is not a member of the global cluster {global_id} "
                 f"as {step.region} sees it"
@@ -261,12 +266,12 @@ class CheckReplicaLag(Action):
         limit = float(param(step, "max_lag_seconds"))
         allow_loss = bool(step.params.get("allow_data_loss", False))
         metric = window.metric
-        if ctx.emulated and not window.points:
-            return Outcome(
-                "not-emulated",
-                f"{metric} unknown: the emulator publishes no RDS metrics, so the RPO "
-                "check is not emulated",
+        if not window.points and (
+            gap := ctx.backend.gap(
+                Capability.RDS_LAG_METRICS, f"{metric} unknown, so the RPO check is not emulated"
             )
+        ):
+            return Outcome("not-emulated", gap)
         lag, why = window.assess(started)
         if lag is None:
             if allow_loss:

@@ -13,6 +13,7 @@ from tradedr.ops.actions.base import (
     param,
     replication_source,
 )
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
@@ -71,9 +72,9 @@ class CreateReadReplica(Action):
             like = db_instance(ctx, region, like_id) if like_id else None
             if like is not None:
                 subnet_group = (like.get("DBSubnetGroup") or {}).get("DBSubnetGroupName")
-                # moto 5.2 resolves a cross-region replica's subnet group in the *source*
-                # region and fails; on the emulator the replica keeps the default group.
-                if subnet_group and not ctx.emulated:
+                # Where the backend cannot (moto 5.2 looks the group up in the *source*
+                # region and fails), the replica keeps the default group.
+                if subnet_group and ctx.backend.has(Capability.REPLICA_SUBNET_GROUP):
                     kwargs["DBSubnetGroupName"] = _subnet_group_name(ctx, region, subnet_group)
                 groups = [g["VpcSecurityGroupId"] for g in like.get("VpcSecurityGroups", [])]
                 if groups:

@@ -12,6 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tradedr.errors import AwsOperationError
 from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.backend import Capability
 from tradedr.ops.clients import Boto3ClientProvider
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
@@ -28,7 +29,7 @@ def cluster_client(ctx: ExecutionContext, region: str, endpoint: str) -> Any:
 
 class SetRoutingControl(Action):
     kind = ActionKind.SET_ROUTING_CONTROL
-    emulated = False
+    requires = Capability.ROUTING_CONTROL
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [

@@ -6,6 +6,7 @@ from typing import Any
 
 from tradedr.errors import ResourceNotFoundError
 from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
@@ -81,8 +82,8 @@ def set_capacity(
             lambda: healthy_targets(ctx, region, target_group) >= desired,
         )
         healthy_note = f", {desired} healthy targets"
-        if ctx.emulated:
-            healthy_note += " (emulator reports every target healthy)"
+        if caveat := ctx.backend.gap(Capability.HEALTH, "as reported, not probed"):
+            healthy_note += f" ({caveat})"
     sizes = f"min/desired/max {minimum}/{desired}/{maximum}"
     if changed:
         return Outcome(

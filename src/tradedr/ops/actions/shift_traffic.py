@@ -3,24 +3,16 @@
 Once the old primary is fenced (or its region is gone) its deep health check fails and
 Route 53 answers with the SECONDARY record; nothing edits records or health checks, so
 the step needs no Route 53 control plane (which lives in us-east-1). The step verifies
-by resolving the public name until it answers with the target region's ALB.
+by resolving the public name (through the backend: DNS on AWS, a local data plane's proxy
+on the emulator) until it answers with the target region's ALB.
 """
 
 from __future__ import annotations
 
-import socket
-
 from tradedr.errors import ResourceNotFoundError
 from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
-
-
-def resolve(name: str) -> set[str]:
-    try:
-        found = socket.getaddrinfo(name, 80, proto=socket.IPPROTO_TCP)
-        return {str(info[4][0]) for info in found}
-    except socket.gaierror:
-        return set()
 
 
 class ShiftTraffic(Action):
@@ -31,12 +23,11 @@ class ShiftTraffic(Action):
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         fqdn = param(step, "record_name")
-        if ctx.emulated:
-            return Outcome(
-                "not-emulated",
-                f"Route 53 health-check failover of {fqdn} is not emulated: the emulator "
-                "reports every health check healthy and serves no DNS",
-            )
+        gap = ctx.backend.gap(
+            Capability.TRAFFIC, f"Route 53 health-check failover of {fqdn} is not emulated"
+        )
+        if gap:
+            return Outcome("not-emulated", gap)
         found = ctx.call(
             "elbv2", step.region, "DescribeLoadBalancers", Names=[param(step, "alb_name")]
         ).get("LoadBalancers", [])
@@ -48,8 +39,8 @@ class ShiftTraffic(Action):
         answers: list[set[str]] = []
 
         def moved() -> bool:
-            expected = resolve(alb_dns)
-            got = resolve(fqdn)
+            expected = ctx.backend.resolve(alb_dns)
+            got = ctx.backend.resolve(fqdn)
             answers.append(got)
             return bool(got) and got <= expected
 

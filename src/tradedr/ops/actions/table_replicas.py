@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
 class UpdateTableReplicas(Action):
     kind = ActionKind.UPDATE_TABLE_REPLICAS
-    emulated = False
+    requires = Capability.TABLE_REPLICAS
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 GA_REGION = "us-west-2"
@@ -10,7 +11,7 @@ GA_REGION = "us-west-2"
 
 class SetTrafficDial(Action):
     kind = ActionKind.SET_TRAFFIC_DIAL
-    emulated = False
+    requires = Capability.TRAFFIC_DIAL
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [

@@ -17,6 +17,7 @@ from tradedr.ops.actions.base import (
     db_instance,
     param,
 )
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
@@ -43,12 +44,13 @@ class UpdateDbEndpoint(Action):
             # Aurora: the cluster endpoint, which follows the writer role of the cluster.
             identifier = param(step, "db_cluster_identifier")
             cluster = db_cluster(ctx, db_region, identifier)
-            if cluster is None and ctx.emulated:
-                return Outcome(
-                    "not-emulated",
-                    f"the emulator deploys no Aurora cluster ({identifier}): {name} in "
-                    f"{step.region} left as it is",
+            if cluster is None and (
+                gap := ctx.backend.gap(
+                    Capability.AURORA_GLOBAL,
+                    f"no Aurora cluster {identifier}: {name} in {step.region} left as it is",
                 )
+            ):
+                return Outcome("not-emulated", gap)
             address = (cluster or {}).get("Endpoint")
         else:
             identifier = param(step, "db_identifier")

@@ -1,10 +1,8 @@
 """Verify a region serves: one available writer, the app pointed at it, healthy targets,
-and (on AWS) the ALB's deep health endpoint answering 200."""
+and (where the backend has real health: AWS, or a local data plane) the ALB's deep health
+endpoint answering 200."""
 
 from __future__ import annotations
-
-import ssl
-import urllib.request
 
 from tradedr.errors import TradedrError
 from tradedr.ops.actions.base import (
@@ -18,6 +16,7 @@ from tradedr.ops.actions.base import (
     param,
 )
 from tradedr.ops.actions.scale_asg import describe_asg, healthy_targets, in_service
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
@@ -92,30 +91,33 @@ class VerifyHealth(Action):
             raise HealthCheckFailedError(
                 f"{step.id}: {healthy} healthy targets, fewer than {minimum}"
             )
+        caveat = ctx.backend.gap(Capability.HEALTH, "as reported, not probed")
         notes.append(
             f"{running} instances in service, {healthy} healthy targets"
-            + (" (as the emulator reports them)" if ctx.emulated else "")
+            + (f" ({caveat})" if caveat else "")
         )
-        if not ctx.emulated and step.params.get("alb_name"):
+        if caveat:
+            notes.append("ALB deep health endpoint not probed")
+        elif step.params.get("alb_name"):
             alb = ctx.call(
                 "elbv2", region, "DescribeLoadBalancers", Names=[step.params["alb_name"]]
             )["LoadBalancers"][0]
             scheme = step.params.get("health_scheme", "http")
             url = f"{scheme}://{alb['DNSName']}{step.params.get('health_path', '/health')}"
-            context = _liveness_tls_context() if scheme == "https" else None
+            # TLS without certificate or hostname checks for this probe only: it addresses the
+            # ALB by its own DNS name, which is not on the certificate (that names the public
+            # record), and it only asks whether the region answers 200; it sends nothing secret.
+            insecure = scheme == "https"
             try:
-                with urllib.request.urlopen(url, timeout=10, context=context) as response:
-                    status = response.status
+                status = ctx.backend.http_status(url, verify_tls=not insecure, timeout=10)
             except OSError as exc:
                 raise HealthCheckFailedError(f"{step.id}: GET {url} failed: {exc}") from None
             if status != 200:
                 raise HealthCheckFailedError(f"{step.id}: GET {url} answered {status}")
             notes.append(
                 f"GET {url} -> 200"
-                + (" (certificate not verified: the ALB name is not on it)" if context else "")
+                + (" (certificate not verified: the ALB name is not on it)" if insecure else "")
             )
-        elif ctx.emulated:
-            notes.append("ALB deep health endpoint not emulated (no instances run)")
         return Outcome("not-emulated" if not_emulated else "executed", "; ".join(notes))
 
     def _aurora_writer(
@@ -124,8 +126,12 @@ class VerifyHealth(Action):
         """(cluster id, its endpoint, whether the writer role could not be checked)."""
         db_id = param(step, "db_cluster_identifier")
         cluster = db_cluster(ctx, db_region, db_id)
-        if cluster is None and ctx.emulated:
-            notes.append(f"the emulator deploys no Aurora cluster ({db_id}): writer not checked")
+        if cluster is None and (
+            gap := ctx.backend.gap(
+                Capability.AURORA_GLOBAL, f"no Aurora cluster {db_id}: writer not checked"
+            )
+        ):
+            notes.append(gap)
             return db_id, None, True
         if cluster is None or cluster.get("Status") != "available" or not cluster.get("Endpoint"):
             state = "missing" if cluster is None else cluster.get("Status")
@@ -136,23 +142,15 @@ class VerifyHealth(Action):
         found, writer = global_writer_arn(ctx, db_region, global_id)
         if writer == cluster.get("DBClusterArn"):
             return db_id, str(cluster["Endpoint"]), False
-        if ctx.emulated:
-            # Global failover/switchover is not emulated, so the writer cannot have moved.
-            notes.append(
-                f"writer role of {db_id} in {global_id} not emulated "
-                f"({'no writer listed' if found else 'no global cluster in the emulator'})"
-            )
+        # Without global failover/switchover the writer cannot have moved: not a failure.
+        gap = ctx.backend.gap(
+            Capability.AURORA_GLOBAL,
+            f"writer role of {db_id} in {global_id} not checked "
+            f"({'no writer listed' if found else 'no global cluster'})",
+        )
+        if gap:
+            notes.append(gap)
             return db_id, str(cluster["Endpoint"]), True
         raise HealthCheckFailedError(
             f"{step.id}: {db_id} is not the writer of {global_id} (writer: {writer or 'none'})"
         )
-
-
-def _liveness_tls_context() -> ssl.SSLContext:
-    """TLS without certificate or hostname checks, for this health probe only: it addresses
-    the ALB by its own DNS name, which is not on the certificate (that names the public
-    record), and it only asks whether the region answers 200; it sends nothing secret."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context

@@ -8,8 +8,8 @@ before proves nothing about the writes made just before the fence. The newest su
 datapoint must be at or below the limit; a negative one (-1, replication broken) or none at
 all leaves the lag unknown, and an unknown lag never passes: the step waits up to the
 context's wait limit and then stops, unless the step has `allow_data_loss`, in which case it
-proceeds and says so. The emulator publishes no RDS metrics: an empty window there is
-reported "not-emulated".
+proceeds and says so. On a backend without real draining (the emulator, unless a data plane
+replicates and publishes the lag) an empty first window is reported "not-emulated".
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from tradedr.ops.actions.base import (
     replication_source,
 )
 from tradedr.ops.actions.check_lag import LagPoint, LagWindow, replica_lag, utc_time
+from tradedr.ops.backend import Capability
 from tradedr.ops.plans import ActionKind, ApiCall, Step
 
 
@@ -92,17 +93,16 @@ class WaitReplica(Action):
             return newest is not None and 0 <= newest.value <= limit
 
         try:
-            if ctx.emulated:
-                # One read first: the emulator's empty window means "not emulated", not
-                # "wait for a datapoint that will never come".
+            gap = ctx.backend.gap(
+                Capability.DRAIN, f"{identifier} is available; catching up is not verified"
+            )
+            if gap:
+                # One read first: there an empty window means "not emulated", not "wait for
+                # a datapoint that will never come".
                 if caught_up():
                     return self._done(identifier, windows[-1], started)
                 if not windows[-1].points:
-                    return Outcome(
-                        "not-emulated",
-                        f"{identifier} is available; its lag is not emulated (no RDS "
-                        "metrics), so catching up cannot be verified here",
-                    )
+                    return Outcome("not-emulated", gap)
             ctx.wait_for(
                 f"a ReplicaLag datapoint of {identifier} at or below {limit:.0f} s for a "
                 f"period starting after {utc_time(started)}",
