@@ -25,8 +25,10 @@ def test_snapshot_keeps_nulls_and_sources() -> None:
     text = resources.files("tradedr.analysis").joinpath("data", SNAPSHOT_FILE).read_text()
     data = json.loads(text)
     rows = data["prices"]
-    assert len(rows) == 153
-    assert sum(r["usd"] is None for r in rows) == 58
+    # The compilation's 153 rows (58 null), plus the two RDS Extended Support rows tradedr
+    # added with their own source (one null: no us-west-2 source).
+    assert len(rows) == 155
+    assert sum(r["usd"] is None for r in rows) == 59
     assert all(r["source"] for r in rows)
     assert len({(r["key"], r["region"]) for r in rows}) == len(rows)
     price = SnapshotPrices().price("rds.mysql.db.r6g.large.single-az", "us-west-2")

@@ -111,6 +111,8 @@ RDS_STORAGE = KeyFamily(
     "rds.{storage_type}.{az}", "GB-month", (("storage_type", "[a-z0-9]+"), _DEPLOYMENT)
 )
 RDS_BACKUP_STORAGE = PriceKey("rds.backup.storage", "GB-month")
+# Per vCPU of an instance whose major version is past RDS standard support (years 1-2).
+RDS_EXTENDED_SUPPORT = PriceKey("rds.extended-support.yr1-2", "vCPU-hour")
 AURORA_INSTANCE = KeyFamily("aurora.mysql.{db_class}.{mode}", "hour", (_DB_CLASS, _AURORA_MODE))
 AURORA_STORAGE = KeyFamily("aurora.storage.{mode}", "GB-month", (_AURORA_MODE,))
 AURORA_IO = KeyFamily("aurora.io.{mode}", "million requests", (_AURORA_MODE,))
