@@ -114,6 +114,7 @@ class ReadinessCheck:
     name: ClassVar[str]
     summary: ClassVar[str]
     emulated: ClassVar[bool] = True
+    not_emulated_reason: ClassVar[str] = ""
 
     def run(self, ctx: ReadinessContext) -> Verdict:
         raise NotImplementedError

@@ -36,7 +36,7 @@ def run_checks(
     for check in checks:
         if emulated and not check.emulated:
             verdict = Verdict(
-                check.name, ctx.standby, Status.NOT_EMULATED, "moto cannot answer this check"
+                check.name, ctx.standby, Status.NOT_EMULATED, check.not_emulated_reason
             )
         else:
             try:

@@ -105,3 +105,34 @@ def test_on_the_emulator_the_checks_moto_cannot_answer_are_not_emulated() -> Non
         c.name: Status.PASS if c.emulated else Status.NOT_EMULATED for c in CHECKS
     }
     assert report.exit_code == 0
+
+
+def test_key_policies_compare_without_region_names_and_service_grants() -> None:
+    import json
+
+    from tradedr.readiness.checks.secrets_keys import normalized_policy
+
+    root = {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*"}
+    logs = {
+        "Effect": "Allow",
+        "Principal": {"Service": "logs.REGION.amazonaws.com"},
+        "Action": "kms:Encrypt*",
+    }
+    grant = {
+        "Effect": "Allow",
+        "Action": "kms:Decrypt",
+        "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.REGION.amazonaws.com"}},
+    }
+
+    def policy(region: str, *statements: dict[str, object]) -> str:
+        return json.dumps({"Statement": list(statements)}).replace("REGION", region)
+
+    primary = normalized_policy(policy("us-east-1", root, logs, grant), "us-east-1")
+    assert primary == normalized_policy(policy("us-west-2", logs, root), "us-west-2")
+    edited = {**root, "Action": "kms:Decrypt"}
+    assert primary != normalized_policy(policy("us-west-2", logs, edited), "us-west-2")
+
+
+def test_a_check_moto_cannot_answer_says_why() -> None:
+    for check in CHECKS:
+        assert bool(check.not_emulated_reason) is not check.emulated, check.name

@@ -24,6 +24,7 @@ class BackupCopiesCheck(ReadinessCheck):
     name = "backup-copies"
     summary = "the backup copies in the standby are recent enough for backup_rpo_seconds"
     emulated = False
+    not_emulated_reason = "moto runs no backup jobs and lists no recovery points"
 
     def protected(self, ctx: ReadinessContext) -> dict[str, str]:
         """What must have a copy: label -> a string its source ARN ends with."""

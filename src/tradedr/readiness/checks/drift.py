@@ -18,6 +18,7 @@ class DriftCheck(ReadinessCheck):
     name = "stack-drift"
     summary = "no CloudFormation drift on the data stacks (DetectStackDrift)"
     emulated = False
+    not_emulated_reason = "moto does not detect drift"
 
     def stacks(self, ctx: ReadinessContext) -> list[tuple[str, str]]:
         names, settings = ctx.names, ctx.settings

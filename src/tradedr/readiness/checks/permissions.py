@@ -60,6 +60,7 @@ class PermissionsCheck(ReadinessCheck):
     name = "failover-permissions"
     summary = "the failover role may make every call the plan declares, in the standby region"
     emulated = False
+    not_emulated_reason = "moto has no IAM policy simulator"
 
     def run(self, ctx: ReadinessContext) -> Verdict:
         principal = principal_arn(ctx)

@@ -59,6 +59,7 @@ class QuotasCheck(ReadinessCheck):
     name = "service-quotas"
     summary = "service quotas cover full standby capacity (EC2 vCPUs, ENIs, EIPs, ALBs)"
     emulated = False
+    not_emulated_reason = "moto knows only some VPC quotas, none of EC2's or ELB's"
 
     def needs(self, ctx: ReadinessContext) -> list[Need]:
         region = ctx.standby

@@ -43,6 +43,7 @@ class ReplicaCheck(ReadinessCheck):
     name = "replica"
     summary = "the standby's replica is available and replicating, with its lag"
     emulated = False
+    not_emulated_reason = "moto publishes no ReplicaLag metric, so the lag cannot be read"
 
     def run(self, ctx: ReadinessContext) -> Verdict:
         if not ctx.settings.posture.replicates_data:

@@ -23,6 +23,7 @@ class RoutingHealthCheck(ReadinessCheck):
     name = "routing-health"
     summary = "the Route 53 health checks or accelerator endpoints are healthy"
     emulated = False
+    not_emulated_reason = "moto answers every health check Success whatever the endpoint does"
 
     def regions(self, ctx: ReadinessContext) -> tuple[list[str], list[str]]:
         """(regions that must be healthy, routed regions expected down for now)."""

@@ -3,7 +3,10 @@
 The secret: the primary's replication status for the standby is `InSync`, and both regions
 hold the same `AWSCURRENT` version (a replica keeps the primary's version ids, so equal ids
 mean equal values without reading either). The key: enabled in the standby, rotation on in
-both, and the same key policy once each region's own name is taken out.
+both, and the same key policy once each region's own name is taken out. Statements scoped
+by `kms:ViaService` are left out of the comparison: CDK adds them where a resource is
+encrypted with the key (the primary's DB secret), so they differ by design; a change to
+any other statement in one region fails the check.
 https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html
 """
 
@@ -21,13 +24,25 @@ def current_version(secret: dict[str, Any]) -> str | None:
     return next((v for v, s in stages.items() if "AWSCURRENT" in s), None)
 
 
+def _service_grant(statement: Any) -> bool:
+    conditions = statement.get("Condition", {}) if isinstance(statement, dict) else {}
+    return any(
+        "kms:ViaService" in (keys if isinstance(keys, dict) else {}) for keys in conditions.values()
+    )
+
+
 def normalized_policy(text: str, region: str) -> Any:
-    """The policy with the region's name and code replaced, statements in Sid order."""
+    """The policy with the region's name and code replaced, without the per-resource
+    `kms:ViaService` grants, statements in a stable order."""
     neutral = text.replace(region, "<region>").replace(region_code(region), "<code>")
     policy = json.loads(neutral)
     statements = policy.get("Statement", [])
-    if isinstance(statements, list):
-        policy["Statement"] = sorted(statements, key=lambda s: json.dumps(s, sort_keys=True))
+    if isinstance(statements, dict):
+        statements = [statements]
+    policy["Statement"] = sorted(
+        (s for s in statements if not _service_grant(s)),
+        key=lambda s: json.dumps(s, sort_keys=True),
+    )
     return policy
 
 
