@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "emulator": OPS,  # the embedded emulator is what ops deploy to and run against
     "runbooks": OPS,  # runbooks render ops' plans and commands
     "readiness": OPS,  # read-only checks over ops' plans and client providers
+    "evidence": OPS,  # evidence chains the journals ops write and reads their runs
     "cli": CLI,
 }
 LAYER_NAMES = ("base", "infra", "checks/analysis", "report/ops", "cli")

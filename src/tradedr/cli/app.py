@@ -28,6 +28,7 @@ from tradedr.cli.commands import (
     destroy,
     drill,
     emulator,
+    evidence,
     operations,
     readiness,
     review,
@@ -299,6 +300,17 @@ _group(
     "backup",
     "Backups now, and restore tests.",
     {"now": backup.now, "restore-test": backup.restore_test},
+)
+_group(
+    "evidence",
+    "Evidence a regulator accepts: tamper-evident journals of every drill and failover, "
+    "evidence packs, incident drafts and the drill cadence.",
+    {
+        "verify": evidence.verify,
+        "pack": evidence.pack,
+        "incident": evidence.incident,
+        "status": evidence.status,
+    },
 )
 
 # Hidden old spellings, for one release (commands/aliases.py).

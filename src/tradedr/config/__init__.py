@@ -37,6 +37,7 @@ from tradedr.config.limits import (
 )
 from tradedr.config.load import config_source, load_config, load_settings
 from tradedr.config.model import POSTURE_ORDER, Posture, Settings
+from tradedr.config.resilience import ResilienceSettings
 from tradedr.config.sections import (
     AURORA_DEFAULT_VERSION,
     DETECTOR_WINDOW_SECONDS,
@@ -72,6 +73,7 @@ __all__ = [
     "FailoverSettings",
     "Posture",
     "RegionSettings",
+    "ResilienceSettings",
     "RoutingSettings",
     "SecuritySettings",
     "SessionsSettings",

@@ -22,6 +22,7 @@ from tradedr.config.limits import (
     _check_region,
     _no_double_hyphen,
 )
+from tradedr.config.resilience import ResilienceSettings
 from tradedr.config.sections import (
     ChecksSettings,
     DatabaseSettings,
@@ -90,6 +91,7 @@ class Settings(_Model):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     usage: UsageSettings = Field(default_factory=UsageSettings)
     checks: ChecksSettings = Field(default_factory=ChecksSettings)
+    resilience: ResilienceSettings = Field(default_factory=ResilienceSettings)
 
     @field_validator("application")
     @classmethod
@@ -224,6 +226,7 @@ class Settings(_Model):
                 "use on-demand so a regional surge cannot throttle the replicas"
             )
         self._check_automatic_failover()
+        self._check_resilience()
         if not self.database.multi_az and self.posture is not Posture.BACKUP_RESTORE:
             raise ValueError(
                 "database.multi_az: every replicated posture keeps the primary database Multi-AZ "
@@ -241,6 +244,15 @@ class Settings(_Model):
                 f'= "{self.database.engine}" has one writer and read-only standbys; use '
                 'hot-standby, or the multi-writer design database.engine = "dynamodb-mrsc" '
                 "(docs/failover.md#active-active)"
+            )
+
+    def _check_resilience(self) -> None:
+        tolerance = self.resilience.impact_tolerance_seconds
+        if tolerance is not None and tolerance < self.targets.rto_seconds:
+            raise ValueError(
+                f"resilience.impact_tolerance_seconds: {tolerance} s is below "
+                f"targets.rto_seconds ({self.targets.rto_seconds} s), so a recovery that meets "
+                "its target would still breach the tolerance; raise it or lower the RTO"
             )
 
     def _check_automatic_failover(self) -> None:

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import (
     ClientError,
@@ -34,10 +34,14 @@ from botocore.exceptions import (
 )
 
 from tradedr.errors import AwsOperationError, ConfigError, TradedrError
+from tradedr.evidence.chain import Chain
 from tradedr.fileio import append_private, private_state_dir
 from tradedr.ops.actions import action_for
 from tradedr.ops.actions.base import DONE_STATUSES, ExecutionContext, Outcome, Status
 from tradedr.ops.plans import Plan, Step
+
+if TYPE_CHECKING:
+    from tradedr.evidence.provenance import Provenance
 
 DEFAULT_RUNS_DIR = Path(".tradedr/runs")
 
@@ -134,6 +138,7 @@ class StepRecord:
     request_ids: list[str] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     previous_run: bool = False
+    approval: dict[str, Any] | None = None
 
     @property
     def seconds(self) -> float:
@@ -218,20 +223,30 @@ def line_checksum(fields: dict[str, Any]) -> str:
 class Journal:
     """Append-only JSON lines, each with a checksum and fsynced; one writer per run,
     guarded for parallel steps. A torn last line (a crash mid-write) is dropped with a
-    warning; any other damage is refused, naming the file and line."""
+    warning; any other damage is refused, naming the file and line. Each line is a link of
+    a hash chain (evidence/chain.py) stamped with the run's provenance, for
+    `tradedr evidence verify`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
         self.warnings: list[str] = []
+        self.provenance: Provenance | None = None
+        self._chain: Chain | None = None
 
     def append(self, event: str, **fields: Any) -> None:
-        record = json.loads(
-            json.dumps({"event": event, "time": time.time(), **fields}, default=str)
-        )
-        record["sum"] = line_checksum(record)
+        stamp = self.provenance.stamp() if self.provenance else {}
         with self._lock:
-            append_private(self.path, json.dumps(record, default=str) + "\n")
+            if self._chain is None:
+                signer = self.provenance.signer if self.provenance else None
+                self._chain = Chain.open(self.path, signer)
+            linked = self._chain.link({"event": event, "time": time.time(), **stamp, **fields})
+            record = json.loads(json.dumps(linked, default=str))
+            record["sum"] = line_checksum(record)
+            line = json.dumps(record, default=str)
+            append_private(self.path, line + "\n")
+            self._chain.advance(line)
+            self._chain.write_head(self.path)
 
     def events(self) -> list[dict[str, Any]]:
         if not self.path.exists():
@@ -387,8 +402,10 @@ class Executor:
         retry: RetryPolicy | None = None,
         progress: Any = None,
         heartbeat: Callable[[], None] | None = None,
+        provenance: Provenance | None = None,
     ) -> None:
         self.ctx = ctx
+        self.provenance = provenance
         self.runs_dir = runs_dir
         self.retry = retry or RetryPolicy()
         self.progress = progress
@@ -470,6 +487,7 @@ class Executor:
         rerun: frozenset[str] = frozenset(),
     ) -> RunResult:
         self.ctx.run_id = run_id
+        journal.provenance = self.provenance
         done = {k: v for k, v in journal.completed().items() if k not in rerun}
         records: list[StepRecord] = [
             StepRecord(
@@ -496,6 +514,7 @@ class Executor:
             resumed=resumed,
             already_done=sorted(done),
             **({"rerun": sorted(rerun)} if rerun else {}),
+            **(self.provenance.run_start() if self.provenance else {}),
         )
         for group in plan.groups:
             pending = [s for s in group.steps if s.id not in done]
@@ -607,6 +626,7 @@ class Executor:
             detail=outcome.detail,
             request_ids=[c.request_id for c in calls if c.request_id],
             calls=[f"{c.service}:{c.region}:{c.operation}" for c in calls],
+            approval=outcome.data.get("approval"),
         )
 
     def _end(self, journal: Journal, record: StepRecord) -> None:
@@ -621,8 +641,14 @@ class Executor:
             detail=record.detail,
             request_ids=record.request_ids,
             calls=record.calls,
+            **({"approval": self._approval(record.approval)} if record.approval else {}),
         )
         self._notify("end", None, record.attempts, record)
+
+    def _approval(self, approval: dict[str, Any]) -> dict[str, Any]:
+        """Who approved (the run's operator) besides when and how (the action's answer)."""
+        who = self.provenance.operator.id if self.provenance else "unrecorded"
+        return {"by": who, **approval}
 
     def _notify(self, event: str, step: Step | None, attempt: int, extra: Any = None) -> None:
         if self.progress is not None:

@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 from tradedr.config import Settings
 from tradedr.errors import ConfigError
+from tradedr.evidence.provenance import Provenance
+from tradedr.evidence.provenance import gather as gather_provenance
 from tradedr.ops.actions.base import ExecutionContext, Target, always_approve
 from tradedr.ops.backend import Backend
 from tradedr.ops.clients import ClientProvider
@@ -141,11 +143,21 @@ def _locked(
         regions=lock_regions(plan, settings),
     ) as lock:
         ctx = execution_context(settings, provider, options)
-        return run(_executor(ctx, options, heartbeat=lock.renew))
+        provenance = gather_provenance(
+            settings,
+            provider,
+            target=options.target,
+            region=plan.target_region,
+            regions=lock_regions(plan, settings),
+        )
+        return run(_executor(ctx, options, heartbeat=lock.renew, provenance=provenance))
 
 
 def _executor(
-    ctx: ExecutionContext, options: RunOptions, heartbeat: Callable[[], None] | None = None
+    ctx: ExecutionContext,
+    options: RunOptions,
+    heartbeat: Callable[[], None] | None = None,
+    provenance: Provenance | None = None,
 ) -> Executor:
     return Executor(
         ctx,
@@ -153,6 +165,7 @@ def _executor(
         retry=options.retry,
         progress=options.progress,
         heartbeat=heartbeat,
+        provenance=provenance,
     )
 
 

@@ -36,6 +36,10 @@ COMMANDS = [
     ["fence"],
     ["drill"],
     ["runbook"],
+    ["evidence", "verify"],
+    ["evidence", "pack"],
+    ["evidence", "incident"],
+    ["evidence", "status"],
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tradedr.ops.actions.base import (
     Action,
     ExecutionContext,
@@ -26,9 +28,12 @@ class ManualApproval(Action):
                 "step ran "
                 f"(resume with --resume {ctx.run_id} when ready)"
             )
+        at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         if ctx.approver is always_approve:
-            return Outcome("executed", "approved automatically (--yes, or a drill)")
-        return Outcome("executed", "approved by the operator")
+            automatic = {"approval": {"at": at, "mode": "non-interactive (--yes, or a drill)"}}
+            return Outcome("executed", "approved automatically (--yes, or a drill)", automatic)
+        asked = {"approval": {"at": at, "mode": "interactive (answered at the prompt)"}}
+        return Outcome("executed", "approved by the operator", asked)
 
     def preview(self, ctx: ExecutionContext, step: Step) -> Outcome:
         return Outcome("dry-run", "would ask for approval")
