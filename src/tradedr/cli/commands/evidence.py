@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from tradedr.cli.options import ConfigOption, JsonOption, ProfileOption, settings_from
+from tradedr.cli.options import ConfigOption, JsonOption, settings_from
 from tradedr.cli.render.evidence import (
     render_cadence,
     render_incident,
@@ -35,6 +35,14 @@ RunArgument = Annotated[
 RunsDirOption = Annotated[
     Path,
     typer.Option("--runs-dir", help="Where run journals are kept (one directory per RUN_ID)."),
+]
+KeyProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help="AWS profile to read the HMAC key from Secrets Manager with "
+        "(TRADEDR_EVIDENCE_HMAC_SECRET).",
+    ),
 ]
 RunsOption = Annotated[
     Path,
@@ -60,7 +68,7 @@ def _since(value: str | None) -> datetime | None:
 def verify(
     run: RunArgument,
     runs_dir: RunsDirOption = DEFAULT_RUNS,
-    profile: ProfileOption = None,
+    profile: KeyProfileOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Re-walk a run's journal: every entry must hash-chain to the one before it.
