@@ -260,11 +260,17 @@ def measures_of(drill: DrillRecord, settings: Settings) -> list[Measure]:
     data = drill.data
     tolerance = settings.resilience.impact_tolerance_seconds
     tol = float(tolerance) if tolerance is not None else None
-    rto_target = float(data.get("rto_seconds") or settings.targets.rto_seconds)
+    rto_target = float(settings.targets.rto_seconds)
+    then = data.get("rto_seconds")
+    if isinstance(then, int | float) and float(then) != rto_target:
+        timing_note_then = f" (the RTO target at the drill was {then} s)"
+    else:
+        timing_note_then = ""
     rpo_target = float(settings.targets.rpo_seconds)
     plane = data.get("data_plane") if isinstance(data.get("data_plane"), dict) else None
     emulated = data.get("target") == "local"
     timing_note = " on the emulator: the plan's own work, not AWS's timings" if emulated else ""
+    timing_note += timing_note_then
     client = _number(plane.get("client_unavailable_seconds")) if plane else None
     if client is not None:
         rto = Measure(

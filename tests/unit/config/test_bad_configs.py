@@ -26,6 +26,24 @@ CERT = "arn:aws:acm:{region}:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef
 
 # (case id, TOML text, the field the message must name, a word the message must contain)
 BAD_CONFIGS: list[tuple[str, str, str, str]] = [
+    (
+        "impact-tolerance-below-rto",
+        "[resilience]\nimpact_tolerance_seconds = 60",
+        "resilience.impact_tolerance_seconds",
+        "below targets.rto_seconds",
+    ),
+    (
+        "drill-interval-zero",
+        "[resilience]\ndrill_interval_months = 0",
+        "resilience.drill_interval_months",
+        "greater than or equal to 1",
+    ),
+    (
+        "blank-business-service",
+        '[resilience]\nimportant_business_service = " "',
+        "resilience.important_business_service",
+        "1-120 characters",
+    ),
     ("unknown-primary-region", 'primary_region = "us-east-9"', "primary_region", "us-east-9"),
     (
         "unknown-standby-region",

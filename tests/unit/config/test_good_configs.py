@@ -260,6 +260,7 @@ def test_configure_doc_lists_every_setting() -> None:
         "failover": type(Settings().failover),
         "tags": type(Settings().tags),
         "checks": type(Settings().checks),
+        "resilience": type(Settings().resilience),
     }
     for section, model in sections.items():
         for field in model.model_fields:
