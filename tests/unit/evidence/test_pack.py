@@ -136,6 +136,7 @@ def test_the_pack_carries_timeline_approvals_gaps_and_requirements(tmp_path: Pat
     [
         ("nonempty", "exists and is not an empty directory"),
         ("norun", "no drill report and no run journal found"),
+        ("since", "--since 'last year': not a date (use YYYY-MM-DD)"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path: Path, setup: str, says: str) -> None:
@@ -144,9 +145,10 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, setup: str, says: str) -> 
         write_drill(tmp_path / "runs" / "d", Settings(), started=STARTED)
         (tmp_path / "pack").mkdir()
         (tmp_path / "pack" / "stray").write_text("x")
-    result = CliRunner().invoke(
-        app, ["evidence", "pack", "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "pack")]
-    )
+    args = ["evidence", "pack", "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "pack")]
+    if setup == "since":
+        args += ["--since", "last year"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert says in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -159,3 +161,17 @@ def test_since_leaves_older_drills_out(tmp_path: Path) -> None:
     data = pack_json(tmp_path / "runs", tmp_path / "pack", "--since", since)
     assert [d["report"].split("/")[-2] for d in data["drills"]] == ["new"]
     assert len(data["runs"]) == 1
+
+
+def test_a_broken_journal_is_packed_and_shown_and_pack_exits_1(tmp_path: Path) -> None:
+    folder = write_drill(tmp_path / "runs" / "d", Settings(), started=STARTED)
+    journal = next(folder.glob("drill-runs/*/journal.jsonl"))
+    items = journal.read_text().splitlines()
+    journal.write_text("".join(f"{line}\n" for line in items[:2] + items[3:]))
+    result = CliRunner().invoke(
+        app, ["evidence", "pack", "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "p")]
+    )
+    assert result.exit_code == 1
+    assert "BROKEN at entry 3: entry 3 is missing" in result.stderr
+    html = (tmp_path / "p" / "evidence.html").read_text()
+    assert "BROKEN at entry 3" in html

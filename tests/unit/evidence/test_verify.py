@@ -178,3 +178,37 @@ def test_the_hmac_catches_a_chain_rebuilt_without_the_key(tmp_path: Path) -> Non
     assert not result.intact
     assert "HMAC" in result.line
     assert "does not verify" in result.line
+
+
+def test_the_cli_checks_the_head_with_the_key_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from tradedr.cli import app
+
+    write_run(tmp_path, signer=Signer(b"k", "env:TRADEDR_EVIDENCE_HMAC_KEY"))
+    monkeypatch.setenv("TRADEDR_EVIDENCE_HMAC_KEY", "k")
+    good = CliRunner().invoke(app, ["evidence", "verify", RUN, "--runs-dir", str(tmp_path)])
+    assert good.exit_code == 0, good.output
+    assert good.stdout.strip() == (
+        f"{RUN}: intact, 6 entries, head signed and verified (env:TRADEDR_EVIDENCE_HMAC_KEY)"
+    )
+    monkeypatch.setenv("TRADEDR_EVIDENCE_HMAC_KEY", "wrong")
+    bad = CliRunner().invoke(app, ["evidence", "verify", RUN, "--runs-dir", str(tmp_path)])
+    assert bad.exit_code == 1
+    assert "BROKEN at the head: its HMAC" in bad.stdout
+
+
+def test_the_cli_names_the_broken_entry_and_exits_1(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tradedr.cli import app
+
+    path = write_run(tmp_path)
+    save(path, delete(4)(lines(path)))
+    result = CliRunner().invoke(app, ["evidence", "verify", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout.strip() == (
+        f"{RUN}: BROKEN at entry 4: entry 4 is missing (the next one carries seq 5): it was deleted"
+    )
