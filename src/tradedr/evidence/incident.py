@@ -91,7 +91,31 @@ def _utc(epoch: Any) -> str:
         return "unknown"
 
 
+def _checker(run: RunRecord) -> str | None:
+    """The data-plane checker's verdict when the run was a drill's and the drill report has
+    one (drill-report.json beside drill-runs/, `data_plane`)."""
+    import json
+
+    report = run.directory.parent.parent / "drill-report.json"
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    plane = data.get("data_plane") if isinstance(data, dict) else None
+    if not isinstance(plane, dict) or run.run_id not in (data.get("run_ids") or {}).values():
+        return None
+    lost = plane.get("acknowledged_lost")
+    count = len(lost) if isinstance(lost, list) else lost
+    return (
+        f"per the drill's checker: {count} acknowledged order(s) lost, lost window "
+        f"{plane.get('lost_window_seconds')} s, of {plane.get('orders_acknowledged')} acknowledged"
+    )
+
+
 def _data_lost(run: RunRecord) -> str:
+    checked = _checker(run)
+    if checked is not None:
+        return checked
     for event in run.step_ends():
         step = run.plan_step(event.get("step"))
         if step.get("action") != "check-replica-lag":

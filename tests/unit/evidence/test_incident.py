@@ -85,3 +85,25 @@ def test_an_unknown_run_is_one_line_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["evidence", "incident", "nope", "--runs-dir", str(tmp_path)])
     assert result.exit_code == 2
     assert "RUN nope: no such run" in result.stderr
+
+
+def test_data_lost_comes_from_the_drills_checker_when_it_had_one(tmp_path: Path) -> None:
+    from tests.unit.evidence.runs import write_drill
+    from tradedr.config import Settings
+
+    plane = {
+        "orders_acknowledged": 1500,
+        "acknowledged_lost": ["o-17", "o-18"],
+        "lost_window_seconds": 0.4,
+    }
+    folder = write_drill(tmp_path / "d", Settings(), started=STARTED, data_plane=plane)
+    run = next(folder.glob("drill-runs/*"))
+    result = CliRunner().invoke(app, ["evidence", "incident", str(run), "--json"])
+    assert result.exit_code == 0, result.output
+    fields = {
+        f["label"]: f["value"] for f in json.loads(result.stdout)["sections"]["Intermediate report"]
+    }
+    assert fields["Data lost"] == (
+        "per the drill's checker: 2 acknowledged order(s) lost, lost window 0.4 s, of 1500 "
+        "acknowledged"
+    )
