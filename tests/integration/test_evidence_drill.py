@@ -131,10 +131,14 @@ def test_chromium_renders_the_timeline_the_rto_rpo_table_and_the_requirement_map
     assert not seen["sideways"]
     assert all(w > 300 for w in seen["widths"])
     events = [row[2] for row in seen["timeline"]]
-    assert events[0] == "failover run started"
-    assert "failover: promote-us-west-2" in events
-    assert "failback run ended" in events
-    assert events[-1] == "recovered: the standby verified serving"
+    assert events[:2] == ["detected: loss of us-east-1", "failover run started"]
+    assert events[-1] == "failback run ended"
+    recovered = events.index("recovered: the standby verified serving")
+    assert events.index("failover: promote-us-west-2") < recovered
+    assert events[recovered - 1] == "failover run ended"
+    assert events[recovered + 1] == "failback run started"
+    offsets = [float(row[0].replace(",", "")) for row in seen["timeline"] if row[0]]
+    assert offsets == sorted(offsets)  # one clock: T+ from the failover's start throughout
     rto, rpo = seen["rto"]
     assert rto[0] == "RTO"
     assert rto[1] == f"{drilled.drill['measured_recovery_seconds']:,.1f} s"

@@ -24,9 +24,19 @@ td.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.75rem;overf
 
 
 def _table(
-    name: str, headers: list[str], rows: list[list[str]], numeric: set[int] | None = None
+    name: str,
+    headers: list[str],
+    rows: list[list[str]],
+    numeric: set[int] | None = None,
+    widths: list[int] | None = None,
 ) -> str:
+    """A fixed-layout table (long values wrap inside it); `widths` in % per column."""
     numeric = numeric or set()
+    cols = (
+        "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
+        if widths
+        else ""
+    )
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join(
         "<tr>"
@@ -38,7 +48,7 @@ def _table(
         for row in rows
     )
     return (
-        f'<table class="wrap" data-table="{name}"><thead><tr>{head}</tr></thead>'
+        f'<table class="wrap" data-table="{name}">{cols}<thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table>"
     )
 
@@ -94,6 +104,7 @@ def _drill_section(index: int, drill: DrillEvidence, service: str) -> str:
             ]
             or [["", "", "no journal of this drill's runs was found", "", "", ""]],
             {0},
+            [7, 15, 20, 9, 10, 39],
         ),
         "</section>",
         '<h3>Recovery against targets and impact tolerance</h3><section id="rto-rpo">',
@@ -102,6 +113,7 @@ def _drill_section(index: int, drill: DrillEvidence, service: str) -> str:
             ["objective", "measured", "target", "impact tolerance", "verdict", "measured by"],
             [_measure_row(m) for m in drill.measures],
             {1, 2, 3},
+            [8, 11, 9, 11, 31, 30],
         ),
     ]
     if drill.data_plane:
@@ -144,6 +156,7 @@ def _drill_section(index: int, drill: DrillEvidence, service: str) -> str:
             ["step", "region", "status", "detail"],
             [[escape(g[k]) for k in ("step", "region", "status", "detail")] for g in drill.gaps]
             or [["none", "", "", ""]],
+            widths=[25, 10, 11, 54],
         )
     )
     parts.append("</section></section>")
@@ -175,6 +188,7 @@ def _requirements() -> str:
             "requirements",
             ["regime", "provision", "wording", "artefact", "checked", "source"],
             rows,
+            widths=[12, 11, 30, 23, 12, 12],
         )
         + "</section>"
     )
@@ -201,6 +215,7 @@ def _chains(result: PackResult) -> str:
             ["run", "chain", "entries", "head signature", "head SHA-256", "verify says"],
             rows or [["no journal", "", "", "", "", ""]],
             {2},
+            [22, 7, 7, 9, 24, 31],
         )
         + "</section>"
     )

@@ -179,11 +179,19 @@ def approvals_of(run: RunRecord) -> list[dict[str, Any]]:
     return found
 
 
-def timeline_of(run: RunRecord, label: str) -> list[TimelineRow]:
-    """Run start, each step's end (with its start), run end, from the journal's own times."""
-    rows: list[TimelineRow] = []
+def run_start(run: RunRecord) -> float | None:
     starts = [e for e in run.events if e.get("event") == "run-start"]
-    origin = float(starts[0]["time"]) if starts and "time" in starts[0] else None
+    try:
+        return float(starts[0]["time"]) if starts else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def timeline_of(run: RunRecord, label: str, origin: float | None = None) -> list[TimelineRow]:
+    """Run start, each step's end, run end, from the journal's own times; T+ from `origin`
+    (the run's own start unless given)."""
+    rows: list[TimelineRow] = []
+    origin = run_start(run) if origin is None else origin
 
     def offset(epoch: Any) -> float | None:
         try:
@@ -220,6 +228,8 @@ def timeline_of(run: RunRecord, label: str) -> list[TimelineRow]:
                     str(event.get("message", "")),
                 )
             )
+    # Parallel steps append in the order they finish writing, not always of their end time.
+    rows.sort(key=lambda row: row.utc)
     return rows
 
 
@@ -335,26 +345,39 @@ def drill_evidence(drill: DrillRecord, settings: Settings) -> DrillEvidence:
     severity, rationale = SEVERITY.get(scenario, ("unrated", "no rationale recorded"))
     timeline: list[TimelineRow] = []
     approvals: list[dict[str, Any]] = []
+    failover = drill.runs.get("failover")
+    origin = run_start(failover) if failover is not None else None
+    primary = data.get("primary_region")
+    timeline.append(
+        TimelineRow(
+            None,
+            "",
+            f"detected: loss of {primary}",
+            str(primary or ""),
+            "simulated",
+            "the drill cut every call to the region just before the failover started; "
+            "detection is immediate on a drill, so its time is not a measure of alarms",
+        )
+    )
+    recovery = _number(data.get("measured_recovery_seconds"))
     for label in ("failover", "failback"):
         run = drill.runs.get(label)
         if run is None:
             continue
-        timeline += timeline_of(run, label)
+        timeline += timeline_of(run, label, origin)
         approvals += approvals_of(run)
-    failover = drill.runs.get("failover")
-    recovery = _number(data.get("measured_recovery_seconds"))
-    if recovery is not None:
-        timeline.append(
-            TimelineRow(
-                None,
-                "",
-                "recovered: the standby verified serving",
-                str(data.get("standby_region", "")),
-                "measured",
-                f"{recovery:.3f} s after the simulated loss of {data.get('primary_region')} "
-                "(detection is immediate on a drill: the drill itself injects the loss)",
+        if label == "failover" and recovery is not None:
+            timeline.append(
+                TimelineRow(
+                    None,
+                    "",
+                    "recovered: the standby verified serving",
+                    str(data.get("standby_region", "")),
+                    "measured",
+                    f"{recovery:.3f} s after the simulated loss of {primary} (its VPC, load "
+                    "balancer and targets checked)",
+                )
             )
-        )
     operator = "unrecorded"
     config: str | None = None
     if failover is not None:

@@ -109,6 +109,7 @@ def test_the_pack_carries_timeline_approvals_gaps_and_requirements(tmp_path: Pat
     drill = data["drills"][0]
     events = [row["event"] for row in drill["timeline"]]
     assert events == [
+        "detected: loss of us-east-1",
         "failover run started",
         "failover: check-lag-us-west-2",
         "failover: approve",
@@ -116,7 +117,7 @@ def test_the_pack_carries_timeline_approvals_gaps_and_requirements(tmp_path: Pat
         "failover run ended",
         "recovered: the standby verified serving",
     ]
-    assert [row["offset"] for row in drill["timeline"][:5]] == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert [row["offset"] for row in drill["timeline"]] == [None, 0.0, 1.0, 2.0, 3.0, 4.0, None]
     assert drill["approvals"][0]["by"] == "local:tester"
     assert [g["step"] for g in drill["gaps"]] == ["failover: traffic-to-us-west-2"]
     assert drill["severity"] == "severe"
