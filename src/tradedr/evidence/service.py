@@ -54,7 +54,8 @@ class VerifyOutcome:
 
 
 def run_directory(run: str, runs_dir: Path) -> Path:
-    """RUN as a run id under `runs_dir`, or a path to a run directory or its journal."""
+    """RUN as a run id under `runs_dir`, or a path to a run directory or its journal (or,
+    for verify, a runs directory, a drill's --out or a pack)."""
     path = Path(run)
     if path.name == "journal.jsonl" and path.is_file():
         return path.parent
@@ -82,6 +83,10 @@ def verify(run: str, *, runs_dir: Path, profile: str | None = None) -> VerifyOut
         journals = sorted(directory.glob("journals/*/journal.jsonl"))
     elif (directory / "journal.jsonl").is_file():
         journals = [directory / "journal.jsonl"]
+    elif found := sorted(directory.glob("*/journal.jsonl")) or sorted(
+        directory.glob("drill-runs/*/journal.jsonl")
+    ):
+        journals = found  # a runs directory, or a drill's --out
     else:
         raise ConfigError(f"RUN {run}: {directory} holds no journal.jsonl and no {MANIFEST_NAME}")
     outcome.results = [verify_journal(journal, signer) for journal in journals]

@@ -212,3 +212,14 @@ def test_the_cli_names_the_broken_entry_and_exits_1(tmp_path: Path) -> None:
     assert result.stdout.strip() == (
         f"{RUN}: BROKEN at entry 4: entry 4 is missing (the next one carries seq 5): it was deleted"
     )
+
+
+def test_verify_takes_a_runs_directory_and_checks_every_journal_in_it(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tradedr.cli import app
+
+    path = write_run(tmp_path)
+    result = CliRunner().invoke(app, ["evidence", "verify", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert [j["journal"] for j in json.loads(result.stdout)["journals"]] == [str(path)]

@@ -27,8 +27,8 @@ RunArgument = Annotated[
     str,
     typer.Argument(
         metavar="RUN",
-        help="A run id under --runs-dir, a run directory, its journal.jsonl, or (verify only) "
-        "an evidence pack directory.",
+        help="A run id under --runs-dir, a run directory or its journal.jsonl; verify also "
+        "takes a runs directory, a drill's --out directory or an evidence pack.",
         show_default=False,
     ),
 ]
