@@ -172,6 +172,17 @@ def baseline_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return synth_config(tmp_path_factory, tomllib.loads(path.read_text(encoding="utf-8")))
 
 
+MRSC_EXAMPLE = ROOT / "examples" / "active-active-mrsc.toml"
+
+
+@pytest.fixture(scope="session")
+def mrsc_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """examples/active-active-mrsc.toml as it is: orders in a DynamoDB MRSC table."""
+    import tomllib
+
+    return synth_config(tmp_path_factory, tomllib.loads(MRSC_EXAMPLE.read_text(encoding="utf-8")))
+
+
 class FakeFinding:
     """Test double for a check finding (the real one comes from tradedr.checks)."""
 

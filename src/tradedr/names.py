@@ -89,6 +89,12 @@ class Names:
     def sessions_table(self) -> str:
         return f"{self.prefix}-sessions"
 
+    @property
+    def orders_table(self) -> str:
+        """The orders store under database.engine = "dynamodb-mrsc". Its own name (never the
+        sessions table's): a global table's consistency mode cannot change after creation."""
+        return f"{self.prefix}-orders-mrsc"
+
     def bucket(self, region: str) -> str:
         return f"{self.prefix}-objects-{region}"
 
@@ -133,6 +139,13 @@ class Names:
         return (
             f"arn:${{AWS::Partition}}:dynamodb:{region}:${{AWS::AccountId}}:table/"
             f"{self.sessions_table}"
+        )
+
+    def orders_table_arn(self, region: str) -> str:
+        """For Fn::Sub: the orders MRSC table replica in `region`."""
+        return (
+            f"arn:${{AWS::Partition}}:dynamodb:{region}:${{AWS::AccountId}}:table/"
+            f"{self.orders_table}"
         )
 
     def db_secret_arn(self, region: str, secret_region: str) -> str:

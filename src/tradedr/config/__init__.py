@@ -31,9 +31,11 @@ from tradedr.config.files import (
 )
 from tradedr.config.limits import (
     MAX_TAGS_PER_RESOURCE,
+    MRSC_REGION_SETS,
     REQUIRED_TAG_KEYS,
     USAGE_LIMIT,
     known_regions,
+    mrsc_region_set,
 )
 from tradedr.config.load import config_source, load_config, load_settings
 from tradedr.config.model import POSTURE_ORDER, Posture, Settings
@@ -41,8 +43,10 @@ from tradedr.config.resilience import ResilienceSettings
 from tradedr.config.sections import (
     AURORA_DEFAULT_VERSION,
     DETECTOR_WINDOW_SECONDS,
+    MRSC,
     MYSQL_DEFAULT_VERSION,
     ChecksSettings,
+    ClientSettings,
     DatabaseSettings,
     FailoverSettings,
     RegionSettings,
@@ -64,11 +68,14 @@ __all__ = [
     "MAX_MESSAGE_CHARS",
     "MAX_NESTING",
     "MAX_TAGS_PER_RESOURCE",
+    "MRSC",
+    "MRSC_REGION_SETS",
     "MYSQL_DEFAULT_VERSION",
     "POSTURE_ORDER",
     "REQUIRED_TAG_KEYS",
     "USAGE_LIMIT",
     "ChecksSettings",
+    "ClientSettings",
     "DatabaseSettings",
     "FailoverSettings",
     "Posture",
@@ -87,6 +94,7 @@ __all__ = [
     "known_regions",
     "load_config",
     "load_settings",
+    "mrsc_region_set",
     "parse_config_text",
     "read_config_bytes",
     "toml_nesting_problem",

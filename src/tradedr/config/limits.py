@@ -101,6 +101,22 @@ def _no_double_hyphen(value: str) -> None:
         )
 
 
+# DynamoDB multi-Region strong consistency (MRSC) runs only within one of these Region sets,
+# in exactly three Regions: three replicas, or two replicas and a witness. Sources:
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-globaltablewitness.html
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html#V2globaltables_HowItWorks.consistency-modes-mrsc
+MRSC_REGION_SETS: dict[str, tuple[str, ...]] = {
+    "US": ("us-east-1", "us-east-2", "us-west-2"),
+    "EU": ("eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1"),
+    "AP": ("ap-northeast-1", "ap-northeast-2", "ap-northeast-3"),
+}
+
+
+def mrsc_region_set(region: str) -> str | None:
+    """The MRSC Region set `region` belongs to, or None."""
+    return next((name for name, regions in MRSC_REGION_SETS.items() if region in regions), None)
+
+
 def _check_region(value: str) -> None:
     if value not in known_regions():
         raise ValueError(f"{value!r} is not a known AWS region (e.g. us-east-1, eu-west-1)")

@@ -19,12 +19,16 @@ from tradedr.config.limits import (
     _RESERVED_BUCKET_PREFIXES,
     _SUFFIX,
     _ZONE_LETTERS,
+    MRSC_REGION_SETS,
     _check_region,
     _no_double_hyphen,
+    mrsc_region_set,
 )
 from tradedr.config.resilience import ResilienceSettings
 from tradedr.config.sections import (
+    MRSC,
     ChecksSettings,
+    ClientSettings,
     DatabaseSettings,
     FailoverSettings,
     RegionSettings,
@@ -68,6 +72,10 @@ POSTURE_ORDER: tuple[Posture, ...] = tuple(Posture)
 SINGLE_WRITER_ENGINES: frozenset[str] = frozenset({"mysql", "aurora-mysql-global"})
 
 
+def _region_sets_text() -> str:
+    return "; ".join(f"{name}: {', '.join(regions)}" for name, regions in MRSC_REGION_SETS.items())
+
+
 def _default_regions() -> dict[str, RegionSettings]:
     return {}
 
@@ -85,6 +93,7 @@ class Settings(_Model):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     sessions: SessionsSettings = Field(default_factory=SessionsSettings)
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
+    clients: ClientSettings = Field(default_factory=ClientSettings)
     targets: TargetSettings = Field(default_factory=TargetSettings)
     failover: FailoverSettings = Field(default_factory=FailoverSettings)
     tags: TagSettings = Field(default_factory=TagSettings)
@@ -225,9 +234,14 @@ class Settings(_Model):
                 "sessions.billing_mode: active-active writes to the table from every region; "
                 "use on-demand so a regional surge cannot throttle the replicas"
             )
+        self._check_mrsc()
         self._check_automatic_failover()
         self._check_resilience()
-        if not self.database.multi_az and self.posture is not Posture.BACKUP_RESTORE:
+        if (
+            not self.database.multi_az
+            and self.posture is not Posture.BACKUP_RESTORE
+            and not self.database.is_mrsc
+        ):
             raise ValueError(
                 "database.multi_az: every replicated posture keeps the primary database Multi-AZ "
                 "so an AZ loss does not become a regional failover"
@@ -253,6 +267,67 @@ class Settings(_Model):
                 f"resilience.impact_tolerance_seconds: {tolerance} s is below "
                 f"targets.rto_seconds ({self.targets.rto_seconds} s), so a recovery that meets "
                 "its target would still breach the tolerance; raise it or lower the RTO"
+            )
+
+    def _check_mrsc(self) -> None:
+        """What DynamoDB MRSC can do: exactly three Regions of one Region set (three replicas,
+        or two plus a witness), writes in every region (active-active), traffic moved by
+        Global Accelerator's own health checks. Sources: see `limits.MRSC_REGION_SETS`."""
+        db = self.database
+        if not db.is_mrsc:
+            return
+        if self.posture is not Posture.ACTIVE_ACTIVE:
+            raise ValueError(
+                f'database.engine: "{MRSC}" writes in every region, so it needs posture '
+                f'"active-active" (posture is "{self.posture.value}")'
+            )
+        regions = self.all_regions
+        sets = {region: mrsc_region_set(region) for region in regions}
+        outside = [region for region, name in sets.items() if name is None]
+        if outside:
+            field = "primary_region" if outside[0] == self.primary_region else "standby_regions"
+            raise ValueError(
+                f"{field}: {outside[0]} is in no DynamoDB MRSC Region set ({_region_sets_text()})"
+            )
+        if len(set(sets.values())) > 1:
+            raise ValueError(
+                f"standby_regions: {', '.join(regions)} span MRSC Region sets "
+                f"{', '.join(sorted({str(n) for n in sets.values()}))}; MRSC needs all its "
+                "Regions from one set"
+            )
+        region_set = sets[self.primary_region]
+        witness = db.witness_region
+        if witness is None:
+            if len(regions) != 3:
+                raise ValueError(
+                    f"standby_regions: MRSC needs exactly three Regions (three replicas), or "
+                    f"two plus database.witness_region; {len(regions)} configured"
+                )
+        else:
+            if len(regions) != 2:
+                raise ValueError(
+                    f"database.witness_region: a witness makes the third Region, so configure "
+                    f"exactly two replica Regions; {len(regions)} configured"
+                )
+            if witness in regions:
+                raise ValueError(
+                    f"database.witness_region: {witness} already holds a replica; the witness "
+                    "must be a different Region"
+                )
+            if mrsc_region_set(witness) != region_set:
+                raise ValueError(
+                    f"database.witness_region: {witness} is not in the {region_set} Region set "
+                    f"of the replicas ({', '.join(MRSC_REGION_SETS[str(region_set)])})"
+                )
+        if self.routing.traffic != "global-accelerator":
+            raise ValueError(
+                f'routing.traffic: "{MRSC}" moves traffic off a lost region with Global '
+                'Accelerator\'s own health checks; set "global-accelerator"'
+            )
+        if self.failover.automatic:
+            raise ValueError(
+                f'failover.automatic: "{MRSC}" has no database promotion to automate; the '
+                "accelerator's health checks already move traffic"
             )
 
     def _check_automatic_failover(self) -> None:

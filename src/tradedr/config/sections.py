@@ -18,6 +18,7 @@ from tradedr.config.limits import (
     MAX_TAGS_PER_RESOURCE,
     REQUIRED_TAG_KEYS,
     USAGE_LIMIT,
+    _check_region,
     _tag_text_ok,
     _tag_value_problem,
 )
@@ -83,12 +84,28 @@ AURORA_DEFAULT_VERSION = "8.0.mysql_aurora.3.08.0"
 MYSQL_DEFAULT_VERSION = "8.4.7"
 
 
+# The orders stores tradedr builds; "dynamodb-mrsc" is the only one every region writes to.
+Engine = Literal["mysql", "aurora-mysql-global", "dynamodb-mrsc"]
+MRSC = "dynamodb-mrsc"
+
+
 class DatabaseSettings(_Model):
     """The orders database: RDS MySQL Multi-AZ in the primary with cross-region read
-    replicas, or an Aurora MySQL global database (secondary cluster per standby) for
-    sub-second replication and about a minute of managed failover."""
+    replicas, an Aurora MySQL global database (secondary cluster per standby) for
+    sub-second replication and about a minute of managed failover, or a DynamoDB global
+    table in multi-Region strong consistency (`dynamodb-mrsc`, active-active only): every
+    region writes, a write is acknowledged once another region holds it, so RPO is 0 and
+    there is nothing to promote.
 
-    engine: Literal["mysql", "aurora-mysql-global"] = "mysql"
+    MRSC-only fields: `witness_region` (two replica regions plus a witness instead of three
+    replicas), `orders_ttl_attribute` and `app_uses_transactions` exist so a config that
+    needs what MRSC lacks (TTL, transactions) is refused up front instead of at deploy.
+    """
+
+    engine: Engine = "mysql"
+    witness_region: str | None = None
+    orders_ttl_attribute: str | None = None
+    app_uses_transactions: bool = False
     # MySQL 8.4 (LTS): 8.0 left RDS standard support on 31 July 2026, and cfn-lint's data
     # marks older 8.0 and 8.4 minors deprecated (RDS refuses to create instances with them).
     engine_version: str = MYSQL_DEFAULT_VERSION
@@ -103,6 +120,13 @@ class DatabaseSettings(_Model):
     def _class(cls, value: str) -> str:
         if not _DB_CLASS.match(value):
             raise ValueError(f"{value!r} is not an RDS instance class such as 'db.r6g.large'")
+        return value
+
+    @field_validator("witness_region")
+    @classmethod
+    def _witness(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_region(value)
         return value
 
     @model_validator(mode="before")
@@ -136,6 +160,35 @@ class DatabaseSettings(_Model):
     def is_aurora_global(self) -> bool:
         return self.engine == "aurora-mysql-global"
 
+    @property
+    def is_mrsc(self) -> bool:
+        """The orders store is a DynamoDB MRSC global table: no DB instance, no promotion."""
+        return self.engine == MRSC
+
+    @model_validator(mode="after")
+    def _mrsc_only_fields(self) -> DatabaseSettings:
+        # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html#V2globaltables_HowItWorks.consistency-modes-mrsc
+        # (MRSC tables support neither TTL nor transactions; the mode is fixed at creation)
+        if self.engine != MRSC:
+            if self.witness_region is not None:
+                raise ValueError(
+                    f"database.witness_region: only engine {MRSC!r} has a witness region "
+                    f"(engine is {self.engine!r})"
+                )
+            return self
+        if self.orders_ttl_attribute is not None:
+            raise ValueError(
+                f"database.orders_ttl_attribute: DynamoDB MRSC tables do not support Time to "
+                f"Live; remove it or use another engine than {MRSC!r}"
+            )
+        if self.app_uses_transactions:
+            raise ValueError(
+                "database.app_uses_transactions: DynamoDB MRSC tables do not support "
+                "TransactWriteItems/TransactGetItems; the app must write single items "
+                "(conditional puts)"
+            )
+        return self
+
 
 class SessionsSettings(_Model):
     """The sessions table: a DynamoDB global table with a replica in every region."""
@@ -143,6 +196,32 @@ class SessionsSettings(_Model):
     billing_mode: Literal["on-demand", "provisioned"] = "on-demand"
     read_capacity: Annotated[int, Field(ge=1, le=40000)] = 5
     write_capacity: Annotated[int, Field(ge=1, le=40000)] = 5
+
+
+class ClientSettings(_Model):
+    """How the trading clients retry: what a region loss costs them after traffic moves.
+
+    An attempt in flight to the lost region when traffic moves runs into
+    `connect_timeout_seconds`, then waits up to `max_backoff_seconds` (full jitter) before
+    the next attempt reaches the surviving region. `source` says where the figures come
+    from (the defaults are tradedr's; measure or copy your clients' settings).
+    """
+
+    connect_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 2.0
+    max_attempts: Annotated[int, Field(ge=1, le=20)] = 3
+    max_backoff_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
+    source: str = (
+        "tradedr default (2 s connect timeout; 3 attempts as in the AWS SDKs' standard retry "
+        "mode, https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html); "
+        "replace with your clients' settings"
+    )
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must name where the client timeout and retry figures come from")
+        return value
 
 
 class RoutingSettings(_Model):
@@ -378,4 +457,9 @@ class UsageSettings(_Model):
     waf_requests_millions: _Usage = 50
     route53_queries_millions: _Usage = 10
     cloudtrail_data_events_100k: _Usage = 0
+    # database.engine = "dynamodb-mrsc": order writes (each replicated to every other
+    # replica region and to the witness), strong reads, and the table's size per replica.
+    orders_writes_millions: _Usage = 20
+    orders_reads_millions: _Usage = 60
+    orders_storage_gb: _Usage = 10
     standby_usage_fraction: Annotated[float, Field(ge=0, le=1)] = 0.05

@@ -56,7 +56,11 @@ def build_app(
         add_dependency(data[primary], data[standby])
 
     db_endpoints: dict[str, str] = {primary: data[primary].db_endpoint}
-    if posture.replicates_data:
+    if settings.database.is_mrsc:
+        # One MRSC global table, defined in the primary's data stack with a replica in every
+        # region: no replica stacks, each app reads its own region's replica by name.
+        db_endpoints.update(dict.fromkeys(settings.standby_regions, data[primary].db_endpoint))
+    elif posture.replicates_data:
         for standby in settings.standby_regions:
             replica = ReplicaStack(app, settings=settings, region=standby, data=data[standby])
             add_dependency(replica, data[primary])

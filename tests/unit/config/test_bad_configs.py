@@ -22,6 +22,16 @@ FAST_BASE = (
     '[routing]\ntraffic = "global-accelerator"\n[targets]\nrpo_seconds = 1\n'
 )
 
+# The MRSC example's shape (examples/active-active-mrsc.toml), to vary one field at a time.
+MRSC_BASE = (
+    'posture = "active-active"\nstandby_regions = ["us-east-2", "us-west-2"]\n'
+    '[routing]\ntraffic = "global-accelerator"\n[database]\nengine = "dynamodb-mrsc"\n'
+)
+MRSC_TWO = (
+    'posture = "active-active"\nstandby_regions = ["us-west-2"]\n'
+    '[routing]\ntraffic = "global-accelerator"\n[database]\nengine = "dynamodb-mrsc"\n'
+)
+
 CERT = "arn:aws:acm:{region}:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
 # (case id, TOML text, the field the message must name, a word the message must contain)
@@ -351,6 +361,96 @@ BAD_CONFIGS: list[tuple[str, str, str, str]] = [
         '[regions.us-east-1]\ncertificate_arn = ""',
         "regions.us-east-1.certificate_arn",
         "not an ACM certificate ARN",
+    ),
+    (
+        "mrsc-not-active-active",
+        MRSC_BASE.replace("active-active", "hot-standby"),
+        "database.engine",
+        "active-active",
+    ),
+    (
+        "mrsc-region-outside-sets",
+        MRSC_BASE.replace('"us-east-2", "us-west-2"', '"us-east-2", "us-west-1"'),
+        "standby_regions",
+        "us-west-1 is in no DynamoDB MRSC Region set",
+    ),
+    (
+        "mrsc-primary-outside-sets",
+        'primary_region = "ca-central-1"\n' + MRSC_BASE,
+        "primary_region",
+        "no DynamoDB MRSC Region set",
+    ),
+    (
+        "mrsc-regions-span-sets",
+        MRSC_BASE.replace('"us-east-2", "us-west-2"', '"us-east-2", "eu-west-1"'),
+        "standby_regions",
+        "span MRSC Region sets",
+    ),
+    (
+        "mrsc-two-regions-no-witness",
+        MRSC_TWO,
+        "standby_regions",
+        "exactly three Regions",
+    ),
+    (
+        "mrsc-four-regions",
+        MRSC_BASE.replace('"us-east-2", "us-west-2"', '"us-east-2", "us-west-2", "eu-west-1"'),
+        "standby_regions",
+        "span MRSC Region sets",
+    ),
+    (
+        "mrsc-witness-with-three-replicas",
+        MRSC_BASE + 'witness_region = "us-east-2"\n',
+        "database.witness_region",
+        "exactly two replica Regions",
+    ),
+    (
+        "mrsc-witness-is-a-replica",
+        MRSC_TWO + 'witness_region = "us-west-2"\n',
+        "database.witness_region",
+        "already holds a replica",
+    ),
+    (
+        "mrsc-witness-other-set",
+        MRSC_TWO + 'witness_region = "eu-west-1"\n',
+        "database.witness_region",
+        "not in the US Region set",
+    ),
+    (
+        "witness-without-mrsc",
+        '[database]\nwitness_region = "us-east-2"',
+        "database.witness_region",
+        "only engine 'dynamodb-mrsc'",
+    ),
+    (
+        "mrsc-ttl",
+        MRSC_BASE + 'orders_ttl_attribute = "expires_at"\n',
+        "database.orders_ttl_attribute",
+        "Time to Live",
+    ),
+    (
+        "mrsc-transactions",
+        MRSC_BASE + "app_uses_transactions = true\n",
+        "database.app_uses_transactions",
+        "TransactWriteItems",
+    ),
+    (
+        "mrsc-dns-failover",
+        MRSC_BASE.replace('traffic = "global-accelerator"', 'traffic = "dns-failover"'),
+        "routing.traffic",
+        "global-accelerator",
+    ),
+    (
+        "mrsc-automatic-failover",
+        MRSC_BASE + "[failover]\nautomatic = true\nmax_data_loss_seconds = 0\n",
+        "failover.automatic",
+        "no database promotion",
+    ),
+    (
+        "clients-empty-source",
+        '[clients]\nsource = " "',
+        "clients.source",
+        "must name where",
     ),
 ]
 

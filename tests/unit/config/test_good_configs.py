@@ -256,6 +256,7 @@ def test_configure_doc_lists_every_setting() -> None:
         "database": type(Settings().database),
         "sessions": type(Settings().sessions),
         "routing": type(Settings().routing),
+        "clients": type(Settings().clients),
         "targets": type(Settings().targets),
         "failover": type(Settings().failover),
         "tags": type(Settings().tags),

@@ -18,6 +18,11 @@ from tradedr.checks.rules.dr012_monitoring_alarms import MonitoringAlarms
 from tradedr.checks.rules.dr013_iam_data_wildcards import NoWildcardDataAccess
 from tradedr.checks.rules.dr014_versioned_buckets import VersionedBuckets
 from tradedr.checks.rules.dr015_failover_detector import FailoverDetectorGuards
+from tradedr.checks.rules.dr016_mrsc_region_set import MrscRegionSet
+from tradedr.checks.rules.dr017_accelerator_interval import AcceleratorCheckInterval
+from tradedr.checks.rules.dr018_accelerator_threshold import AcceleratorCheckThreshold
+from tradedr.checks.rules.dr019_full_capacity_everywhere import FullCapacityEverywhere
+from tradedr.checks.rules.dr020_orders_table_protection import OrdersTableProtection
 
 ALL_RULES: tuple[DrRule, ...] = (
     RetainStatefulResources(),
@@ -35,6 +40,11 @@ ALL_RULES: tuple[DrRule, ...] = (
     NoWildcardDataAccess(),
     VersionedBuckets(),
     FailoverDetectorGuards(),
+    MrscRegionSet(),
+    AcceleratorCheckInterval(),
+    AcceleratorCheckThreshold(),
+    FullCapacityEverywhere(),
+    OrdersTableProtection(),
 )
 
 __all__ = ["ALL_RULES", "DrContext", "DrRule"]

@@ -92,6 +92,11 @@ class MonitoringAlarms(DrRule):
                 yield here, RDS_STORAGE
         elif kind in ("AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table"):
             yield here, DDB_THROTTLES
+            if text_of(props.get("MultiRegionConsistency")) == "STRONG":
+                # MRSC acknowledges a write only once another Region holds it, so no
+                # acknowledged write waits on replication lag; the RPO is 0 by design.
+                # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html#V2globaltables_HowItWorks.consistency-modes-mrsc
+                return
             # ReplicationLatency is emitted in the writing (source) region, per receiving
             # region, so the alarm lives next to the table's home region.
             replicas = [text_of((r or {}).get("Region")) for r in props.get("Replicas") or []]

@@ -28,7 +28,8 @@ WAF_MANAGED_RULE_GROUPS = (
 WAF_RATE_LIMIT = 2000
 
 HEALTH_SERVER = r"""#!/usr/bin/env python3
-# Deep health check: 200 only when the orders DB accepts TCP and the sessions table answers.
+# Deep health check: 200 only when the orders store answers (the DB accepts TCP, or, with
+# an orders table, its replica in this region is ACTIVE) and the sessions table answers.
 import json, socket, subprocess, time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -36,6 +37,13 @@ REGION = "{region}"
 TABLE = "{table}"
 PARAM = "{param}"
 DB_PORT = {db_port}
+ORDERS_TABLE = "{orders_table}"
+
+def table_status(name):
+    out = subprocess.run(["aws", "dynamodb", "describe-table", "--region", REGION,
+                          "--table-name", name, "--query", "Table.TableStatus",
+                          "--output", "text"], capture_output=True, text=True, timeout=3)
+    return out.stdout.strip()
 
 def db_endpoint():
     out = subprocess.run(["aws", "ssm", "get-parameter", "--region", REGION, "--name", PARAM,
@@ -45,16 +53,16 @@ def db_endpoint():
 
 def checks():
     result = {{}}
-    try:
-        host = db_endpoint()
-        socket.create_connection((host, DB_PORT), timeout=2).close()
-        result["database"] = "ok"
-    except Exception as exc:
-        result["database"] = "fail: %s" % exc
-    ddb = subprocess.run(["aws", "dynamodb", "describe-table", "--region", REGION,
-                          "--table-name", TABLE, "--query", "Table.TableStatus",
-                          "--output", "text"], capture_output=True, text=True, timeout=3)
-    result["sessions"] = "ok" if ddb.stdout.strip() == "ACTIVE" else "fail"
+    if ORDERS_TABLE:
+        result["database"] = "ok" if table_status(ORDERS_TABLE) == "ACTIVE" else "fail"
+    else:
+        try:
+            host = db_endpoint()
+            socket.create_connection((host, DB_PORT), timeout=2).close()
+            result["database"] = "ok"
+        except Exception as exc:
+            result["database"] = "fail: %s" % exc
+    result["sessions"] = "ok" if table_status(TABLE) == "ACTIVE" else "fail"
     return result
 
 class Handler(BaseHTTPRequestHandler):
@@ -97,14 +105,17 @@ class AppTier(Construct):
         table_arn: str,
         db_endpoint: str,
         db_endpoint_parameter: str,
-        secret_arn: str,
+        secret_arn: str | None,
         allowed_regions: list[str],
         key: kms.IKey,
         log_bucket: s3.IBucket,
         alarm_topic: sns.ITopic,
         waf_name: str,
         certificate_arn: str | None = None,
+        orders_table_arn: str | None = None,
+        orders_table_name: str | None = None,
     ) -> None:
+        """`orders_table_*`: the orders MRSC table replacing the DB (no secret then)."""
         super().__init__(scope, construct_id)
         region = cdk.Stack.of(self).region
         self.db_endpoint_parameter = ssm.StringParameter(
@@ -148,7 +159,9 @@ class AppTier(Construct):
                     "dynamodb:DeleteItem",
                     "dynamodb:Query",
                 ],
-                resources=[cdk.Fn.sub(table_arn)],
+                resources=[
+                    cdk.Fn.sub(arn) for arn in (table_arn, orders_table_arn) if arn is not None
+                ],
                 conditions=region_condition,
             ),
             iam.PolicyStatement(
@@ -157,18 +170,21 @@ class AppTier(Construct):
                 conditions=region_condition,
             ),
         ]
-        statements.append(
-            iam.PolicyStatement(
-                actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                resources=[secret_arn],
-                conditions=region_condition,
+        if secret_arn is not None:
+            statements.append(
+                iam.PolicyStatement(
+                    actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                    resources=[secret_arn],
+                    conditions=region_condition,
+                )
             )
-        )
         self.role = scoped_role(
             self,
             "InstanceRole",
             assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
-            description="App instances: read their DB endpoint, secret and sessions table",
+            description="App instances: read their DB endpoint, secret and sessions table"
+            if secret_arn is not None
+            else "App instances: read their endpoint parameter, orders and sessions tables",
             statements=statements,
         )
 
@@ -179,6 +195,7 @@ class AppTier(Construct):
             param=db_endpoint_parameter,
             path=health_check_path,
             db_port=MYSQL_PORT,
+            orders_table=orders_table_name or "",
         )
         user_data.add_commands(
             "set -euo pipefail",

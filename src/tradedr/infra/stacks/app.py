@@ -41,7 +41,10 @@ class AppStack(_RegionalStack):
         table_arn = names.sessions_table_arn(region)
         # By stable name, not by reference: the secret lives in the primary and is replicated
         # into each standby under the same name, so every region reads its own copy.
-        secret_arn = cdk.Fn.sub(names.db_secret_arn(region, settings.primary_region))
+        mrsc = settings.database.is_mrsc
+        secret_arn = (
+            None if mrsc else cdk.Fn.sub(names.db_secret_arn(region, settings.primary_region))
+        )
         topic = alarm_topic(
             self,
             "AlarmTopic",
@@ -70,6 +73,8 @@ class AppStack(_RegionalStack):
             alarm_topic=topic,
             waf_name=names.web_acl(region),
             certificate_arn=settings.certificate_arn(region),
+            orders_table_arn=names.orders_table_arn(region) if mrsc else None,
+            orders_table_name=names.orders_table if mrsc else None,
         )
         name_component(self.tier, name=f"{prefix}-app-{region}")
         self.monitoring = RegionMonitoring(
@@ -151,6 +156,27 @@ class AppStack(_RegionalStack):
         )
         _output(self, "RegionLossDetectorRule", self.detector.rule.rule_name, "Detector schedule")
 
+    def _mrsc_store_specs(self) -> list[AlarmSpec]:
+        """Active-active on MRSC: no DB instance and no replica lag (a write is acknowledged
+        only once another region holds it); the orders table's throttles and errors."""
+        table = {"TableName": self.names.orders_table}
+        return [
+            AlarmSpec(
+                "orders-throttles",
+                metric("AWS/DynamoDB", "ThrottledRequests", table),
+                0,
+                GT,
+                description="Orders MRSC table throttled requests",
+            ),
+            AlarmSpec(
+                "orders-system-errors",
+                metric("AWS/DynamoDB", "SystemErrors", table),
+                0,
+                GT,
+                description="Orders MRSC table: requests failing with 5xx in this region",
+            ),
+        ]
+
     def _alarm_specs(self, region: str) -> list[AlarmSpec]:
         settings, names = self.settings, self.names
         tier = self.tier
@@ -163,6 +189,7 @@ class AppStack(_RegionalStack):
         alb_dims = {"LoadBalancer": tier.alb.load_balancer_full_name}
         tg_dims = {**alb_dims, "TargetGroup": tier.target_group.target_group_full_name}
         capacity_min = settings.capacity(region)[0]
+        mrsc = settings.database.is_mrsc
         specs = [
             AlarmSpec(
                 "alb-5xx",
@@ -186,7 +213,9 @@ class AppStack(_RegionalStack):
                 description="Sessions table throttled requests",
             ),
         ]
-        if not aurora:  # Aurora storage grows by itself
+        if mrsc:
+            specs = [spec for spec in specs if spec.key != "rds-cpu"] + self._mrsc_store_specs()
+        elif not aurora:  # Aurora storage grows by itself
             specs.append(
                 AlarmSpec(
                     "rds-free-storage",
@@ -207,7 +236,9 @@ class AppStack(_RegionalStack):
                     description="Targets failing the deep /health check",
                 ),
             )
-        if self.role == "standby":
+        if self.role == "standby" and mrsc:
+            pass  # no replica lag: every acknowledged write is already in two regions
+        elif self.role == "standby":
             lag_seconds = settings.database.replica_lag_alarm_seconds
             specs.append(
                 AlarmSpec(

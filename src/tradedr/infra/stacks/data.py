@@ -12,6 +12,7 @@ from tradedr.infra.components.aurora import AuroraGlobalPrimary
 from tradedr.infra.components.backup import BackupPlan, BackupVault
 from tradedr.infra.components.database import DatabaseMonitoring, OrdersDatabase
 from tradedr.infra.components.network import Network
+from tradedr.infra.components.orders_table import OrdersTable
 from tradedr.infra.components.rotation import DbKind, SecretRotation
 from tradedr.infra.components.security import AuditTrail, ConfigRules, DataKey
 from tradedr.infra.components.sessions import SessionsTable
@@ -94,6 +95,9 @@ class DataStack(_RegionalStack):
         if db.is_aurora_global:
             self._aurora_primary(region)
             return
+        if db.is_mrsc:
+            self._mrsc_primary(region)
+            return
         self.database = OrdersDatabase(
             self,
             "Orders",
@@ -163,6 +167,27 @@ class DataStack(_RegionalStack):
         _output(self, "GlobalClusterIdentifier", names.global_cluster, "Aurora global cluster")
         self.db_secret_arn = self.aurora.secret.secret_arn
         _output(self, "DbSecretArn", self.aurora.secret.secret_arn, "Generated DB credentials")
+
+    def _mrsc_primary(self, region: str) -> None:
+        """The orders MRSC global table: no DB instance, no secret, nothing to rotate."""
+        settings, names = self.settings, self.names
+        replica_regions = settings.standby_regions
+        self.orders = OrdersTable(
+            self,
+            "OrdersTable",
+            table_name=names.orders_table,
+            key=self.key,
+            replica_regions=replica_regions,
+            replica_key_arns={r: names.kms_alias_arn(r) for r in replica_regions},
+            witness_region=settings.database.witness_region,
+        )
+        table = self.orders.table
+        # The app tier reads the store's name where the other engines give a DB endpoint;
+        # the stable name, not a reference, as every region's app reads its own replica.
+        self.db_endpoint = names.orders_table
+        self._sessions_and_backups(region, table.table_arn)
+        _output(self, "OrdersTableName", table.table_name, "Orders MRSC global table")
+        _output(self, "OrdersTableArn", table.table_arn, "Orders MRSC global table ARN")
 
     def _rotation(
         self,
