@@ -55,6 +55,10 @@ AURORA_GLOBAL = (
 )
 AURORA_HA = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html"
 ESTIMATE = "tradedr estimate (no public AWS figure)"
+DDB_MRSC = (
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/"
+    "V2globaltables_HowItWorks.html#V2globaltables_HowItWorks.consistency-modes-mrsc"
+)
 EVENTBRIDGE_SCHEDULE = (
     "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html"
 )
@@ -95,6 +99,16 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "(static anycast IPs; the traffic dial is ignored for failover); AWS cites about "
             "30 s for traffic to move after a health change.",
             GA_FAILOVER,
+        ),
+        Assumption(
+            "mrsc-acknowledged-write",
+            0,
+            0,
+            0,
+            "DynamoDB multi-Region strong consistency acknowledges a write only once it is "
+            "durable in at least one other Region, and a strongly consistent read in any "
+            "replica returns it: losing one Region loses no acknowledged write (RPO 0).",
+            DDB_MRSC,
         ),
         Assumption(
             "failover-decision",

@@ -21,7 +21,15 @@ from tradedr.analysis.cost import CostReport, analyse_cost
 from tradedr.analysis.prices import PriceBook
 from tradedr.analysis.rto import RtoReport, analyse_rto
 from tradedr.analysis.templates import TemplateSet
-from tradedr.config import POSTURE_ORDER, Posture, Settings, load_settings
+from tradedr.config import (
+    MRSC,
+    MRSC_REGION_SETS,
+    POSTURE_ORDER,
+    Posture,
+    Settings,
+    load_settings,
+    mrsc_region_set,
+)
 from tradedr.errors import ConfigError, ConfigFileError
 
 # Fast-failover variants of hot standby: (database.engine, routing.traffic, automatic).
@@ -30,6 +38,8 @@ FAST_OPTIONS: tuple[tuple[str, str, bool], ...] = (
     ("aurora-mysql-global", "global-accelerator", False),
     ("aurora-mysql-global", "global-accelerator", True),
 )
+# Multi-writer variants of active-active: the orders engines every region writes to.
+ACTIVE_OPTIONS: tuple[str, ...] = (MRSC,)
 # The replica-lag alarm threshold the fast variants use (examples/hot-standby-fast.toml).
 FAST_LAG_ALARM_SECONDS = 1
 AUTOMATIC = "automatic failover"
@@ -40,6 +50,8 @@ def options_label(settings: Settings) -> str:
     parts = []
     if settings.database.engine == "aurora-mysql-global":
         parts.append("aurora-global")
+    if settings.database.is_mrsc:
+        parts.append(MRSC)
     if settings.routing.traffic != "dns-failover":
         parts.append(settings.routing.traffic)
     if settings.failover.automatic:
@@ -132,6 +144,10 @@ def posture_settings(settings: Settings, posture: Posture) -> tuple[Settings, li
             notes.append(f"{region} asg_desired raised to 1 for {posture.value}")
     if posture in (Posture.BACKUP_RESTORE, Posture.PILOT_LIGHT):
         _without_automatic(data, notes, f"{posture.value} has no serving standby")
+    if settings.database.is_mrsc and posture is not Posture.ACTIVE_ACTIVE:
+        data["database"]["engine"] = "mysql"
+        data["database"]["witness_region"] = None
+        notes.append(f"orders on mysql: {MRSC} writes in every region, so only active-active")
     try:
         return load_settings(data), notes
     except ConfigError as exc:
@@ -173,6 +189,37 @@ def fast_option_settings(
         return load_settings(data), notes
     except ConfigError as exc:
         raise ConfigError(f"hot-standby + {label}: {exc.message}") from None
+
+
+def mrsc_settings(settings: Settings) -> tuple[Settings, list[str]]:
+    """Active-active of the same environment on a DynamoDB MRSC orders table, so the price
+    of a sub-minute region loss shows next to hot standby. MRSC needs three Regions of one
+    Region set: a two-region config gets the set's next Region as a witness (noted); regions
+    outside a set, or more than three, cannot have this row (ConfigError says why)."""
+    data = settings.model_dump(mode="json")
+    notes: list[str] = []
+    data["posture"] = Posture.ACTIVE_ACTIVE.value
+    data["database"]["engine"] = MRSC
+    data["routing"]["traffic"] = "global-accelerator"
+    data["sessions"]["billing_mode"] = "on-demand"
+    _without_automatic(data, notes, f"{MRSC} has no promotion to automate")
+    regions = settings.all_regions
+    region_set = mrsc_region_set(settings.primary_region)
+    if len(regions) == 2 and region_set is not None and data["database"]["witness_region"] is None:
+        witness = next(r for r in MRSC_REGION_SETS[region_set] if r not in regions)
+        data["database"]["witness_region"] = witness
+        notes.append(f"witness Region {witness}: MRSC needs a third Region of the {region_set} set")
+    full = max(settings.regions[r].asg_desired for r in regions)
+    for region in regions:
+        sizing = data["regions"][region]
+        if sizing["asg_min"] < full or sizing["asg_desired"] < full:
+            sizing["asg_min"] = sizing["asg_desired"] = full
+            sizing["asg_max"] = max(sizing["asg_max"], full)
+            notes.append(f"{region} at full capacity ({full}): every region serves")
+    try:
+        return load_settings(data), notes
+    except ConfigError as exc:
+        raise ConfigError(f"active-active + {MRSC}: {exc.message}") from None
 
 
 def compare_postures(
@@ -234,6 +281,25 @@ def compare_postures(
         rows.append(
             PostureRow(
                 Posture.HOT_STANDBY,
+                analyse_cost(templates, prices),
+                analyse_rto(templates),
+                notes,
+                options_label(variant),
+            )
+        )
+    for _engine in ACTIVE_OPTIONS:
+        if settings.posture is Posture.ACTIVE_ACTIVE and settings.database.is_mrsc:
+            continue  # already the configured row
+        try:
+            variant, notes = mrsc_settings(settings)
+        except ConfigError as exc:
+            if progress is not None:
+                progress(f"skipping the active-active {MRSC} row: {exc.message}")
+            continue
+        templates = synth(variant, f"active-active-{MRSC}")
+        rows.append(
+            PostureRow(
+                Posture.ACTIVE_ACTIVE,
                 analyse_cost(templates, prices),
                 analyse_rto(templates),
                 notes,

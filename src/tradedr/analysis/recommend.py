@@ -91,7 +91,12 @@ def recommendations(report: CostReport) -> list[dict[str, Any]]:
             )
 
     standby_ec2 = [i for i in _items(report, "ec2") if i.region in settings.standby_regions]
-    if standby_ec2 and settings.posture in (Posture.HOT_STANDBY, Posture.ACTIVE_ACTIVE):
+    # Not for dynamodb-mrsc: full capacity everywhere is the design (DR019), not a surplus.
+    if (
+        standby_ec2
+        and settings.posture in (Posture.HOT_STANDBY, Posture.ACTIVE_ACTIVE)
+        and not settings.database.is_mrsc
+    ):
         total = 0.0
         for item in standby_ec2:
             instances = item.quantity / settings.usage.hours_per_month

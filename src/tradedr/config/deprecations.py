@@ -46,6 +46,8 @@ def deprecated_versions(resource: str, engine: str) -> frozenset[str]:
 def config_warnings(settings: Settings) -> list[str]:
     """One line per configured value a real deploy would refuse (none for the defaults)."""
     database = settings.database
+    if database.engine not in _ENGINES:
+        return []  # dynamodb-mrsc: no engine version at all
     resource, engine = _ENGINES[database.engine]
     if database.engine_version not in deprecated_versions(resource, engine):
         return []

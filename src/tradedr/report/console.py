@@ -69,6 +69,18 @@ def render_rto(console: Console, report: RtoReport) -> None:
             r.basis,
         )
     console.print(rpo)
+    for s in report.scenarios:
+        if s.missing_figure and not s.met:
+            console.print(
+                f"[red]{s.name}: p99 {s.rto.p99:g} s misses the {s.target_seconds} s target by "
+                f"{s.over_target_seconds:g} s[/]; missing figure: {escape(s.missing_figure)}"
+            )
+    for cost in report.write_latency:
+        console.print(
+            f"write latency ({escape(cost.store)}, {cost.region}): +{escape(cost.extra)}: "
+            f"[bold]{'measure it' if cost.figure_ms is None else f'{cost.figure_ms:g} ms'}[/] "
+            f"({escape(cost.how_to_measure)})"
+        )
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
     console.print("[green]targets met[/]" if report.met else "[red]targets NOT met[/]")

@@ -41,6 +41,7 @@ def test_the_headline_is_the_configured_posture_row(
     monkeypatch.setattr("tradedr.infra.synth.synthesize", no_synth)
     monkeypatch.setattr(postures, "POSTURE_ORDER", (settings.posture,))
     monkeypatch.setattr(postures, "FAST_OPTIONS", ())
+    monkeypatch.setattr(postures, "ACTIVE_OPTIONS", ())
     result = run_cost(
         settings,
         templates_dir=None,

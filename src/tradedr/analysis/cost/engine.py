@@ -30,7 +30,9 @@ def analyse_cost(
                 ctx.not_modelled.add(res.type)
     for pricer_of_deployment in deployment_pricers():
         pricer_of_deployment(ctx)
-    order = [*templates.settings.all_regions, "global"]
+    # An MRSC witness Region runs no stacks but is billed for the writes it witnesses.
+    witness = templates.settings.database.witness_region
+    order = [*templates.settings.all_regions, *([witness] if witness else []), "global"]
     regions = [ctx.regions[r] for r in order if r in ctx.regions]
     report = CostReport(templates.settings, prices, regions, sorted(ctx.not_modelled))
     report.recommendations = recommendations(report)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from tradedr.analysis import assumptions
+from tradedr.analysis.rto.latency import WriteLatencyCost, write_latency_costs
 from tradedr.analysis.rto.model import Scenario
 from tradedr.analysis.rto.rpo import RpoEntry, rpo_entries
 from tradedr.analysis.rto.scenarios import REGISTRY
@@ -23,6 +24,7 @@ class RtoReport:
     rpo: list[RpoEntry]
     warnings: list[str]
     overrides: dict[str, assumptions.Assumption] = field(default_factory=dict)
+    write_latency: list[WriteLatencyCost] = field(default_factory=list)
 
     @property
     def met(self) -> bool:
@@ -51,6 +53,11 @@ class RtoReport:
                 key: {"best": a.best, "typical": a.typical, "worst": a.worst, "source": a.source}
                 for key, a in self.overrides.items()
             },
+            **(
+                {"write_latency": [c.to_dict() for c in self.write_latency]}
+                if self.write_latency
+                else {}
+            ),
             "warnings": self.warnings,
             "met": self.met,
         }
@@ -82,4 +89,11 @@ def analyse_rto(
         rpo = rpo_entries(templates, warnings)
     for key in replaced:
         warnings.append(f"assumption {key} replaced by measured figures {replaced[key].range}")
-    return RtoReport(templates.settings, scenarios, rpo, warnings, dict(replaced))
+    return RtoReport(
+        templates.settings,
+        scenarios,
+        rpo,
+        warnings,
+        dict(replaced),
+        write_latency_costs(templates),
+    )

@@ -15,6 +15,7 @@ from tradedr.analysis.rto.readers import (
     cluster_members,
 )
 from tradedr.analysis.templates import Resource, TemplateSet
+from tradedr.config import ClientSettings
 
 ALIAS_TTL_SECONDS = (
     60  # Route 53 alias records to ELB have a fixed 60 s TTL (assumptions.R53_ALIAS)
@@ -380,3 +381,34 @@ def primary_app_detection(
     if tg is not None:
         return tg, group, [target_detection(tg)]
     return tg, group, [assumed("detection", "verification", "no target group", [])]
+
+
+def client_retries(settings: ClientSettings, after: list[str]) -> Component:
+    """The attempt still in flight to the lost region when traffic moves: it runs into the
+    client's connect timeout, then waits out a full-jitter backoff before the next attempt
+    reaches a surviving region. From the config (`[clients]`), whose `source` says where
+    the figures come from."""
+    timeout, backoff = settings.connect_timeout_seconds, settings.max_backoff_seconds
+
+    def sample(rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.uniform(0.0, timeout, n) + rng.uniform(0.0, backoff, n)
+
+    sources = [
+        f"config clients.connect_timeout_seconds={timeout:g}",
+        f"config clients.max_backoff_seconds={backoff:g}",
+        f"config clients.source: {settings.source}",
+    ]
+    return Component(
+        "client-retries",
+        0.0,
+        (timeout + backoff) / 2,
+        timeout + backoff,
+        sample,
+        sources[0],
+        sources,
+        [],
+        after,
+        True,
+        f"an attempt in flight to the lost region times out ({timeout:g} s), then a backoff "
+        f"of up to {backoff:g} s before the retry lands on a surviving region",
+    )

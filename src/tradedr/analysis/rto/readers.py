@@ -36,6 +36,22 @@ def replica_db(templates: TemplateSet, region: str) -> Resource | None:
     return None
 
 
+def mrsc_table(templates: TemplateSet) -> Resource | None:
+    """The orders store of `dynamodb-mrsc`: a global table in multi-Region strong consistency."""
+    for table in templates.resources("AWS::DynamoDB::GlobalTable"):
+        if table.prop("MultiRegionConsistency") == "STRONG":
+            return table
+    return None
+
+
+def sessions_table(templates: TemplateSet, region: str) -> Resource | None:
+    """The sessions global table (eventually consistent), not an MRSC orders table."""
+    for table in templates.resources("AWS::DynamoDB::GlobalTable", region=region):
+        if table.prop("MultiRegionConsistency") != "STRONG":
+            return table
+    return None
+
+
 def aurora_secondary(templates: TemplateSet, region: str) -> Resource | None:
     """A standby's Aurora cluster joined to the global database by its identifier."""
     for cluster in templates.resources("AWS::RDS::DBCluster", region=region):

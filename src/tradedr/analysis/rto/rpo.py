@@ -12,8 +12,10 @@ from tradedr.analysis.rto.readers import (
     as_int,
     aurora_secondary,
     metric_alarm,
+    mrsc_table,
     replica_db,
     replication_alarm,
+    sessions_table,
 )
 from tradedr.analysis.templates import Resource, TemplateSet
 
@@ -78,7 +80,19 @@ def rpo_entries(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
         backup_rpo = backup_interval_seconds(schedule)
         backup_source = plan.source("BackupPlan.BackupPlanRule.0.ScheduleExpression")
 
-    for standby in settings.standby_regions:
+    orders = mrsc_table(templates)
+    if orders is not None:
+        entries.append(
+            RpoEntry(
+                "orders (DynamoDB MRSC global table)",
+                0.0,
+                assumptions.get("mrsc-acknowledged-write").what,
+                orders.source("MultiRegionConsistency"),
+                targets.rpo_seconds,
+                "rpo_seconds",
+            )
+        )
+    for standby in [] if orders is not None else settings.standby_regions:
         replica = replica_db(templates, standby)
         alarm = templates.alarm(standby, "ReplicaLag")
         secondary = aurora_secondary(templates, standby)
@@ -120,9 +134,13 @@ def rpo_entries(templates: TemplateSet, warnings: list[str]) -> list[RpoEntry]:
                 )
             )
 
-    table = templates.first("AWS::DynamoDB::GlobalTable", region=primary)
+    table = sessions_table(templates, primary)
     if table is not None:
-        entries.append(_sessions_rpo(templates, table, backup_rpo, backup_source, warnings))
+        entries.append(
+            _sessions_rpo(
+                templates, table, backup_rpo, backup_source, warnings, gated=orders is None
+            )
+        )
 
     for bucket in templates.resources("AWS::S3::Bucket", region=primary):
         if bucket.holds_logs:
@@ -231,9 +249,13 @@ def _sessions_rpo(
     backup_rpo: int | None,
     backup_source: str,
     warnings: list[str],
+    *,
+    gated: bool = True,
 ) -> RpoEntry:
     """Global tables replicate 'usually within one second' with no bound; an alarm on the
-    Maximum ReplicationLatency per receiving region bounds what a failover can lose."""
+    Maximum ReplicationLatency per receiving region bounds what a failover can lose.
+    `gated=False` (active-active on MRSC): traffic leaves a lost region on the accelerator's
+    own health checks, no step waits for that alarm, so only the planning figure holds."""
     target = templates.settings.targets.rpo_seconds
     replicas = [str(r.get("Region")) for r in table.prop("Replicas", [])]
     ddb = assumptions.get("dynamodb-replication")
@@ -254,6 +276,17 @@ def _sessions_rpo(
         for region in templates.settings.standby_regions
     ]
     bounding = [a for a in alarms if a is not None and a.prop("Statistic") == "Maximum"]
+    if not gated:
+        return RpoEntry(
+            store,
+            ddb.worst,
+            f"global table replicas in {', '.join(replicas)}, eventually consistent; traffic "
+            "leaves a lost region on the accelerator's health checks and no step waits for the "
+            f"ReplicationLatency alarm, so: {ddb.what}",
+            table.source("Replicas"),
+            target,
+            "rpo_seconds",
+        )
     if alarms and len(bounding) == len(alarms):
         worst = max(bounding, key=lambda a: float(a.prop("Threshold", 0) or 0))
         threshold_ms = float(worst.prop("Threshold", 0) or 0)

@@ -18,16 +18,21 @@ def backup_plan(ctx: PricingContext, stack: StackDoc, plan: Resource) -> None:
     runs = 30 * 24 * 3600 / interval
     retention = float(rule.get("Lifecycle", {}).get("DeleteAfterDays", 7))
     kept = min(runs, retention * 24 * 3600 / interval)
-    ddb_gb = usage.dynamodb_storage_gb * kept
-    rds_gb = usage.rds_backup_storage_gb
-    ctx.add(
-        region=region,
-        component="backup",
-        resource=plan,
-        charge=f"AWS Backup RDS snapshots ({kept:g} kept)",
-        quantity=rds_gb,
-        key=keys.BACKUP_RDS,
-    )
+    # dynamodb-mrsc: the plan backs up the orders table instead of an RDS database.
+    mrsc = ctx.settings.database.is_mrsc
+    table_gb = usage.dynamodb_storage_gb + (usage.orders_storage_gb if mrsc else 0.0)
+    ddb_gb = table_gb * kept
+    rds_gb = 0.0 if mrsc else usage.rds_backup_storage_gb
+    rds_replication_gb = 0.0 if mrsc else usage.rds_replication_gb
+    if not mrsc:
+        ctx.add(
+            region=region,
+            component="backup",
+            resource=plan,
+            charge=f"AWS Backup RDS snapshots ({kept:g} kept)",
+            quantity=rds_gb,
+            key=keys.BACKUP_RDS,
+        )
     ctx.add(
         region=region,
         component="backup",
@@ -46,17 +51,18 @@ def backup_plan(ctx: PricingContext, stack: StackDoc, plan: Resource) -> None:
             component="transfer",
             resource=plan,
             charge=f"AWS Backup copies to {dest} (transfer)",
-            quantity=usage.dynamodb_storage_gb * runs + usage.rds_replication_gb,
+            quantity=table_gb * runs + rds_replication_gb,
             key=keys.BACKUP_COPY_TRANSFER,
         )
-        ctx.add(
-            region=dest,
-            component="backup",
-            resource=plan,
-            charge=f"AWS Backup RDS snapshot copies from {region}",
-            quantity=rds_gb,
-            key=keys.BACKUP_RDS,
-        )
+        if not mrsc:
+            ctx.add(
+                region=dest,
+                component="backup",
+                resource=plan,
+                charge=f"AWS Backup RDS snapshot copies from {region}",
+                quantity=rds_gb,
+                key=keys.BACKUP_RDS,
+            )
         ctx.add(
             region=dest,
             component="backup",

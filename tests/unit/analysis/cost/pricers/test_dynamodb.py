@@ -40,3 +40,39 @@ def test_a_single_region_table(
     first = report.region("us-east-1").items[0]
     assert first.price.key == key
     assert first.price.has_row is has_row
+
+
+MRSC_CONFIG = {
+    "posture": "active-active",
+    "standby_regions": ["us-west-2"],
+    "database": {"engine": "dynamodb-mrsc", "witness_region": "us-east-2"},
+    "routing": {"traffic": "global-accelerator"},
+    "usage": {"orders_writes_millions": 7, "orders_reads_millions": 30, "orders_storage_gb": 4},
+}
+
+
+def test_an_mrsc_table_pays_replicated_writes_in_every_replica_and_the_witness(
+    price_one_stack: PriceOneStack,
+) -> None:
+    mrsc = {
+        "Type": "AWS::DynamoDB::GlobalTable",
+        "Properties": {
+            "BillingMode": "PAY_PER_REQUEST",
+            "MultiRegionConsistency": "STRONG",
+            "Replicas": [{"Region": "us-east-1"}, {"Region": "us-west-2"}],
+            "GlobalTableWitnesses": [{"Region": "us-east-2"}],
+        },
+    }
+    report = price_one_stack({"T": mrsc}, kind="data", config=MRSC_CONFIG)
+    for region in ("us-east-1", "us-west-2"):
+        items = {i.price.key: i.quantity for i in report.region(region).items}
+        # every order write lands in every replica; reads split across the two regions
+        assert items == {
+            "dynamodb.rwru": 7,
+            "dynamodb.rru": 15,
+            "dynamodb.storage": 4,
+            "dynamodb.pitr": 4,
+        }
+    (witness,) = report.region("us-east-2").items
+    assert (witness.price.key, witness.quantity) == ("dynamodb.rwru", 7)
+    assert "witness" in witness.charge
