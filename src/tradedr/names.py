@@ -223,6 +223,10 @@ class Names:
     def failover_detector(self, region: str) -> str:
         return f"{self.prefix}-region-loss-{region_code(region)}"
 
+    def readiness_function(self, region: str) -> str:
+        """The scheduled readiness checks (`[readiness] schedule`) in `region`."""
+        return f"{self.prefix}-readiness-{region_code(region)}"
+
     @property
     def operation_lock_parameter(self) -> str:
         """SSM parameter, one per region, leased by the run that is changing the deployment."""

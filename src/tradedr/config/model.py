@@ -31,6 +31,7 @@ from tradedr.config.sections import (
     ClientSettings,
     DatabaseSettings,
     FailoverSettings,
+    ReadinessSettings,
     RegionSettings,
     RoutingSettings,
     SecuritySettings,
@@ -101,6 +102,7 @@ class Settings(_Model):
     usage: UsageSettings = Field(default_factory=UsageSettings)
     checks: ChecksSettings = Field(default_factory=ChecksSettings)
     resilience: ResilienceSettings = Field(default_factory=ResilienceSettings)
+    readiness: ReadinessSettings = Field(default_factory=ReadinessSettings)
 
     @field_validator("application")
     @classmethod
@@ -247,7 +249,15 @@ class Settings(_Model):
                 "so an AZ loss does not become a regional failover"
             )
         self._check_single_writer()
+        self._check_readiness()
         return self
+
+    def _check_readiness(self) -> None:
+        if self.readiness.schedule and not self.posture.runs_standby_app:
+            raise ValueError(
+                "readiness.schedule: the scheduled checks run in the first standby's app "
+                "stack, which backup-restore does not deploy; use pilot-light or above"
+            )
 
     def _check_single_writer(self) -> None:
         """Active-active serves orders from every region, so every region must be able to

@@ -463,3 +463,30 @@ class UsageSettings(_Model):
     orders_reads_millions: _Usage = 60
     orders_storage_gb: _Usage = 10
     standby_usage_fraction: Annotated[float, Field(ge=0, le=1)] = 0.05
+
+
+_SCHEDULE = re.compile(
+    r"rate\((1 (minute|hour|day)|([2-9]|\d{2,}) (minutes|hours|days))\)|cron\(.+\)"
+)
+
+
+class ReadinessSettings(_Model):
+    """`tradedr readiness` on a schedule inside AWS (opt-in): the same checks as a Lambda
+    function in the first standby region, started by EventBridge, publishing a
+    `tradedr/Readiness` metric per check, with an alarm on the alarm topic.
+
+    `schedule`: an EventBridge schedule expression such as "rate(30 minutes)" (Region
+    switch evaluates its plans every 30 minutes); unset, nothing is deployed.
+    """
+
+    schedule: str | None = None
+
+    @field_validator("schedule")
+    @classmethod
+    def _expression(cls, value: str | None) -> str | None:
+        if value is not None and not _SCHEDULE.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not an EventBridge schedule such as 'rate(30 minutes)' or "
+                "'cron(0/30 * * * ? *)'"
+            )
+        return value

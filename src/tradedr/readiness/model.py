@@ -1,4 +1,8 @@
-"""Verdicts, the report, and what every check is given to run."""
+"""Verdicts, the report, and what every check is given to run.
+
+Standard library only (plus the facts): these modules are inlined into the scheduled
+Lambda function as they are.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from tradedr.config import Settings
-from tradedr.names import Names
-from tradedr.ops.clients import ClientProvider
+from tradedr.readiness.facts import ReadinessFacts
 
 
 class Status(StrEnum):
@@ -22,6 +24,10 @@ class Status(StrEnum):
     NOT_APPLICABLE = "not-applicable"
     NOT_EMULATED = "not-emulated"
     ERROR = "error"
+
+
+class CheckTimeoutError(Exception):
+    """A wait inside a check ran past its limit (reported as the check's `error`)."""
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,13 @@ def _utcnow() -> dt.datetime:
 
 @dataclass
 class ReadinessContext:
-    """Everything a check needs; tests swap the clock and the sleep."""
+    """Everything a check needs; tests swap the clock and the sleep.
 
-    settings: Settings
-    provider: ClientProvider
-    standby: str
-    role_arn: str | None = None
+    `provider` is anything with `client(service, region)` (tradedr's ClientProvider).
+    """
+
+    facts: ReadinessFacts
+    provider: Any
     # Looked up when called, so a test can patch the module's clock and sleep.
     now: Callable[[], dt.datetime] = field(default=lambda: _utcnow())
     sleep: Callable[[float], None] = field(default=lambda seconds: time.sleep(seconds))
@@ -88,12 +95,12 @@ class ReadinessContext:
     drift_timeout_seconds: float = 300.0
 
     @property
-    def names(self) -> Names:
-        return Names(self.settings)
+    def standby(self) -> str:
+        return self.facts.standby
 
     @property
     def primary(self) -> str:
-        return self.settings.primary_region
+        return self.facts.primary
 
     def client(self, service: str, region: str) -> Any:
         return self.provider.client(service, region)

@@ -1,4 +1,7 @@
-"""Run every check once; an API failure is that check's `error` verdict, not a crash."""
+"""Run every check once; an API failure is that check's `error` verdict, not a crash.
+
+Standard library and botocore only: inlined into the scheduled function as it is.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,9 @@ from collections.abc import Callable, Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tradedr.errors import AwsOperationError
 from tradedr.readiness.checks import CHECKS
 from tradedr.readiness.model import (
+    CheckTimeoutError,
     ReadinessCheck,
     ReadinessContext,
     ReadinessReport,
@@ -41,7 +44,7 @@ def run_checks(
         else:
             try:
                 verdict = check.run(ctx)
-            except (ClientError, BotoCoreError, AwsOperationError) as exc:
+            except (ClientError, BotoCoreError, CheckTimeoutError) as exc:
                 verdict = Verdict(check.name, ctx.standby, Status.ERROR, _api_failure(exc))
         verdicts.append(verdict)
         if progress is not None:

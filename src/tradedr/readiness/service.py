@@ -10,6 +10,7 @@ from tradedr.errors import ConfigError
 if TYPE_CHECKING:
     from tradedr.config import Settings
     from tradedr.ops.clients import ClientProvider
+    from tradedr.readiness.facts import ReadinessFacts
     from tradedr.readiness.model import ReadinessReport, Verdict
 
 
@@ -17,6 +18,28 @@ def check_names() -> list[str]:
     from tradedr.readiness.checks import CHECKS
 
     return [c.name for c in CHECKS]
+
+
+def facts_for(
+    settings: Settings,
+    standby: str,
+    *,
+    actions: list[str] | None = None,
+    role_arn: str | None = None,
+) -> ReadinessFacts:
+    """The facts the checks run on: the config's (as the scheduled function gets them),
+    plus the plan's IAM actions and the failover role."""
+    from tradedr.infra.readiness_facts import readiness_facts
+    from tradedr.readiness.facts import ReadinessFacts
+
+    if standby not in settings.standby_regions:
+        raise ConfigError(
+            f"--standby {standby!r} is not a standby region of the config "
+            f"({', '.join(settings.standby_regions)})"
+        )
+    return ReadinessFacts.from_dict(
+        {**readiness_facts(settings, standby), "standby_actions": actions, "role_arn": role_arn}
+    )
 
 
 def readiness_with(
@@ -28,19 +51,16 @@ def readiness_with(
     emulated: bool = False,
     progress: Callable[[Verdict], None] | None = None,
 ) -> ReadinessReport:
-    """Every check against the deployment `provider` reaches (the scheduled Lambda and the
-    tests call this directly)."""
+    """Every check against the deployment `provider` reaches."""
     from tradedr.readiness.model import ReadinessContext
+    from tradedr.readiness.plan_calls import standby_actions
     from tradedr.readiness.runner import run_checks
 
     region = standby or settings.standby_regions[0]
-    if region not in settings.standby_regions:
-        raise ConfigError(
-            f"--standby {region!r} is not a standby region of the config "
-            f"({', '.join(settings.standby_regions)})"
-        )
-    ctx = ReadinessContext(settings, provider, region, role_arn=role_arn)
-    return run_checks(ctx, emulated=emulated, progress=progress)
+    facts_for(settings, region)  # a standby outside the config fails before any call
+    actions = None if emulated else standby_actions(settings, provider, region)
+    facts = facts_for(settings, region, actions=actions, role_arn=role_arn)
+    return run_checks(ReadinessContext(facts, provider), emulated=emulated, progress=progress)
 
 
 def readiness(

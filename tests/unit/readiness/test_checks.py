@@ -10,7 +10,9 @@ from tests.stubbed import StubbedProvider
 from tests.unit.readiness import stubs
 from tradedr.readiness.checks import CHECKS
 from tradedr.readiness.model import ReadinessContext, Status
+from tradedr.readiness.plan_calls import standby_actions
 from tradedr.readiness.runner import run_checks
+from tradedr.readiness.service import facts_for
 
 pytestmark = pytest.mark.stubbed
 
@@ -18,13 +20,26 @@ BY_NAME = {c.name: c for c in CHECKS}
 
 
 def context(provider: StubbedProvider) -> ReadinessContext:
+    actions = standby_actions(stubs.SETTINGS, provider, stubs.S)
     return ReadinessContext(
-        stubs.SETTINGS,
+        facts_for(stubs.SETTINGS, stubs.S, actions=actions),
         provider,
-        stubs.S,
         now=lambda: stubs.NOW,
         sleep=lambda _seconds: None,
     )
+
+
+def test_the_plan_actions_in_the_standby() -> None:
+    # dns-failover: the traffic controls need no call, so none is stubbed.
+    assert standby_actions(stubs.SETTINGS, StubbedProvider(), stubs.S) == stubs.EXPECTED_ACTIONS
+
+
+def test_without_the_plan_the_permissions_check_is_not_applicable() -> None:
+    provider = StubbedProvider()
+    ctx = ReadinessContext(facts_for(stubs.SETTINGS, stubs.S), provider)
+    verdict = BY_NAME["failover-permissions"].run(ctx)
+    assert verdict.status is Status.NOT_APPLICABLE
+    assert provider.asked == []
 
 
 def test_every_check_has_stubs_and_a_failure_line() -> None:
@@ -127,10 +142,10 @@ def test_key_policies_compare_without_region_names_and_service_grants() -> None:
     def policy(region: str, *statements: dict[str, object]) -> str:
         return json.dumps({"Statement": list(statements)}).replace("REGION", region)
 
-    primary = normalized_policy(policy("us-east-1", root, logs, grant), "us-east-1")
-    assert primary == normalized_policy(policy("us-west-2", logs, root), "us-west-2")
+    primary = normalized_policy(policy("us-east-1", root, logs, grant), "us-east-1", "use1")
+    assert primary == normalized_policy(policy("us-west-2", logs, root), "us-west-2", "usw2")
     edited = {**root, "Action": "kms:Decrypt"}
-    assert primary != normalized_policy(policy("us-west-2", logs, edited), "us-west-2")
+    assert primary != normalized_policy(policy("us-west-2", logs, edited), "us-west-2", "usw2")
 
 
 def test_a_check_moto_cannot_answer_says_why() -> None:

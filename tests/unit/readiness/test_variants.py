@@ -17,6 +17,7 @@ from tradedr.readiness.checks.capacity import InstanceCapacityCheck
 from tradedr.readiness.checks.replica import ReplicaCheck
 from tradedr.readiness.checks.routing_health import RoutingHealthCheck
 from tradedr.readiness.model import ReadinessContext, Status
+from tradedr.readiness.service import facts_for
 
 pytestmark = pytest.mark.stubbed
 
@@ -24,7 +25,8 @@ P, S, NOW = stubs.P, stubs.S, stubs.NOW
 
 
 def context(settings: Settings, provider: StubbedProvider) -> ReadinessContext:
-    return ReadinessContext(settings, provider, S, now=lambda: NOW, sleep=lambda _s: None)
+    facts = facts_for(settings, S)
+    return ReadinessContext(facts, provider, now=lambda: NOW, sleep=lambda _s: None)
 
 
 @pytest.mark.parametrize(("lag_ms", "status"), [(850.0, Status.PASS), (95_000.0, Status.FAIL)])

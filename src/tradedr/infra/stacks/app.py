@@ -12,7 +12,10 @@ from tradedr.config import Settings
 from tradedr.infra.components.autofailover import ProbeSettings, RegionLossDetector
 from tradedr.infra.components.compute import AppTier
 from tradedr.infra.components.monitoring import AlarmSpec, RegionMonitoring, alarm_topic, metric
+from tradedr.infra.components.readiness import NAMESPACE as READINESS_NAMESPACE
+from tradedr.infra.components.readiness import ReadinessSchedule, schedule_seconds
 from tradedr.infra.components.tagging import name_component
+from tradedr.infra.readiness_facts import readiness_facts
 from tradedr.infra.stacks.base import _output, _RegionalStack, sourced_parameter
 from tradedr.infra.stacks.data import DataStack
 from tradedr.names import Names, region_code
@@ -107,6 +110,34 @@ class AppStack(_RegionalStack):
         _output(self, "DashboardName", names.dashboard(region), "CloudWatch dashboard")
         if settings.failover.automatic and region == settings.standby_regions[0]:
             self._region_loss_detector(region, data, topic)
+        if self._runs_readiness(region):
+            self._readiness_schedule(region, data)
+
+    def _runs_readiness(self, region: str) -> bool:
+        return bool(self.settings.readiness.schedule) and region == self.settings.standby_regions[0]
+
+    def _readiness_schedule(self, region: str, data: DataStack) -> None:
+        """Readiness on a schedule (opt-in): the checks of `tradedr readiness` in the first
+        standby, which is the region that would take over."""
+        settings, names = self.settings, self.names
+        assert settings.readiness.schedule is not None
+        self.readiness = ReadinessSchedule(
+            self,
+            "Readiness",
+            vpc=data.vpc,
+            key=data.key,
+            function_name=names.readiness_function(region),
+            schedule=settings.readiness.schedule,
+            facts=readiness_facts(settings, region),
+            regions=settings.all_regions,
+        )
+        _output(
+            self,
+            "ReadinessFunctionName",
+            self.readiness.function.function_name,
+            "Scheduled readiness checks (disable its schedule rule to pause them)",
+        )
+        _output(self, "ReadinessRule", self.readiness.rule.rule_name, "Readiness schedule")
 
     def _region_loss_detector(self, region: str, data: DataStack, topic: sns.ITopic) -> None:
         """Automatic failover (opt-in): the detector lives in the first standby only, so
@@ -291,4 +322,21 @@ class AppStack(_RegionalStack):
                         description=f"S3 replication to {standby} slower than RTC's 15 minutes",
                     )
                 )
+        if self._runs_readiness(region):
+            assert settings.readiness.schedule is not None
+            # Two periods of at least the schedule's interval: a run that failed twice, or
+            # two missing runs (the function broken or its schedule off), alarm.
+            period = max(300, -(-schedule_seconds(settings.readiness.schedule) // 60) * 60)
+            specs.append(
+                AlarmSpec(
+                    "readiness",
+                    metric(READINESS_NAMESPACE, "Ready", {}, "Minimum", period),
+                    1,
+                    LT,
+                    evaluation_periods=2,
+                    missing_data=cloudwatch.TreatMissingData.BREACHING,
+                    description="Readiness checks failed (or did not run): could this standby "
+                    "take over now? See the readiness function's log",
+                )
+            )
         return specs

@@ -28,23 +28,23 @@ class BackupCopiesCheck(ReadinessCheck):
 
     def protected(self, ctx: ReadinessContext) -> dict[str, str]:
         """What must have a copy: label -> a string its source ARN ends with."""
-        names = ctx.names
+        facts = ctx.facts
         db = (
-            f":cluster:{names.db_cluster(ctx.primary)}"
-            if ctx.settings.database.is_aurora_global
-            else f":db:{names.db_identifier(ctx.primary)}"
+            f":cluster:{facts.db_clusters[ctx.primary]}"
+            if facts.aurora
+            else f":db:{facts.db_identifiers[ctx.primary]}"
         )
-        return {"orders DB": db, "sessions table": f":table/{names.sessions_table}"}
+        return {"orders DB": db, "sessions table": f":table/{facts.sessions_table}"}
 
     def run(self, ctx: ReadinessContext) -> Verdict:
-        vault = ctx.names.backup_vault(ctx.standby)
+        vault = ctx.facts.backup_vault
         backup = ctx.client("backup", ctx.standby)
         points: list[dict[str, Any]] = []
         for page in backup.get_paginator("list_recovery_points_by_backup_vault").paginate(
             BackupVaultName=vault
         ):
             points += [p for p in page.get("RecoveryPoints", []) if p.get("Status") == "COMPLETED"]
-        rpo = ctx.settings.targets.backup_rpo_seconds
+        rpo = ctx.facts.backup_rpo_seconds
         problems, shown = [], []
         for label, suffix in self.protected(ctx).items():
             mine = [p for p in points if str(p.get("ResourceArn", "")).endswith(suffix)]

@@ -16,11 +16,11 @@ class InstanceCapacityCheck(ReadinessCheck):
     summary = "the instance type and AMI are available in the standby's AZs"
 
     def run(self, ctx: ReadinessContext) -> Verdict:
-        if not ctx.settings.posture.runs_standby_app:
+        if not ctx.facts.runs_standby_app:
             return self.verdict(
                 ctx, Status.NOT_APPLICABLE, "backup-restore has no standby app tier yet"
             )
-        asg_name = ctx.names.asg(ctx.standby)
+        asg_name = ctx.facts.asg
         groups = (
             ctx.client("autoscaling", ctx.standby)
             .describe_auto_scaling_groups(AutoScalingGroupNames=[asg_name])
@@ -37,7 +37,7 @@ class InstanceCapacityCheck(ReadinessCheck):
             Versions=[str(template.get("Version", "$Default"))],
         )["LaunchTemplateVersions"]
         data = versions[0].get("LaunchTemplateData", {})
-        instance_type = data.get("InstanceType", ctx.settings.regions[ctx.standby].instance_type)
+        instance_type = data.get("InstanceType", ctx.facts.instance_type)
         image = data.get("ImageId", "")
         problems = []
         offered = {

@@ -10,8 +10,13 @@ moto does not detect drift, so the check is not emulated.
 
 from __future__ import annotations
 
-from tradedr.errors import AwsOperationError
-from tradedr.readiness.model import ReadinessCheck, ReadinessContext, Status, Verdict
+from tradedr.readiness.model import (
+    CheckTimeoutError,
+    ReadinessCheck,
+    ReadinessContext,
+    Status,
+    Verdict,
+)
 
 
 class DriftCheck(ReadinessCheck):
@@ -21,11 +26,7 @@ class DriftCheck(ReadinessCheck):
     not_emulated_reason = "moto does not detect drift"
 
     def stacks(self, ctx: ReadinessContext) -> list[tuple[str, str]]:
-        names, settings = ctx.names, ctx.settings
-        found = [(names.data_stack(r), r) for r in settings.all_regions]
-        if settings.posture.replicates_data:
-            found += [(names.replica_stack(r), r) for r in settings.standby_regions]
-        return found
+        return [(stack, region) for stack, region in ctx.facts.data_stacks]
 
     def drifted(self, ctx: ReadinessContext, stack: str, region: str) -> list[str]:
         cf = ctx.client("cloudformation", region)
@@ -36,7 +37,7 @@ class DriftCheck(ReadinessCheck):
             if status["DetectionStatus"] != "DETECTION_IN_PROGRESS":
                 break
             if waited >= ctx.drift_timeout_seconds:
-                raise AwsOperationError(f"drift detection of {stack} still running")
+                raise CheckTimeoutError(f"drift detection of {stack} still running")
             ctx.sleep(ctx.poll_seconds)
             waited += ctx.poll_seconds
         if status["DetectionStatus"] == "DETECTION_FAILED":

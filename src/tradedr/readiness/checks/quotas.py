@@ -62,8 +62,7 @@ class QuotasCheck(ReadinessCheck):
     not_emulated_reason = "moto knows only some VPC quotas, none of EC2's or ELB's"
 
     def needs(self, ctx: ReadinessContext) -> list[Need]:
-        region = ctx.standby
-        sizing = ctx.settings.regions[region]
+        region, facts = ctx.standby, ctx.facts
         ec2 = ctx.client("ec2", region)
         running = [
             instance
@@ -80,11 +79,10 @@ class QuotasCheck(ReadinessCheck):
             * i.get("CpuOptions", {}).get("ThreadsPerCore", 1)
             for i in running
         )
-        per_instance = ec2.describe_instance_types(InstanceTypes=[sizing.instance_type])[
+        per_instance = ec2.describe_instance_types(InstanceTypes=[facts.instance_type])[
             "InstanceTypes"
         ][0]["VCpuInfo"]["DefaultVCpus"]
-        _, desired, _ = ctx.settings.capacity(region)
-        extra_instances = max(0, sizing.asg_max - desired)
+        extra_instances = max(0, facts.asg_max - facts.desired.get(region, 0))
         enis = len(_pages(ec2, "describe_network_interfaces", "NetworkInterfaces"))
         eips = len(ec2.describe_addresses().get("Addresses", []))
         albs = [
@@ -95,7 +93,7 @@ class QuotasCheck(ReadinessCheck):
             if lb.get("Type") == "application"
         ]
         # Backup-restore creates the standby's ALB at failover; the others have it already.
-        extra_albs = 0 if ctx.settings.posture.runs_standby_app else 1
+        extra_albs = 0 if facts.runs_standby_app else 1
         return [
             Need("EC2 vCPUs", "ec2", "L-1216C47A", used_vcpus, extra_instances * per_instance),
             Need("ENIs", "vpc", "L-DF5E4CA3", enis, extra_instances),

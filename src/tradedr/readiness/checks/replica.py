@@ -46,14 +46,14 @@ class ReplicaCheck(ReadinessCheck):
     not_emulated_reason = "moto publishes no ReplicaLag metric, so the lag cannot be read"
 
     def run(self, ctx: ReadinessContext) -> Verdict:
-        if not ctx.settings.posture.replicates_data:
+        if not ctx.facts.replicates_data:
             return self.verdict(ctx, Status.NOT_APPLICABLE, "backup-restore keeps no replica")
-        if ctx.settings.database.is_aurora_global:
+        if ctx.facts.aurora:
             return self.aurora(ctx)
         return self.mysql(ctx)
 
     def lag_verdict(self, ctx: ReadinessContext, what: str, lag: float | None) -> Verdict:
-        rpo = ctx.settings.targets.rpo_seconds
+        rpo = ctx.facts.rpo_seconds
         if lag is None:
             return self.verdict(ctx, Status.FAIL, f"{what}, but no lag measured in 10 min")
         status = Status.PASS if lag <= rpo else Status.FAIL
@@ -62,7 +62,7 @@ class ReplicaCheck(ReadinessCheck):
         )
 
     def mysql(self, ctx: ReadinessContext) -> Verdict:
-        identifier = ctx.names.db_identifier(ctx.standby)
+        identifier = ctx.facts.db_identifiers[ctx.standby]
         rds = ctx.client("rds", ctx.standby)
         found = rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"]
         instance = found[0]
@@ -88,14 +88,14 @@ class ReplicaCheck(ReadinessCheck):
         return self.lag_verdict(ctx, f"{identifier} available, replicating", lag)
 
     def aurora(self, ctx: ReadinessContext) -> Verdict:
-        cluster_id = ctx.names.db_cluster(ctx.standby)
+        cluster_id = ctx.facts.db_clusters[ctx.standby]
         rds = ctx.client("rds", ctx.standby)
         cluster = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
         status = cluster.get("Status", "?")
         if status != "available":
             return self.verdict(ctx, Status.FAIL, f"{cluster_id} is {status}, not available")
         arn = cluster.get("DBClusterArn", "")
-        global_id = ctx.names.global_cluster
+        global_id = ctx.facts.global_cluster
         members = rds.describe_global_clusters(GlobalClusterIdentifier=global_id)["GlobalClusters"][
             0
         ].get("GlobalClusterMembers", [])

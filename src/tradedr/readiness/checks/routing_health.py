@@ -12,8 +12,6 @@ emulated.
 
 from __future__ import annotations
 
-from tradedr.names import region_code
-from tradedr.ops.traffic import CONTROL_PLANE_REGION, resolve_traffic
 from tradedr.readiness.model import ReadinessCheck, ReadinessContext, Status, Verdict
 
 HEALTHY_FRACTION = 0.18
@@ -27,16 +25,13 @@ class RoutingHealthCheck(ReadinessCheck):
 
     def regions(self, ctx: ReadinessContext) -> tuple[list[str], list[str]]:
         """(regions that must be healthy, routed regions expected down for now)."""
-        settings = ctx.settings
-        routed = [settings.primary_region]
-        if settings.posture.runs_standby_app:
-            routed += settings.standby_regions
-        must = [r for r in routed if settings.capacity(r)[1] > 0]
-        return must, [r for r in routed if r not in must]
+        desired = ctx.facts.desired
+        must = [r for r in ctx.facts.routed if desired[r] > 0]
+        return must, [r for r in ctx.facts.routed if r not in must]
 
     def run(self, ctx: ReadinessContext) -> Verdict:
         must, idle = self.regions(ctx)
-        if ctx.settings.routing.traffic == "global-accelerator":
+        if ctx.facts.traffic == "global-accelerator":
             health = self.accelerator(ctx, must + idle)
         else:
             health = self.health_checks(ctx, must + idle)
@@ -52,11 +47,11 @@ class RoutingHealthCheck(ReadinessCheck):
         return self.verdict(ctx, Status.PASS, f"{shown}{idle_note}", health=health)
 
     def health_checks(self, ctx: ReadinessContext, regions: list[str]) -> dict[str, str]:
-        outputs = ctx.stack_outputs(ctx.names.global_stack, ctx.primary)
+        outputs = ctx.stack_outputs(ctx.facts.global_stack, ctx.primary)
         route53 = ctx.client("route53", ctx.primary)
         health = {}
         for region in regions:
-            check_id = outputs.get(f"HealthCheck{region_code(region).upper()}")
+            check_id = outputs.get(f"HealthCheck{ctx.facts.codes[region].upper()}")
             if not check_id:
                 health[region] = "no health check"
                 continue
@@ -77,13 +72,12 @@ class RoutingHealthCheck(ReadinessCheck):
         return health
 
     def accelerator(self, ctx: ReadinessContext, regions: list[str]) -> dict[str, str]:
-        controls = resolve_traffic(
-            ctx.settings, ctx.provider, read_region=ctx.standby, failed_region=ctx.primary
-        )
-        ga = ctx.client("globalaccelerator", CONTROL_PLANE_REGION)
+        home = ctx.facts.control_plane_region
+        outputs = ctx.stack_outputs(ctx.facts.traffic_stack, home)
+        ga = ctx.client("globalaccelerator", home)
         health = {}
         for region in regions:
-            arn = controls.endpoint_groups.get(region)
+            arn = outputs.get(f"EndpointGroupArn{ctx.facts.codes[region].upper()}")
             if not arn:
                 health[region] = "no endpoint group"
                 continue

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tradedr.names import region_code
 from tradedr.readiness.model import ReadinessCheck, ReadinessContext, Status, Verdict
 
 
@@ -31,10 +30,10 @@ def _service_grant(statement: Any) -> bool:
     )
 
 
-def normalized_policy(text: str, region: str) -> Any:
+def normalized_policy(text: str, region: str, code: str) -> Any:
     """The policy with the region's name and code replaced, without the per-resource
     `kms:ViaService` grants, statements in a stable order."""
-    neutral = text.replace(region, "<region>").replace(region_code(region), "<code>")
+    neutral = text.replace(region, "<region>").replace(code, "<code>")
     policy = json.loads(neutral)
     statements = policy.get("Statement", [])
     if isinstance(statements, dict):
@@ -59,7 +58,7 @@ class SecretsAndKeysCheck(ReadinessCheck):
         )
 
     def secret(self, ctx: ReadinessContext) -> list[str]:
-        name = ctx.names.db_secret(ctx.primary)
+        name = ctx.facts.db_secret
         primary = ctx.client("secretsmanager", ctx.primary).describe_secret(SecretId=name)
         replica = next(
             (r for r in primary.get("ReplicationStatus", []) if r.get("Region") == ctx.standby),
@@ -84,7 +83,7 @@ class SecretsAndKeysCheck(ReadinessCheck):
         policies = {}
         for region in (ctx.primary, ctx.standby):
             kms = ctx.client("kms", region)
-            alias = ctx.names.kms_alias(region)
+            alias = ctx.facts.kms_aliases[region]
             metadata = kms.describe_key(KeyId=alias)["KeyMetadata"]
             if metadata.get("KeyState") != "Enabled":
                 problems.append(f"key {alias} in {region} is {metadata.get('KeyState')}")
@@ -92,7 +91,7 @@ class SecretsAndKeysCheck(ReadinessCheck):
             if not kms.get_key_rotation_status(KeyId=key_id).get("KeyRotationEnabled"):
                 problems.append(f"key {alias} in {region} has rotation off")
             text = kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]
-            policies[region] = normalized_policy(text, region)
+            policies[region] = normalized_policy(text, region, ctx.facts.codes[region])
         if policies[ctx.primary] != policies[ctx.standby]:
             problems.append(f"key policies differ between {ctx.primary} and {ctx.standby}")
         return problems
