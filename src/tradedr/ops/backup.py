@@ -20,7 +20,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from tradedr.config import Settings
 from tradedr.errors import AwsOperationError, ConfigError
 from tradedr.names import Names
+from tradedr.ops.backend import Capability
 from tradedr.ops.clients import ClientProvider
+from tradedr.ops.target import backend_for
 
 Progress = Callable[[str], None]
 MADE = "made"
@@ -222,13 +224,9 @@ def _backup_job(
     names = Names(settings)
     primary = settings.primary_region
     vault = names.backup_vault(primary)
-    if target == "local":
-        result.items.append(
-            BackupItem(
-                "backup-job", primary, vault, NOT_EMULATED, 0.0, "moto has no AWS Backup jobs"
-            )
-        )
-        say(f"backup-job {vault}: not emulated (moto has no AWS Backup jobs)")
+    if gap := backend_for(target).gap(Capability.BACKUP_JOBS, "not emulated"):
+        result.items.append(BackupItem("backup-job", primary, vault, NOT_EMULATED, 0.0, gap))
+        say(f"backup-job {vault}: {gap}")
         return
 
     def job() -> str:

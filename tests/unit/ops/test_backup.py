@@ -81,4 +81,6 @@ def test_backup_job_is_not_emulated_locally(provider: StubbedProvider) -> None:
     _backup_job(SETTINGS, provider, result, "local", lambda _m: None)
     (item,) = result.items
     assert item.status == "not-emulated"
+    assert item.detail == "not emulated: moto has no AWS Backup jobs"
+    assert provider.asked == []
     assert result.ok
