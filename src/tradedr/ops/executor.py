@@ -36,7 +36,7 @@ from botocore.exceptions import (
 from tradedr.errors import AwsOperationError, ConfigError, TradedrError
 from tradedr.evidence.chain import Chain
 from tradedr.fileio import append_private, private_state_dir
-from tradedr.ops.actions import action_for
+from tradedr.ops.actions import action_for, params_problem
 from tradedr.ops.actions.base import DONE_STATUSES, ExecutionContext, Outcome, Status
 from tradedr.ops.plans import Plan, Step
 
@@ -351,14 +351,35 @@ def load_plan(path: Path) -> Plan:
         ) from None
 
 
-def load_run(runs_dir: Path, run_id: str) -> tuple[Plan, Journal]:
+class StepParamsError(CorruptStateError):
+    """A journalled plan whose step parameters do not fit their action's model."""
+
+
+def check_step_params(plan: Plan, path: Path) -> None:
+    """Refuse a saved plan whose steps' parameters fail their action's model: one line
+    naming the file, the step and the field."""
+    for step in plan.steps():
+        problem = params_problem(step)
+        if problem is not None:
+            raise StepParamsError(
+                f"{path}: step {step.id} ({step.action.value}): {problem}; the run cannot be "
+                "resumed, start a new one"
+            )
+
+
+def load_run(runs_dir: Path, run_id: str, *, check_params: bool = True) -> tuple[Plan, Journal]:
+    """A run's plan and journal; the plan's step parameters are validated unless only its
+    metadata is read (`check_params=False`)."""
     directory = run_dir(runs_dir, run_id)
     plan_path = directory / "plan.json"
     if not RUN_ID_PATTERN.match(run_id) or not plan_path.is_file():
         known = known_runs(runs_dir)
         hint = f" (known runs: {', '.join(known[-5:])})" if known else ""
         raise ConfigError(f"--resume {run_id}: no such run under {runs_dir}{hint}")
-    return load_plan(plan_path), Journal(directory / "journal.jsonl")
+    plan = load_plan(plan_path)
+    if check_params:
+        check_step_params(plan, plan_path)
+    return plan, Journal(directory / "journal.jsonl")
 
 
 def first_start(journal: Journal) -> float | None:
@@ -380,7 +401,7 @@ def later_completed_runs(
         if other == run_id:
             continue
         try:
-            other_plan, journal = load_run(runs_dir, other)
+            other_plan, journal = load_run(runs_dir, other, check_params=False)
             began = first_start(journal)
             status = journal.status()
         except TradedrError:

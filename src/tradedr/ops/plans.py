@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 # Services whose control plane lives in one region whatever region the client names.
 GLOBAL_CONTROL_PLANES: dict[str, str] = {
@@ -75,6 +75,22 @@ class ApiCall(NamedTuple):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StepParams(_Model):
+    """The parameters of one kind of step: each action defines its model (in its own module
+    under ops/actions/), recipes build it, and a resumed journal is validated against it.
+    In a plan they are stored as the JSON of the fields that were given (`dump`)."""
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+def params_error(exc: ValidationError) -> str:
+    """The first problem of a parameter validation, as `params.<field>: <message>`."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    return f"params{'.' + where if where else ''}: {first.get('msg', 'invalid')}"
 
 
 class Step(_Model):

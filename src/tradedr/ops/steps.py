@@ -12,6 +12,20 @@ from typing import Any, Literal
 
 from tradedr.config import Settings
 from tradedr.names import Names
+from tradedr.ops.actions.approval import ApprovalParams
+from tradedr.ops.actions.aurora_global import AuroraGlobalParams
+from tradedr.ops.actions.check_lag import CheckLagParams
+from tradedr.ops.actions.create_replica import CreateReplicaParams
+from tradedr.ops.actions.fence_primary import FenceParams
+from tradedr.ops.actions.promote_replica import PromoteParams
+from tradedr.ops.actions.retire_db import RetireParams
+from tradedr.ops.actions.routing_control import RoutingControlParams
+from tradedr.ops.actions.scale_asg import ScaleAsgParams
+from tradedr.ops.actions.shift_traffic import ShiftTrafficParams
+from tradedr.ops.actions.traffic_dial import TrafficDialParams
+from tradedr.ops.actions.update_endpoint import UpdateEndpointParams
+from tradedr.ops.actions.verify_health import VerifyHealthParams
+from tradedr.ops.actions.wait_replica import WaitReplicaParams
 from tradedr.ops.plans import ActionKind, Step, StepGroup, TrafficMode
 
 Phase = Literal["recovery", "cleanup"]
@@ -75,12 +89,12 @@ def lag_check(settings: Settings, region: str, *, allow_data_loss: bool) -> Step
             action=ActionKind.CHECK_REPLICA_LAG,
             region=region,
             title=f"Check the global replication lag of {cluster} against the RPO ({rpo} s)",
-            params={
-                "db_cluster_identifier": cluster,
-                "global_cluster_id": names.global_cluster,
-                "max_lag_seconds": rpo,
-                "allow_data_loss": allow_data_loss,
-            },
+            params=CheckLagParams(
+                db_cluster_identifier=cluster,
+                global_cluster_id=names.global_cluster,
+                max_lag_seconds=rpo,
+                allow_data_loss=allow_data_loss,
+            ).dump(),
             verification="CloudWatch AuroraGlobalDBReplicationLag (Maximum, last 5 min) <= RPO",
         )
     db = names.db_identifier(region)
@@ -89,7 +103,9 @@ def lag_check(settings: Settings, region: str, *, allow_data_loss: bool) -> Step
         action=ActionKind.CHECK_REPLICA_LAG,
         region=region,
         title=f"Check the replica lag of {db} against the RPO ({rpo} s)",
-        params={"db_identifier": db, "max_lag_seconds": rpo, "allow_data_loss": allow_data_loss},
+        params=CheckLagParams(
+            db_identifier=db, max_lag_seconds=rpo, allow_data_loss=allow_data_loss
+        ).dump(),
         verification="CloudWatch ReplicaLag (Maximum, last 5 min) <= RPO",
     )
 
@@ -100,7 +116,7 @@ def approval(region: str, *, title: str, prompt: str) -> Step:
         action=ActionKind.MANUAL_APPROVAL,
         region=region,
         title=title,
-        params={"prompt": prompt},
+        params=ApprovalParams(prompt=prompt).dump(),
     )
 
 
@@ -117,13 +133,13 @@ def scale_active(settings: Settings, region: str, *, verification: str | None = 
         region=region,
         title=f"Scale {names.asg(region)} to active capacity "
         f"{sizing.asg_min}/{sizing.asg_desired}/{sizing.asg_max}",
-        params={
-            "asg_name": names.asg(region),
-            "min": sizing.asg_min,
-            "desired": sizing.asg_desired,
-            "max": sizing.asg_max,
-            "target_group_name": names.target_group(region),
-        },
+        params=ScaleAsgParams(
+            asg_name=names.asg(region),
+            min=sizing.asg_min,
+            desired=sizing.asg_desired,
+            max=sizing.asg_max,
+            target_group_name=names.target_group(region),
+        ).dump(),
         verification=verification
         if verification is not None
         else f"{sizing.asg_desired} instances in service and healthy in "
@@ -140,12 +156,9 @@ def scale_standby(settings: Settings, region: str) -> Step:
         action=ActionKind.SCALE_ASG,
         region=region,
         title=f"Return {names.asg(region)} to standby capacity {minimum}/{desired}/{maximum}",
-        params={
-            "asg_name": names.asg(region),
-            "min": minimum,
-            "desired": desired,
-            "max": maximum,
-        },
+        params=ScaleAsgParams(
+            asg_name=names.asg(region), min=minimum, desired=desired, max=maximum
+        ).dump(),
         verification="sizes as the posture says",
     )
 
@@ -165,7 +178,7 @@ def fence_app(
         action=ActionKind.FENCE_PRIMARY,
         region=region,
         title=title,
-        params={"asg_name": Names(settings).asg(region)},
+        params=FenceParams(asg_name=Names(settings).asg(region)).dump(),
         preconditions=preconditions or [],
         verification=verification,
         phase=phase,
@@ -183,7 +196,7 @@ def drain(settings: Settings, region: str, *, verification: str) -> Step:
         action=ActionKind.WAIT_REPLICA,
         region=region,
         title=f"Wait for {db} to apply the last writes",
-        params={"db_identifier": db, "max_lag_seconds": 0},
+        params=WaitReplicaParams(db_identifier=db, max_lag_seconds=0).dump(),
         verification=verification,
     )
 
@@ -197,7 +210,7 @@ def catch_up(settings: Settings, region: str) -> Step:
         action=ActionKind.WAIT_REPLICA,
         region=region,
         title=f"Wait for {db} to catch up (lag <= {rpo} s)",
-        params={"db_identifier": db, "max_lag_seconds": rpo},
+        params=WaitReplicaParams(db_identifier=db, max_lag_seconds=rpo).dump(),
         verification="ReplicaLag <= RPO",
     )
 
@@ -209,10 +222,9 @@ def promote(settings: Settings, region: str, *, verification: str) -> Step:
         action=ActionKind.PROMOTE_REPLICA,
         region=region,
         title=f"Promote {db} to the orders DB writer",
-        params={
-            "db_identifier": db,
-            "backup_retention_days": settings.database.backup_retention_days,
-        },
+        params=PromoteParams(
+            db_identifier=db, backup_retention_days=settings.database.backup_retention_days
+        ).dump(),
         verification=verification,
     )
 
@@ -229,14 +241,14 @@ def create_replica(
         action=ActionKind.CREATE_REPLICA,
         region=region,
         title=f"Create {db} in {region} as a read replica of {source}",
-        params={
-            "db_identifier": db,
-            "source_identifier": source,
-            "source_region": source_region,
-            "like_identifier": like,
-            "instance_class": settings.database.instance_class,
-            "multi_az": multi_az,
-        },
+        params=CreateReplicaParams(
+            db_identifier=db,
+            source_identifier=source,
+            source_region=source_region,
+            like_identifier=like,
+            instance_class=settings.database.instance_class,
+            multi_az=multi_az,
+        ).dump(),
         verification="replica available",
     )
 
@@ -257,7 +269,7 @@ def retire(
         action=ActionKind.RETIRE_DB,
         region=region,
         title=title.format(db=db),
-        params={"db_identifier": db, "retired_identifier": retired_name(db, stamp)},
+        params=RetireParams(db_identifier=db, retired_identifier=retired_name(db, stamp)).dump(),
         verification=verification,
         phase=phase,
     )
@@ -280,12 +292,12 @@ def aurora_switch(
         action=ActionKind.AURORA_GLOBAL_FAILOVER,
         region=region,
         title=f"Make {cluster} the writer of {names.global_cluster}: {how}",
-        params={
-            "global_cluster_id": names.global_cluster,
-            "target_cluster_id": cluster,
-            "planned": planned,
+        params=AuroraGlobalParams(
+            global_cluster_id=names.global_cluster,
+            target_cluster_id=cluster,
+            planned=planned,
             **({} if planned else {"allow_data_loss": allow_data_loss}),
-        },
+        ).dump(),
         preconditions=[]
         if planned
         else ["--allow-data-loss: FailoverGlobalCluster may lose writes not yet replicated"],
@@ -310,10 +322,9 @@ def repoint(
         action=ActionKind.UPDATE_DB_ENDPOINT,
         region=region,
         title=title,
-        params={
-            "parameter_name": endpoint_parameter(settings),
-            **db_endpoint_params(settings, db_region),
-        },
+        params=UpdateEndpointParams(
+            parameter_name=endpoint_parameter(settings), **db_endpoint_params(settings, db_region)
+        ).dump(),
         verification=verification,
         phase=phase,
     )
@@ -361,7 +372,9 @@ def traffic_step(
             action=ActionKind.SET_ROUTING_CONTROL,
             region=region,
             title=f"Set ARC routing controls: {region} On, others Off",
-            params={"cluster_endpoints": traffic["cluster_endpoints"], "states": traffic["states"]},
+            params=RoutingControlParams(
+                cluster_endpoints=traffic["cluster_endpoints"], states=traffic["states"]
+            ).dump(),
             verification="UpdateRoutingControlStates accepted by a cluster endpoint",
             phase=phase,
         )
@@ -371,7 +384,9 @@ def traffic_step(
             action=ActionKind.SET_TRAFFIC_DIAL,
             region=region,
             title=f"Set the Global Accelerator traffic dial of {region} to 100%",
-            params={"endpoint_group_arn": traffic["endpoint_group_arn"], "percentage": 100},
+            params=TrafficDialParams(
+                endpoint_group_arn=traffic["endpoint_group_arn"], percentage=100
+            ).dump(),
             verification="DescribeEndpointGroup shows TrafficDialPercentage 100",
             phase=phase,
         )
@@ -380,7 +395,7 @@ def traffic_step(
         action=ActionKind.SHIFT_TRAFFIC,
         region=region,
         title=f"Confirm Route 53 health-check failover sends {names.record_fqdn} to {region}",
-        params={"record_name": names.record_fqdn, "alb_name": names.alb(region)},
+        params=ShiftTrafficParams(record_name=names.record_fqdn, alb_name=names.alb(region)).dump(),
         preconditions=["the old primary is fenced or unreachable, so its health check fails"],
         verification=f"{names.record_fqdn} resolves to the {region} ALB (data plane only)",
         phase=phase,
@@ -406,7 +421,7 @@ def traffic_steps(
                     action=ActionKind.SET_TRAFFIC_DIAL,
                     region=other,
                     title=f"Set the Global Accelerator traffic dial of {other} to 0%",
-                    params={"endpoint_group_arn": arn, "percentage": 0},
+                    params=TrafficDialParams(endpoint_group_arn=arn, percentage=0).dump(),
                     verification="DescribeEndpointGroup shows TrafficDialPercentage 0",
                     phase=phase,
                 )
@@ -423,13 +438,13 @@ def verify(settings: Settings, region: str) -> Step:
         action=ActionKind.VERIFY_HEALTH,
         region=region,
         title=f"Verify {region} serves: writer, app endpoint, healthy targets",
-        params={
+        params=VerifyHealthParams(
             **db_endpoint_params(settings, region),
-            "parameter_name": endpoint_parameter(settings),
-            "asg_name": names.asg(region),
-            "target_group_name": names.target_group(region),
-            "min_healthy": max(1, settings.regions[region].asg_desired),
+            parameter_name=endpoint_parameter(settings),
+            asg_name=names.asg(region),
+            target_group_name=names.target_group(region),
+            min_healthy=max(1, settings.regions[region].asg_desired),
             **alb_health_params(settings, region),
-        },
+        ).dump(),
         verification="all checks pass",
     )

@@ -19,6 +19,7 @@ from tradedr.ops.executor import (
     CorruptStateError,
     Executor,
     RetryPolicy,
+    StepParamsError,
     classify,
     line_checksum,
 )
@@ -336,6 +337,51 @@ def test_a_truncated_plan_is_refused_in_one_line(env: Environment) -> None:
         )
     assert str(plan_path) in refused.value.message
     assert "\n" not in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("step_id", "field", "value", "problem"),
+    [
+        (
+            "check-lag-us-west-2",
+            "max_lag_seconds",
+            "soon",
+            "params.max_lag_seconds: Input should be a valid integer, unable to parse string as "
+            "an integer",
+        ),
+        (
+            "promote-us-west-2",
+            "db_identifier",
+            None,
+            "params.db_identifier: Input should be a valid string",
+        ),
+        ("scale-us-west-2", "surprise", 1, "params.surprise: Extra inputs are not permitted"),
+    ],
+)
+def test_a_journal_whose_step_params_fail_their_model_is_refused_in_one_line(
+    env: Environment, step_id: str, field: str, value: object, problem: str
+) -> None:
+    """The plan a run journalled is validated on resume: an edited or corrupted parameter
+    stops the resume (exit 2) before any step runs, naming the step and the field."""
+    run_id = stopped_run(env)
+    plan_path = env.runs_dir / run_id / "plan.json"
+    saved = json.loads(plan_path.read_text(encoding="utf-8"))
+    [step] = [s for g in saved["groups"] for s in g["steps"] if s["id"] == step_id]
+    step["params"][field] = value
+    plan_path.write_text(json.dumps(saved, indent=2), encoding="utf-8")
+    journal_before = (env.runs_dir / run_id / "journal.jsonl").read_text(encoding="utf-8")
+    with pytest.raises(StepParamsError) as refused:
+        resume(
+            run_id, env.settings, env.provider, RunOptions(target="local", runs_dir=env.runs_dir)
+        )
+    assert refused.value.exit_code == 2
+    action = step["action"]
+    assert refused.value.message == (
+        f"{plan_path}: step {step_id} ({action}): {problem}; the run cannot be resumed, start "
+        "a new one"
+    )
+    assert journal_before == (env.runs_dir / run_id / "journal.jsonl").read_text(encoding="utf-8")
+    assert env.writers() == [(env.settings.primary_region, env.names.db_identifier("us-east-1"))]
 
 
 @pytest.mark.parametrize("run_id", ["nope", "../../etc", "failover-20261204T000000Z-abcd"])

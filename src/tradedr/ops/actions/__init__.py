@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from tradedr.ops.actions.approval import ManualApproval
 from tradedr.ops.actions.aurora_global import AuroraGlobalFailover
 from tradedr.ops.actions.backup_job import BackupJob
@@ -19,7 +21,7 @@ from tradedr.ops.actions.traffic_dial import SetTrafficDial
 from tradedr.ops.actions.update_endpoint import UpdateDbEndpoint
 from tradedr.ops.actions.verify_health import VerifyHealth
 from tradedr.ops.actions.wait_replica import WaitReplica
-from tradedr.ops.plans import ActionKind, Step
+from tradedr.ops.plans import ActionKind, Step, params_error
 
 ACTIONS: dict[ActionKind, Action] = {
     action.kind: action
@@ -48,4 +50,13 @@ def action_for(step: Step) -> Action:
     return ACTIONS[step.action]
 
 
-__all__ = ["ACTIONS", "Action", "action_for"]
+def params_problem(step: Step) -> str | None:
+    """Why the step's parameters do not fit its action's model (`params.<field>: ...`)."""
+    try:
+        action_for(step).Params.model_validate(step.params)
+    except ValidationError as exc:
+        return params_error(exc)
+    return None
+
+
+__all__ = ["ACTIONS", "Action", "action_for", "params_problem"]

@@ -10,18 +10,24 @@ from tradedr.ops.actions.base import (
     Outcome,
     PlanAbortedError,
     always_approve,
+    params_of,
 )
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
+
+
+class ApprovalParams(StepParams):
+    prompt: str | None = None  # default: the step's title
 
 
 class ManualApproval(Action):
     kind = ActionKind.MANUAL_APPROVAL
+    Params = ApprovalParams
 
     def calls(self, step: Step) -> list[ApiCall]:
         return []
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
-        prompt = str(step.params.get("prompt", step.title))
+        prompt = params_of(step, ApprovalParams).prompt or step.title
         if not ctx.approver(prompt):
             raise PlanAbortedError(
                 f"{step.id}: declined by the operator (not approved); nothing after this "

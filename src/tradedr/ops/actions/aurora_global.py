@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradedr.errors import ResourceNotFoundError
+from tradedr.errors import PlanBugError, ResourceNotFoundError
 from tradedr.ops.actions.base import (
     Action,
     ExecutionContext,
     Outcome,
     PreconditionFailedError,
     db_cluster,
-    param,
+    params_of,
 )
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
+
+
+class AuroraGlobalParams(StepParams):
+    global_cluster_id: str
+    target_cluster_id: str | None = None
+    # The target cluster's ARN when the plan knows it (no DescribeDBClusters then).
+    target_cluster_arn: str | None = None
+    planned: bool = False  # switchover; else failover, which needs allow_data_loss
+    allow_data_loss: bool = False
 
 
 def _writer_arn(cluster: dict[str, Any]) -> str | None:
@@ -27,15 +36,13 @@ def _writer_arn(cluster: dict[str, Any]) -> str | None:
 class AuroraGlobalFailover(Action):
     kind = ActionKind.AURORA_GLOBAL_FAILOVER
     requires = Capability.AURORA_GLOBAL
+    Params = AuroraGlobalParams
 
     def calls(self, step: Step) -> list[ApiCall]:
-        operation = (
-            "SwitchoverGlobalCluster" if step.params.get("planned") else "FailoverGlobalCluster"
-        )
+        params = params_of(step, AuroraGlobalParams)
+        operation = "SwitchoverGlobalCluster" if params.planned else "FailoverGlobalCluster"
         resolve = (
-            []
-            if "target_cluster_arn" in step.params
-            else [ApiCall("rds", step.region, "DescribeDBClusters")]
+            [] if params.target_cluster_arn else [ApiCall("rds", step.region, "DescribeDBClusters")]
         )
         return [
             *resolve,
@@ -45,9 +52,12 @@ class AuroraGlobalFailover(Action):
 
     def _target_arn(self, ctx: ExecutionContext, step: Step) -> str:
         """The ARN (required across regions), from the plan or the target-region cluster."""
-        if "target_cluster_arn" in step.params:
-            return str(step.params["target_cluster_arn"])
-        identifier = param(step, "target_cluster_id")
+        params = params_of(step, AuroraGlobalParams)
+        if params.target_cluster_arn:
+            return params.target_cluster_arn
+        identifier = params.target_cluster_id
+        if identifier is None:
+            raise PlanBugError(f"plan bug: step {step.id} names no target cluster")
         cluster = db_cluster(ctx, step.region, identifier)
         if cluster is None:
             raise ResourceNotFoundError(
@@ -56,8 +66,9 @@ class AuroraGlobalFailover(Action):
         return str(cluster["DBClusterArn"])
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
-        global_id = param(step, "global_cluster_id")
-        if not step.params.get("planned") and not step.params.get("allow_data_loss"):
+        params = params_of(step, AuroraGlobalParams)
+        global_id = params.global_cluster_id
+        if not params.planned and not params.allow_data_loss:
             raise PreconditionFailedError(
                 f"{step.id}: FailoverGlobalCluster with AllowDataLoss may lose the writes not "
                 "yet replicated; it runs only when chosen with --allow-data-loss"
@@ -70,7 +81,7 @@ class AuroraGlobalFailover(Action):
             raise ResourceNotFoundError(f"{step.id}: global cluster {global_id} not found")
         if _writer_arn(clusters[0]) == target_arn:
             return Outcome("skipped", f"{target_arn} is already the writer of {global_id}")
-        if step.params.get("planned"):
+        if params.planned:
             ctx.call(
                 "rds",
                 step.region,

@@ -5,33 +5,42 @@ Failback uses it to keep the stale writer's data before that instance is replace
 
 from __future__ import annotations
 
-from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, params_of
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
+
+
+class BackupJobParams(StepParams):
+    vault_name: str
+    resource_arn: str
+    role_arn: str
+    copy_to_vault_arn: str | None = None
 
 
 class BackupJob(Action):
     kind = ActionKind.BACKUP_JOB
     requires = Capability.BACKUP_JOBS
+    Params = BackupJobParams
 
     def calls(self, step: Step) -> list[ApiCall]:
         calls = [
             ApiCall("backup", step.region, "StartBackupJob"),
             ApiCall("backup", step.region, "DescribeBackupJob"),
         ]
-        if step.params.get("copy_to_vault_arn"):
+        if params_of(step, BackupJobParams).copy_to_vault_arn:
             calls.append(ApiCall("backup", step.region, "StartCopyJob"))
         return calls
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         region = step.region
+        params = params_of(step, BackupJobParams)
         started = ctx.call(
             "backup",
             region,
             "StartBackupJob",
-            BackupVaultName=param(step, "vault_name"),
-            ResourceArn=param(step, "resource_arn"),
-            IamRoleArn=param(step, "role_arn"),
+            BackupVaultName=params.vault_name,
+            ResourceArn=params.resource_arn,
+            IamRoleArn=params.role_arn,
             IdempotencyToken=f"{ctx.run_id}-{step.id}"[:64] or step.id,
         )
         job_id = started["BackupJobId"]
@@ -50,16 +59,16 @@ class BackupJob(Action):
 
         ctx.wait_for(f"backup job {job_id}", completed)
         detail = f"backup job {job_id} -> {recovery_point['arn']}"
-        copy_to = step.params.get("copy_to_vault_arn")
+        copy_to = params.copy_to_vault_arn
         if copy_to:
             copy = ctx.call(
                 "backup",
                 region,
                 "StartCopyJob",
                 RecoveryPointArn=recovery_point["arn"],
-                SourceBackupVaultName=param(step, "vault_name"),
+                SourceBackupVaultName=params.vault_name,
                 DestinationBackupVaultArn=copy_to,
-                IamRoleArn=param(step, "role_arn"),
+                IamRoleArn=params.role_arn,
                 IdempotencyToken=f"{ctx.run_id}-{step.id}-copy"[:64],
             )
             detail += f"; copy job {copy['CopyJobId']} to {copy_to}"

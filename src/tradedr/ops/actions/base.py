@@ -10,15 +10,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 from botocore import xform_name
+from pydantic import ValidationError
 
 from tradedr.config import Settings
 from tradedr.errors import PlanBugError, TradedrError
 from tradedr.ops.backend import AwsBackend, Backend, Capability
 from tradedr.ops.clients import ClientProvider
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams, params_error
 
 Target = Literal["local", "aws"]
 Status = Literal["executed", "skipped", "not-emulated", "dry-run", "failed"]
@@ -135,6 +136,8 @@ class Action:
     # What the whole step needs the backend to perform; where it does not, the executor
     # reports the step "not-emulated" without a call (tradedr.ops.backend).
     requires: ClassVar[Capability | None] = None
+    # The model of this action's step parameters (in the action's module).
+    Params: ClassVar[type[StepParams]] = StepParams
     # Pre-checks that change nothing really run during a dry run; post-condition checks
     # (verify, wait for DNS or lag) would only report the state before the plan, so not.
     read_only: ClassVar[bool] = False
@@ -152,11 +155,15 @@ class Action:
         return Outcome("dry-run", f"would {step.title[0].lower()}{step.title[1:]}")
 
 
-def param(step: Step, name: str) -> Any:
+P = TypeVar("P", bound=StepParams)
+
+
+def params_of(step: Step, model: type[P]) -> P:
+    """The step's parameters as its action's model; a plan bug names the step and field."""
     try:
-        return step.params[name]
-    except KeyError:
-        raise PlanBugError(f"plan bug: step {step.id} lacks the parameter {name!r}") from None
+        return model.model_validate(step.params)
+    except ValidationError as exc:
+        raise PlanBugError(f"plan bug: step {step.id}: {params_error(exc)}") from None
 
 
 def db_instance(ctx: ExecutionContext, region: str, identifier: str) -> dict[str, Any] | None:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic import Field, model_validator
+
 from tradedr.ops.actions.base import (
     Action,
     ExecutionContext,
@@ -39,11 +41,11 @@ from tradedr.ops.actions.base import (
     db_cluster,
     db_instance,
     global_writer_arn,
-    param,
+    params_of,
     replication_source,
 )
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
 
 PERIOD_SECONDS = 60
 WINDOW = timedelta(minutes=5)
@@ -161,12 +163,31 @@ def global_lag(ctx: ExecutionContext, region: str, cluster: str) -> LagWindow:
     )
 
 
+class CheckLagParams(StepParams):
+    """An RDS replica (`db_identifier`) or an Aurora secondary cluster of a global one."""
+
+    db_identifier: str | None = None
+    db_cluster_identifier: str | None = None
+    global_cluster_id: str | None = None
+    max_lag_seconds: int = Field(ge=0)  # the RPO
+    allow_data_loss: bool = False
+
+    @model_validator(mode="after")
+    def _one_database(self) -> CheckLagParams:
+        if (self.db_identifier is None) == (self.db_cluster_identifier is None):
+            raise ValueError("name exactly one of db_identifier and db_cluster_identifier")
+        if self.db_cluster_identifier is not None and self.global_cluster_id is None:
+            raise ValueError("an Aurora cluster needs its global_cluster_id")
+        return self
+
+
 class CheckReplicaLag(Action):
     kind = ActionKind.CHECK_REPLICA_LAG
+    Params = CheckLagParams
     read_only = True
 
     def calls(self, step: Step) -> list[ApiCall]:
-        if "db_cluster_identifier" in step.params:
+        if params_of(step, CheckLagParams).db_cluster_identifier:
             return [
                 ApiCall("rds", step.region, "DescribeDBClusters"),
                 ApiCall("rds", step.region, "DescribeGlobalClusters"),
@@ -179,9 +200,10 @@ class CheckReplicaLag(Action):
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         started = wall_clock()
-        if "db_cluster_identifier" in step.params:
+        params = params_of(step, CheckLagParams)
+        if params.db_identifier is None:
             return self._run_aurora(ctx, step, started)
-        identifier = param(step, "db_identifier")
+        identifier = params.db_identifier
         instance = db_instance(ctx, step.region, identifier)
         if instance is None:
             raise PreconditionFailedError(
@@ -194,8 +216,8 @@ class CheckReplicaLag(Action):
         return self._judge(ctx, step, identifier, window, started)
 
     def _run_aurora(self, ctx: ExecutionContext, step: Step, started: datetime) -> Outcome:
-        identifier = param(step, "db_cluster_identifier")
-        global_id = param(step, "global_cluster_id")
+        params = params_of(step, CheckLagParams)
+        identifier, global_id = str(params.db_cluster_identifier), str(params.global_cluster_id)
         cluster = db_cluster(ctx, step.region, identifier)
         if cluster is None and (
             gap := ctx.backend.gap(
@@ -263,8 +285,8 @@ class CheckReplicaLag(Action):
         window: LagWindow,
         started: datetime,
     ) -> Outcome:
-        limit = float(param(step, "max_lag_seconds"))
-        allow_loss = bool(step.params.get("allow_data_loss", False))
+        params = params_of(step, CheckLagParams)
+        limit, allow_loss = float(params.max_lag_seconds), params.allow_data_loss
         metric = window.metric
         if not window.points and (
             gap := ctx.backend.gap(

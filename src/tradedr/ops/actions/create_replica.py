@@ -10,11 +10,21 @@ from tradedr.ops.actions.base import (
     ExecutionContext,
     Outcome,
     db_instance,
-    param,
+    params_of,
     replication_source,
 )
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
+
+
+class CreateReplicaParams(StepParams):
+    db_identifier: str
+    source_identifier: str
+    source_region: str
+    like_identifier: str | None = None  # copy its subnet group, security groups and key
+    instance_class: str | None = None  # default: the source's
+    multi_az: bool | None = None
+    kms_key_id: str | None = None
 
 
 def _subnet_group_name(ctx: ExecutionContext, region: str, name: str) -> str:
@@ -29,10 +39,13 @@ def _subnet_group_name(ctx: ExecutionContext, region: str, name: str) -> str:
 
 class CreateReadReplica(Action):
     kind = ActionKind.CREATE_REPLICA
+    Params = CreateReplicaParams
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [
-            ApiCall("rds", param(step, "source_region"), "DescribeDBInstances"),
+            ApiCall(
+                "rds", params_of(step, CreateReplicaParams).source_region, "DescribeDBInstances"
+            ),
             ApiCall("rds", step.region, "DescribeDBInstances"),
             ApiCall("rds", step.region, "DescribeDBSubnetGroups"),
             ApiCall("rds", step.region, "CreateDBInstanceReadReplica"),
@@ -40,9 +53,9 @@ class CreateReadReplica(Action):
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         region = step.region
-        identifier = param(step, "db_identifier")
-        source_id = param(step, "source_identifier")
-        source_region = param(step, "source_region")
+        params = params_of(step, CreateReplicaParams)
+        identifier = params.db_identifier
+        source_id, source_region = params.source_identifier, params.source_region
         source = db_instance(ctx, source_region, source_id)
         if source is None:
             raise ResourceNotFoundError(
@@ -61,14 +74,14 @@ class CreateReadReplica(Action):
             kwargs: dict[str, Any] = {
                 "DBInstanceIdentifier": identifier,
                 "SourceDBInstanceIdentifier": source["DBInstanceArn"],
-                "DBInstanceClass": step.params.get("instance_class") or source["DBInstanceClass"],
+                "DBInstanceClass": params.instance_class or source["DBInstanceClass"],
                 "SourceRegion": source_region,
                 "CopyTagsToSnapshot": True,
                 "DeletionProtection": True,
             }
-            if "multi_az" in step.params:
-                kwargs["MultiAZ"] = bool(step.params["multi_az"])
-            like_id = step.params.get("like_identifier")
+            if params.multi_az is not None:
+                kwargs["MultiAZ"] = params.multi_az
+            like_id = params.like_identifier
             like = db_instance(ctx, region, like_id) if like_id else None
             if like is not None:
                 subnet_group = (like.get("DBSubnetGroup") or {}).get("DBSubnetGroupName")
@@ -81,8 +94,8 @@ class CreateReadReplica(Action):
                     kwargs["VpcSecurityGroupIds"] = groups
                 if like.get("KmsKeyId"):
                     kwargs["KmsKeyId"] = like["KmsKeyId"]
-            if step.params.get("kms_key_id"):
-                kwargs["KmsKeyId"] = step.params["kms_key_id"]
+            if params.kms_key_id:
+                kwargs["KmsKeyId"] = params.kms_key_id
             ctx.call("rds", region, "CreateDBInstanceReadReplica", **kwargs)
             changed = True
         ctx.wait_for(

@@ -18,17 +18,23 @@ from tradedr.ops.actions.base import (
     ExecutionContext,
     Outcome,
     db_instance,
-    param,
+    params_of,
     replication_source,
 )
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
 
 # When the instance was promoted: the most recently promoted writer is the authoritative one.
 PROMOTED_AT_TAG = "tradedr:promoted-at"
 
 
+class PromoteParams(StepParams):
+    db_identifier: str
+    backup_retention_days: int | None = None  # set on the new writer when given
+
+
 class PromoteReplica(Action):
     kind = ActionKind.PROMOTE_REPLICA
+    Params = PromoteParams
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [
@@ -38,7 +44,8 @@ class PromoteReplica(Action):
         ]
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
-        identifier = param(step, "db_identifier")
+        params = params_of(step, PromoteParams)
+        identifier = params.db_identifier
         instance = db_instance(ctx, step.region, identifier)
         if instance is None:
             raise ResourceNotFoundError(f"{step.id}: no DB instance {identifier} in {step.region}")
@@ -46,8 +53,8 @@ class PromoteReplica(Action):
         if source is None:
             return Outcome("skipped", f"{identifier} was already a standalone writer")
         kwargs: dict[str, Any] = {}
-        if "backup_retention_days" in step.params:
-            kwargs["BackupRetentionPeriod"] = int(step.params["backup_retention_days"])
+        if params.backup_retention_days is not None:
+            kwargs["BackupRetentionPeriod"] = params.backup_retention_days
         promoted_at = datetime.now(UTC).isoformat(timespec="seconds")
         ctx.call(
             "rds", step.region, "PromoteReadReplica", DBInstanceIdentifier=identifier, **kwargs

@@ -13,14 +13,20 @@ from tradedr.ops.actions.base import (
     ExecutionContext,
     Outcome,
     db_instance,
-    param,
+    params_of,
     replication_source,
 )
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
+
+
+class RetireParams(StepParams):
+    db_identifier: str
+    retired_identifier: str  # the name it is renamed to, freeing the stable one
 
 
 class RetireDb(Action):
     kind = ActionKind.RETIRE_DB
+    Params = RetireParams
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [
@@ -31,8 +37,8 @@ class RetireDb(Action):
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         region = step.region
-        identifier = param(step, "db_identifier")
-        retired_as = param(step, "retired_identifier")
+        params = params_of(step, RetireParams)
+        identifier, retired_as = params.db_identifier, params.retired_identifier
         done: list[str] = []
         instance = db_instance(ctx, region, identifier)
         if instance is not None and replication_source(instance):

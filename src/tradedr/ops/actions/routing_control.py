@@ -6,17 +6,23 @@ region (us-east-1 included) does not block the switch.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tradedr.errors import AwsOperationError
-from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, params_of
 from tradedr.ops.backend import Capability
 from tradedr.ops.clients import Boto3ClientProvider
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
 
 SERVICE = "route53-recovery-cluster"
+
+
+class RoutingControlParams(StepParams):
+    # The cluster's endpoints as ARC lists them: [{"Region": ..., "Endpoint": ...}].
+    cluster_endpoints: list[dict[str, str]]
+    states: dict[str, Literal["On", "Off"]]  # routing control ARN -> state
 
 
 def cluster_client(ctx: ExecutionContext, region: str, endpoint: str) -> Any:
@@ -30,21 +36,23 @@ def cluster_client(ctx: ExecutionContext, region: str, endpoint: str) -> Any:
 class SetRoutingControl(Action):
     kind = ActionKind.SET_ROUTING_CONTROL
     requires = Capability.ROUTING_CONTROL
+    Params = RoutingControlParams
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [
             ApiCall(SERVICE, endpoint["Region"], "UpdateRoutingControlStates", "data")
-            for endpoint in param(step, "cluster_endpoints")
+            for endpoint in params_of(step, RoutingControlParams).cluster_endpoints
         ]
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
-        states: dict[str, str] = param(step, "states")
+        params = params_of(step, RoutingControlParams)
+        states: dict[str, str] = dict(params.states)
         entries = [
             {"RoutingControlArn": arn, "RoutingControlState": state}
             for arn, state in sorted(states.items())
         ]
         errors: list[str] = []
-        for endpoint in param(step, "cluster_endpoints"):
+        for endpoint in params.cluster_endpoints:
             client = cluster_client(ctx, endpoint["Region"], endpoint["Endpoint"])
             try:
                 if len(entries) == 1:

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from tradedr.errors import ResourceNotFoundError
-from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, params_of
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
+
+
+class ScaleAsgParams(StepParams):
+    asg_name: str
+    min: int = Field(ge=0)
+    desired: int = Field(ge=0)
+    max: int = Field(ge=0)
+    # Wait for this many healthy targets in it (none named: do not wait for targets).
+    target_group_name: str | None = None
 
 
 def describe_asg(ctx: ExecutionContext, region: str, name: str) -> dict[str, Any]:
@@ -46,13 +57,14 @@ def set_capacity(
     ctx: ExecutionContext,
     step: Step,
     *,
+    asg_name: str,
     minimum: int,
     desired: int,
     maximum: int,
     target_group: str | None,
 ) -> Outcome:
     """Idempotent: only update when the sizes differ; always wait for the end state."""
-    region, name = step.region, param(step, "asg_name")
+    region, name = step.region, asg_name
     group = describe_asg(ctx, region, name)
     current = (group["MinSize"], group["DesiredCapacity"], group["MaxSize"])
     wanted = (minimum, desired, maximum)
@@ -94,12 +106,12 @@ def set_capacity(
     return Outcome("skipped", f"{name} already at {sizes}{healthy_note}")
 
 
-def _calls(step: Step) -> list[ApiCall]:
+def _calls(step: Step, target_group: str | None = None) -> list[ApiCall]:
     calls = [
         ApiCall("autoscaling", step.region, "DescribeAutoScalingGroups"),
         ApiCall("autoscaling", step.region, "UpdateAutoScalingGroup"),
     ]
-    if step.params.get("target_group_name"):
+    if target_group:
         calls += [
             ApiCall("elbv2", step.region, "DescribeTargetGroups"),
             ApiCall("elbv2", step.region, "DescribeTargetHealth"),
@@ -111,16 +123,19 @@ class ScaleAsg(Action):
     """Scale to the posture's active capacity (or any sizes the plan names)."""
 
     kind = ActionKind.SCALE_ASG
+    Params = ScaleAsgParams
 
     def calls(self, step: Step) -> list[ApiCall]:
-        return _calls(step)
+        return _calls(step, params_of(step, ScaleAsgParams).target_group_name)
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
+        params = params_of(step, ScaleAsgParams)
         return set_capacity(
             ctx,
             step,
-            minimum=int(param(step, "min")),
-            desired=int(param(step, "desired")),
-            maximum=int(param(step, "max")),
-            target_group=step.params.get("target_group_name"),
+            asg_name=params.asg_name,
+            minimum=params.min,
+            desired=params.desired,
+            maximum=params.max,
+            target_group=params.target_group_name,
         )

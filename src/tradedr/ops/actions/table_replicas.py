@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, params_of
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
+
+
+class TableReplicasParams(StepParams):
+    table_name: str
+    create: list[str] = []
+    delete: list[str] = []
+    kms_keys: dict[str, str] = {}  # region -> the KMS key of its new replica
 
 
 class UpdateTableReplicas(Action):
     kind = ActionKind.UPDATE_TABLE_REPLICAS
     requires = Capability.TABLE_REPLICAS
+    Params = TableReplicasParams
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [
@@ -20,16 +28,16 @@ class UpdateTableReplicas(Action):
         ]
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
-        table = param(step, "table_name")
-        create = list(step.params.get("create", []))
-        delete = list(step.params.get("delete", []))
+        params = params_of(step, TableReplicasParams)
+        table = params.table_name
+        create, delete = params.create, params.delete
         described = ctx.call("dynamodb", step.region, "DescribeTable", TableName=table)["Table"]
         present = {r["RegionName"] for r in described.get("Replicas", [])}
         updates: list[dict[str, Any]] = []
         for region in create:
             if region not in present:
                 replica: dict[str, Any] = {"RegionName": region}
-                kms = (step.params.get("kms_keys") or {}).get(region)
+                kms = params.kms_keys.get(region)
                 if kms:
                     replica["KMSMasterKeyId"] = kms
                 updates.append({"Create": replica})

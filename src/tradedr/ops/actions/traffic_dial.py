@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, param
+from pydantic import Field
+
+from tradedr.ops.actions.base import Action, ExecutionContext, Outcome, params_of
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
 
 GA_REGION = "us-west-2"
+
+
+class TrafficDialParams(StepParams):
+    endpoint_group_arn: str
+    percentage: int = Field(ge=0, le=100)
 
 
 class SetTrafficDial(Action):
     kind = ActionKind.SET_TRAFFIC_DIAL
     requires = Capability.TRAFFIC_DIAL
+    Params = TrafficDialParams
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [
@@ -20,8 +28,8 @@ class SetTrafficDial(Action):
         ]
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
-        arn = param(step, "endpoint_group_arn")
-        percentage = float(param(step, "percentage"))
+        params = params_of(step, TrafficDialParams)
+        arn, percentage = params.endpoint_group_arn, float(params.percentage)
         group = ctx.call(
             "globalaccelerator", GA_REGION, "DescribeEndpointGroup", EndpointGroupArn=arn
         )["EndpointGroup"]

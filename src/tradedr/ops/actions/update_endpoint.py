@@ -7,6 +7,7 @@ resumed or repeated step writes the same thing.
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
+from pydantic import model_validator
 
 from tradedr.errors import TradedrError
 from tradedr.ops.actions.base import (
@@ -15,22 +16,37 @@ from tradedr.ops.actions.base import (
     Outcome,
     db_cluster,
     db_instance,
-    param,
+    params_of,
 )
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
+
+
+class UpdateEndpointParams(StepParams):
+    """The SSM parameter to write, and the writer whose endpoint it gets: an RDS instance
+    or an Aurora cluster (whose endpoint follows its writer role) in `db_region`."""
+
+    parameter_name: str
+    db_identifier: str | None = None
+    db_cluster_identifier: str | None = None
+    global_cluster_id: str | None = None
+    db_region: str | None = None  # default: the step's region
+
+    @model_validator(mode="after")
+    def _one_database(self) -> UpdateEndpointParams:
+        if (self.db_identifier is None) == (self.db_cluster_identifier is None):
+            raise ValueError("name exactly one of db_identifier and db_cluster_identifier")
+        return self
 
 
 class UpdateDbEndpoint(Action):
     kind = ActionKind.UPDATE_DB_ENDPOINT
+    Params = UpdateEndpointParams
 
     def calls(self, step: Step) -> list[ApiCall]:
-        db_region = step.params.get("db_region", step.region)
-        describe = (
-            "DescribeDBClusters"
-            if "db_cluster_identifier" in step.params
-            else "DescribeDBInstances"
-        )
+        params = params_of(step, UpdateEndpointParams)
+        db_region = params.db_region or step.region
+        describe = "DescribeDBClusters" if params.db_cluster_identifier else "DescribeDBInstances"
         return [
             ApiCall("rds", db_region, describe),
             ApiCall("ssm", step.region, "GetParameter"),
@@ -38,11 +54,12 @@ class UpdateDbEndpoint(Action):
         ]
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
-        name = param(step, "parameter_name")
-        db_region = step.params.get("db_region", step.region)
-        if "db_cluster_identifier" in step.params:
+        params = params_of(step, UpdateEndpointParams)
+        name = params.parameter_name
+        db_region = params.db_region or step.region
+        if params.db_cluster_identifier is not None:
             # Aurora: the cluster endpoint, which follows the writer role of the cluster.
-            identifier = param(step, "db_cluster_identifier")
+            identifier = params.db_cluster_identifier
             cluster = db_cluster(ctx, db_region, identifier)
             if cluster is None and (
                 gap := ctx.backend.gap(
@@ -53,7 +70,7 @@ class UpdateDbEndpoint(Action):
                 return Outcome("not-emulated", gap)
             address = (cluster or {}).get("Endpoint")
         else:
-            identifier = param(step, "db_identifier")
+            identifier = str(params.db_identifier)
             instance = db_instance(ctx, db_region, identifier)
             address = ((instance or {}).get("Endpoint") or {}).get("Address")
         if not address:

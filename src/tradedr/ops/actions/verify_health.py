@@ -4,6 +4,10 @@ endpoint answering 200."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field, model_validator
+
 from tradedr.errors import TradedrError
 from tradedr.ops.actions.base import (
     Action,
@@ -13,28 +17,55 @@ from tradedr.ops.actions.base import (
     db_instance,
     global_writer_arn,
     is_writer,
-    param,
+    params_of,
 )
 from tradedr.ops.actions.scale_asg import describe_asg, healthy_targets, in_service
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
 
 
 class HealthCheckFailedError(TradedrError):
     exit_code = 1
 
 
+class VerifyHealthParams(StepParams):
+    """The writer (an RDS instance, or an Aurora cluster of `global_cluster_id`, in
+    `db_region`), the app's endpoint parameter, its ASG and targets, and the ALB to probe."""
+
+    db_identifier: str | None = None
+    db_cluster_identifier: str | None = None
+    global_cluster_id: str | None = None
+    db_region: str | None = None  # default: the step's region
+    parameter_name: str
+    asg_name: str
+    target_group_name: str
+    min_healthy: int = Field(default=1, ge=0)
+    alb_name: str | None = None  # none: the deep health endpoint is not probed
+    health_path: str = "/health"
+    health_scheme: Literal["http", "https"] = "http"
+
+    @model_validator(mode="after")
+    def _one_database(self) -> VerifyHealthParams:
+        if (self.db_identifier is None) == (self.db_cluster_identifier is None):
+            raise ValueError("name exactly one of db_identifier and db_cluster_identifier")
+        if self.db_cluster_identifier is not None and self.global_cluster_id is None:
+            raise ValueError("an Aurora cluster needs its global_cluster_id")
+        return self
+
+
 class VerifyHealth(Action):
     kind = ActionKind.VERIFY_HEALTH
+    Params = VerifyHealthParams
 
     def calls(self, step: Step) -> list[ApiCall]:
-        db_region = step.params.get("db_region", step.region)
+        params = params_of(step, VerifyHealthParams)
+        db_region = params.db_region or step.region
         database = (
             [
                 ApiCall("rds", db_region, "DescribeDBClusters"),
                 ApiCall("rds", db_region, "DescribeGlobalClusters"),
             ]
-            if "db_cluster_identifier" in step.params
+            if params.db_cluster_identifier
             else [ApiCall("rds", db_region, "DescribeDBInstances")]
         )
         return [
@@ -48,15 +79,16 @@ class VerifyHealth(Action):
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         region = step.region
-        db_region = step.params.get("db_region", region)
-        minimum = int(step.params.get("min_healthy", 1))
+        params = params_of(step, VerifyHealthParams)
+        db_region = params.db_region or region
+        minimum = params.min_healthy
         notes: list[str] = []
         not_emulated = False
         address: str | None
-        if "db_cluster_identifier" in step.params:
+        if params.db_identifier is None:
             db_id, address, not_emulated = self._aurora_writer(ctx, step, db_region, notes)
         else:
-            db_id = param(step, "db_identifier")
+            db_id = params.db_identifier
             writer = db_instance(ctx, db_region, db_id)
             if (
                 writer is None
@@ -68,9 +100,9 @@ class VerifyHealth(Action):
                     f"{step.id}: {db_id} in {db_region} is not an available writer ({state})"
                 )
             address = writer["Endpoint"]["Address"]
-        value = ctx.call("ssm", region, "GetParameter", Name=param(step, "parameter_name"))[
-            "Parameter"
-        ]["Value"]
+        value = ctx.call("ssm", region, "GetParameter", Name=params.parameter_name)["Parameter"][
+            "Value"
+        ]
         if address is not None and value != address:
             raise HealthCheckFailedError(
                 f"{step.id}: the app in {region} reads {value}, not the writer {address}"
@@ -79,14 +111,14 @@ class VerifyHealth(Action):
             notes.append(f"writer {db_id} available, app points at it")
         elif address is not None:
             notes.append(f"app points at {db_id}")
-        group = describe_asg(ctx, region, param(step, "asg_name"))
+        group = describe_asg(ctx, region, params.asg_name)
         running = in_service(group)
         if running < minimum:
             raise HealthCheckFailedError(
                 f"{step.id}: {group['AutoScalingGroupName']} has {running} in-service "
                 f"instances, fewer than {minimum}"
             )
-        healthy = healthy_targets(ctx, region, param(step, "target_group_name"))
+        healthy = healthy_targets(ctx, region, params.target_group_name)
         if healthy < minimum:
             raise HealthCheckFailedError(
                 f"{step.id}: {healthy} healthy targets, fewer than {minimum}"
@@ -98,12 +130,12 @@ class VerifyHealth(Action):
         )
         if caveat:
             notes.append("ALB deep health endpoint not probed")
-        elif step.params.get("alb_name"):
-            alb = ctx.call(
-                "elbv2", region, "DescribeLoadBalancers", Names=[step.params["alb_name"]]
-            )["LoadBalancers"][0]
-            scheme = step.params.get("health_scheme", "http")
-            url = f"{scheme}://{alb['DNSName']}{step.params.get('health_path', '/health')}"
+        elif params.alb_name:
+            alb = ctx.call("elbv2", region, "DescribeLoadBalancers", Names=[params.alb_name])[
+                "LoadBalancers"
+            ][0]
+            scheme = params.health_scheme
+            url = f"{scheme}://{alb['DNSName']}{params.health_path}"
             # TLS without certificate or hostname checks for this probe only: it addresses the
             # ALB by its own DNS name, which is not on the certificate (that names the public
             # record), and it only asks whether the region answers 200; it sends nothing secret.
@@ -124,7 +156,8 @@ class VerifyHealth(Action):
         self, ctx: ExecutionContext, step: Step, db_region: str, notes: list[str]
     ) -> tuple[str, str | None, bool]:
         """(cluster id, its endpoint, whether the writer role could not be checked)."""
-        db_id = param(step, "db_cluster_identifier")
+        params = params_of(step, VerifyHealthParams)
+        db_id = str(params.db_cluster_identifier)
         cluster = db_cluster(ctx, db_region, db_id)
         if cluster is None and (
             gap := ctx.backend.gap(
@@ -138,7 +171,7 @@ class VerifyHealth(Action):
             raise HealthCheckFailedError(
                 f"{step.id}: cluster {db_id} in {db_region} is not available ({state})"
             )
-        global_id = param(step, "global_cluster_id")
+        global_id = str(params.global_cluster_id)
         found, writer = global_writer_arn(ctx, db_region, global_id)
         if writer == cluster.get("DBClusterArn"):
             return db_id, str(cluster["Endpoint"]), False

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import Field
+
 from tradedr.errors import ResourceNotFoundError, TradedrError
 from tradedr.ops.actions import check_lag
 from tradedr.ops.actions.base import (
@@ -24,12 +26,18 @@ from tradedr.ops.actions.base import (
     Outcome,
     StepTimeoutError,
     db_instance,
-    param,
+    params_of,
     replication_source,
 )
 from tradedr.ops.actions.check_lag import LagPoint, LagWindow, replica_lag, utc_time
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
+
+
+class WaitReplicaParams(StepParams):
+    db_identifier: str
+    max_lag_seconds: int = Field(ge=0)  # 0 for the drain: every write applied
+    allow_data_loss: bool = False
 
 
 def _after(window: LagWindow, started: datetime) -> LagPoint | None:
@@ -59,6 +67,7 @@ def _state(window: LagWindow | None, started: datetime) -> tuple[float | None, s
 
 class WaitReplica(Action):
     kind = ActionKind.WAIT_REPLICA
+    Params = WaitReplicaParams
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [
@@ -68,9 +77,9 @@ class WaitReplica(Action):
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
         started = check_lag.wall_clock()
-        identifier = param(step, "db_identifier")
-        limit = float(param(step, "max_lag_seconds"))
-        allow_loss = bool(step.params.get("allow_data_loss", False))
+        params = params_of(step, WaitReplicaParams)
+        identifier = params.db_identifier
+        limit, allow_loss = float(params.max_lag_seconds), params.allow_data_loss
         instance = db_instance(ctx, step.region, identifier)
         if instance is None:
             raise ResourceNotFoundError(
