@@ -140,3 +140,27 @@ def assert_detector_deployed_but_idle() -> None:
     bus = events_backends[DEFAULT_ACCOUNT_ID]["us-west-2"].event_buses["default"]
     rules = list(bus.rules.values())
     assert [r.scheduled_expression for r in rules] == ["rate(1 minute)"]
+
+
+def test_the_scheduled_readiness_function_deploys_and_is_reported_not_emulated(
+    tmp_path: Path,
+) -> None:
+    """With `[readiness] schedule`, the drill deploys the function in the first standby and
+    says it never runs there (moto fires no schedules)."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+    config = tmp_path / "tradedr.toml"
+    config.write_text('[readiness]\nschedule = "rate(30 minutes)"\n')
+    result = CliRunner().invoke(
+        app, ["drill", "-c", str(config), "--out", str(tmp_path / "out"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    steps = {s["name"]: s for s in json.loads(result.stdout)["steps"]}
+    readiness = steps["scheduled readiness checks"]
+    assert readiness["status"] == "not-emulated"
+    assert readiness["detail"].startswith(
+        "trading-prod-readiness-usw2 deployed with its rate(30 minutes) rule; moto fires no "
+        "schedules"
+    )
+    assert steps["deploy trading-prod-app-us-west-2"]["status"] == "executed"

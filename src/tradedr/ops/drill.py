@@ -279,6 +279,33 @@ def _validate(
     return _summarize(validate_deployment(settings, provider, outputs, target=target).checks)
 
 
+def _scheduled_readiness(
+    settings: Settings, provider: ClientProvider, standby: str, target: str
+) -> tuple[DrillStatus, str]:
+    """With `[readiness] schedule`: the function is deployed; on AWS one run of it (invoked
+    now, not waited for on its schedule) decides, on the emulator nothing runs it."""
+    name = Names(settings).readiness_function(standby)
+    function = provider.client("lambda", standby)
+    try:
+        function.get_function(FunctionName=name)
+    except ClientError as exc:
+        return "failed", f"{name} is not deployed: {exc.response.get('Error', {}).get('Code')}"
+    if target == "local":
+        return (
+            "not-emulated",
+            f"{name} deployed with its {settings.readiness.schedule} rule; moto fires no "
+            "schedules and runs no function code, so the checks do not run here "
+            "(`tradedr readiness --target local` runs those moto can answer)",
+        )
+    answer = function.invoke(FunctionName=name, InvocationType="RequestResponse")
+    report = json.loads(answer["Payload"].read() or b"{}")
+    if answer.get("FunctionError") or "checks" not in report:
+        return "failed", f"{name} failed: {str(report)[:300]}"
+    lines = [f"{c['check']} {c['status']}" for c in report["checks"]]
+    status: DrillStatus = "executed" if report.get("exit_code") == 0 else "failed"
+    return status, f"{name}: " + ", ".join(lines)
+
+
 def _validate_standby(
     settings: Settings,
     provider: ClientProvider,
@@ -389,6 +416,12 @@ def run_drill(
                     "validate deployment",
                     "all",
                     lambda: _validate(settings, provider, outputs, target),
+                )
+            if not rec.stopped and settings.readiness.schedule:
+                rec.run(
+                    "scheduled readiness checks",
+                    standby,
+                    lambda: _scheduled_readiness(settings, provider, standby, target),
                 )
             lost_at = None
             if not rec.stopped:
