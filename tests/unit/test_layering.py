@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "fileio": BASE,
     "config": BASE,
     "services": BASE,
+    "templates": BASE,  # the one template model (reads with cfn-lint; nothing of ours above)
     "infra": INFRA,
     "checks": CHECKS,
     "analysis": CHECKS,
@@ -39,6 +40,7 @@ LAYERS: dict[str, int] = {
     "runbooks": OPS,  # runbooks render ops' plans and commands
     "readiness": OPS,  # read-only checks over ops' plans and client providers
     "evidence": OPS,  # evidence chains the journals ops write and reads their runs
+    "assess": OPS,  # the gap analysis reads checks and analysis; report renders it
     "cli": CLI,
 }
 LAYER_NAMES = ("base", "infra", "checks/analysis", "report/ops", "cli")

@@ -1,7 +1,8 @@
 """The synthesized templates as the analyses read them: what will actually deploy.
 
 Both `rto` and `cost` take a `TemplateSet`, built either from a fresh synth or from a
-directory of templates (`--templates DIR`, a CDK cloud assembly such as `cdk.out`).
+directory of templates (`--templates DIR`: a CDK cloud assembly such as `cdk.out`, or any
+CloudFormation JSON/YAML, read by `tradedr.templates`, the one template model).
 """
 
 from __future__ import annotations
@@ -12,14 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tradedr.checks.templates import (
-    artifact_region,
-    load_json,
-    manifest_stacks,
-    validate_structure,
-)
 from tradedr.config import Settings
-from tradedr.errors import TemplateError
+from tradedr.templates import Template, read_directory
+from tradedr.templates.markers import LOG_PURPOSES, PURPOSE_TAG
+from tradedr.templates.values import references
 
 
 @dataclass(frozen=True)
@@ -31,6 +28,15 @@ class Resource:
     logical_id: str
     type: str
     properties: dict[str, Any]
+    file: str = ""
+    line: int | None = None
+
+    @property
+    def location(self) -> str:
+        """`file:line` where the resource is written (the stack when it was synthesized)."""
+        if not self.file:
+            return f"{self.stack}/{self.logical_id}"
+        return f"{self.file}:{self.line}" if self.line else self.file
 
     def prop(self, path: str, default: Any = None) -> Any:
         """Dotted property lookup (`HealthCheckConfig.RequestInterval`)."""
@@ -49,9 +55,7 @@ class Resource:
         """A bucket tagged as a log sink (access or audit logs), not the objects store."""
         tags = self.properties.get("Tags")
         return isinstance(tags, list) and any(
-            isinstance(t, dict)
-            and t.get("Key") == "Purpose"
-            and t.get("Value") in ("access-logs", "audit-logs")
+            isinstance(t, dict) and t.get("Key") == PURPOSE_TAG and t.get("Value") in LOG_PURPOSES
             for t in tags
         )
 
@@ -75,12 +79,19 @@ class StackDoc:
     region: str
     kind: str
     template: dict[str, Any]
+    source: Template | None = None  # the file it was read from (None: synthesized)
 
     def resources(self, type_: str | None = None) -> Iterator[Resource]:
         for logical, res in self.template.get("Resources", {}).items():
             if type_ is None or res.get("Type") == type_:
                 yield Resource(
-                    self.name, self.region, logical, res.get("Type", ""), res.get("Properties", {})
+                    self.name,
+                    self.region,
+                    logical,
+                    res.get("Type", ""),
+                    res.get("Properties") or {},
+                    file=str(self.source.path) if self.source else "",
+                    line=self.source.line_of(logical) if self.source else None,
                 )
 
 
@@ -90,6 +101,7 @@ class TemplateSet:
     def __init__(self, settings: Settings, stacks: list[StackDoc]) -> None:
         self.settings = settings
         self.stacks = stacks
+        self.notes: list[str] = []  # files skipped, transforms not applied
 
     @classmethod
     def from_synth(cls, settings: Settings, stacks: list[Any]) -> TemplateSet:
@@ -97,32 +109,35 @@ class TemplateSet:
         return cls(settings, [StackDoc(s.name, s.region, s.kind, s.load()) for s in stacks])
 
     @classmethod
-    def from_directory(cls, settings: Settings, directory: Path) -> TemplateSet:
-        """Read `*.template.json`; regions come from the assembly manifest when present.
-
-        Files are read and checked as `tradedr check` reads them (size, nesting depth,
-        structure: `tradedr.checks.templates`), so the models can trust what they get.
+    def from_directory(
+        cls,
+        settings: Settings,
+        directory: Path,
+        *,
+        regions: dict[str, str] | None = None,
+        kinds: dict[str, str] | None = None,
+    ) -> TemplateSet:
+        """Every template in the directory (JSON or YAML, transforms applied), in
+        dependency order; each deploys to the cloud assembly's region, else `regions`
+        (file name -> region, from a topology), else the region its name ends with, else
+        the primary. `kinds` (file name -> kind) overrides the kind read from the name.
         """
-        if not directory.is_dir():
-            raise TemplateError(f"templates directory {directory} does not exist")
-        regions: dict[str, str] = {}
-        order: list[str] = []
-        for artifact_id, artifact in manifest_stacks(directory).items():
-            regions[artifact_id] = artifact_region(artifact)
-            order.append(artifact_id)
-        files = {
-            p.name.removesuffix(".template.json"): p for p in directory.glob("*.template.json")
-        }
-        if not files:
-            raise TemplateError(f"no *.template.json files in {directory}")
-        names = [n for n in order if n in files] + sorted(n for n in files if n not in order)
+        found = read_directory(directory)
         stacks = []
-        for name in names:
-            template = validate_structure(files[name], load_json(files[name]))
-            region = regions.get(name) or _region_from_name(name, settings)
-            kind = name.removeprefix(settings.prefix + "-").split("-", 1)[0]
-            stacks.append(StackDoc(name, region, kind, template))
-        return cls(settings, stacks)
+        for template in found.templates:
+            name = template.path.name
+            region = (
+                template.region
+                or (regions or {}).get(name)
+                or _region_from_name(template.stack, settings)
+            )
+            kind = (kinds or {}).get(name) or template.stack.removeprefix(
+                settings.prefix + "-"
+            ).split("-", 1)[0]
+            stacks.append(StackDoc(template.stack, region, kind, template.body, template))
+        result = cls(settings, stacks)
+        result.notes = found.notes
+        return result
 
     # Lookups -------------------------------------------------------------------------
 
@@ -156,10 +171,21 @@ class TemplateSet:
     def health_check_for(self, region: str) -> Resource | None:
         """The Route 53 health check of a region's endpoint (logical id names the region)."""
         token = region.replace("-", "")
-        for check in self.resources("AWS::Route53::HealthCheck"):
+        checks = self.resources("AWS::Route53::HealthCheck")
+        for check in checks:
             if token in check.logical_id.lower().replace("-", ""):
                 return check
-        return None
+        # Templates that do not name the region in the logical id (anyone's but ours): the
+        # check on a failover PRIMARY record is the primary's; else one in that region.
+        if region == self.settings.primary_region:
+            for record in self.resources("AWS::Route53::RecordSet"):
+                if record.prop("Failover") == "PRIMARY":
+                    named = references(record.prop("HealthCheckId"))
+                    found = [c for c in checks if c.logical_id in named]
+                    if found:
+                        return found[0]
+        local = [c for c in checks if c.region == region and not _names_a_region(c, self)]
+        return local[0] if len(local) == 1 else None
 
     def alarm(self, region: str, metric_name: str) -> Resource | None:
         for alarm in self.resources("AWS::CloudWatch::Alarm", region=region):
@@ -173,3 +199,10 @@ def _region_from_name(name: str, settings: Settings) -> str:
         if name.endswith(region):
             return region
     return settings.primary_region
+
+
+def _names_a_region(check: Resource, templates: TemplateSet) -> bool:
+    """Whether the check's logical id names one of the deployment's regions (then it is
+    that region's, wherever its stack lives)."""
+    ident = check.logical_id.lower().replace("-", "")
+    return any(r.replace("-", "") in ident for r in templates.settings.all_regions)

@@ -18,7 +18,8 @@ NAG_PACKS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem in one resource (or parameter/output) of one stack."""
+    """One problem in one resource (or parameter/output) of one stack, and where it is
+    written: the template file and the resource's line (when the reader knows them)."""
 
     source: str
     rule: str
@@ -26,8 +27,17 @@ class Finding:
     stack: str
     resource: str
     message: str
+    file: str = ""
+    line: int | None = None
 
-    def to_dict(self) -> dict[str, str]:
+    @property
+    def location(self) -> str:
+        """`file:line`, the file alone, or the stack when the file is not known."""
+        if not self.file:
+            return self.stack
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -55,6 +65,8 @@ class CheckReport:
     # tradedr.infra.synth.StackTemplate per checked stack: `tradedr plan` reuses them.
     stacks: list[Any] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # What the reader left out or could not expand (a buildspec skipped, a macro not run).
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         counts = Counter(f.severity for f in self.findings)
@@ -92,7 +104,10 @@ class CheckReport:
         return table
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "summary": self.summary(),
             "findings": [f.to_dict() for f in self.sorted_findings()],
         }
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data

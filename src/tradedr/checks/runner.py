@@ -26,10 +26,13 @@ from tradedr.checks.nag import (
 )
 from tradedr.checks.rules import ALL_RULES, DrContext
 from tradedr.checks.rules.base import SOURCE as DR_SOURCE
-from tradedr.checks.templates import TemplateDoc, load_directory
+from tradedr.checks.templates import TemplateDoc
 from tradedr.config import REQUIRED_TAG_KEYS, Posture, Settings
 from tradedr.fileio import private_dir
 from tradedr.infra.synth import StackTemplate
+from tradedr.templates import read_directory
+from tradedr.templates.markers import DR_TAG
+from tradedr.templates.topology import Topology, topology_for
 
 DEFAULT_PACKS: tuple[str, ...] = ("AwsSolutions", "PCI", "NIST")
 
@@ -158,7 +161,7 @@ def context_from_templates(docs: Sequence[TemplateDoc]) -> DrContext:
     for doc in docs:
         for resource in doc.resources.values():
             tags = (resource.get("Properties") or {}).get("Tags")
-            value = _tag(tags, "DisasterRecovery")
+            value = _tag(tags, DR_TAG)
             match = _TAG_POSTURE.match(value or "")
             if not match:
                 continue
@@ -195,12 +198,18 @@ def check_templates(
     regions: Sequence[str] | None = None,
     packs: Sequence[str] = DEFAULT_PACKS,
     ignore_lint_rules: Sequence[str] = (),
+    topology: Topology | None = None,
 ) -> CheckReport:
-    """Check every CloudFormation template in `directory` (JSON or YAML); the findings of
-    the cfn-lint rules in `ignore_lint_rules` are reported as acknowledged."""
+    """Check every CloudFormation template in `directory` (JSON or YAML, SAM and language
+    extensions expanded); the findings of the cfn-lint rules in `ignore_lint_rules` are
+    reported as acknowledged. Files that are not templates are skipped with a note.
+
+    Where each template deploys and as what comes from the cloud assembly and the
+    DisasterRecovery tags (tradedr's own stacks), else from `topology` (assess.toml),
+    else from what the templates imply (`infer_topology`, shown in the notes).
+    """
     chosen = validate_packs(packs)
-    docs = load_directory(directory, regions=regions)
-    lint_regions = list(regions or sorted({d.region for d in docs if d.region}) or ["us-east-1"])
+    docs, context, notes = read_for_rules(directory, regions=regions, topology=topology)
     report = CheckReport(
         stacks=[
             StackTemplate(
@@ -209,16 +218,74 @@ def check_templates(
             for d in docs
         ],
         sources=_sources(chosen),
+        notes=notes,
     )
     if chosen:
         findings, acknowledged = nag_templates(docs, chosen)
         report.findings += findings
         report.acknowledged += acknowledged
-    findings, acknowledged = run_lint(docs, lambda doc: lint_regions, ignore=ignore_lint_rules)
+    findings, acknowledged = run_lint(
+        docs, lambda doc: list(regions or [doc.region or "us-east-1"]), ignore=ignore_lint_rules
+    )
     report.findings += findings
     report.acknowledged += acknowledged
-    report.findings += run_rules(docs, context_from_templates(docs))
+    report.findings += run_rules(docs, context)
     return report
+
+
+def read_for_rules(
+    directory: Path,
+    *,
+    regions: Sequence[str] | None = None,
+    topology: Topology | None = None,
+) -> tuple[list[TemplateDoc], DrContext, list[str]]:
+    """The directory's templates placed in their regions, the rules' context, and the
+    notes to show (skipped files, transforms not applied, an inferred topology).
+
+    With `--regions` and no topology file, every template keeps the first region given
+    (the way `check --templates --regions` always placed them)."""
+    found = read_directory(directory, regions=regions)
+    docs = found.templates
+    notes = found.notes
+    tagged = context_from_templates(docs)
+    if tagged.posture is not None and topology is None:
+        return docs, tagged, notes  # tradedr's own stacks: their tags say it all
+    placed = topology_for(docs, topology)
+    if placed.inferred:
+        notes.append(inferred_note(placed))
+    if not (regions and topology is None):
+        docs = place(docs, placed)
+    return docs, context_from_topology(placed), notes
+
+
+def inferred_note(topology: Topology) -> str:
+    return "topology inferred (pass --topology assess.toml to confirm or correct it): " + (
+        "; ".join(f"{s.template} -> {s.region} {s.role}" for s in topology.stacks)
+    )
+
+
+def place(docs: Sequence[TemplateDoc], topology: Topology) -> list[TemplateDoc]:
+    """Each template in the region the topology gives it."""
+    from dataclasses import replace
+
+    placed = []
+    for doc in docs:
+        where = topology.placement(doc.path.name)
+        placed.append(replace(doc, region=where.region) if where else doc)
+    return placed
+
+
+def context_from_topology(topology: Topology) -> DrContext:
+    """What the DR rules know from a topology: roles, pairs, the RTO target, the tags."""
+    return DrContext(
+        posture=topology.effective_posture,
+        primary_region=topology.primary_region,
+        standby_regions=topology.standby_regions,
+        rto_seconds=topology.targets.rto_seconds,
+        required_tags=topology.tags.required,
+        tag_severity=topology.tags.severity,
+        pairs=topology.pairs,
+    )
 
 
 def nag_templates(
@@ -311,9 +378,7 @@ def to_sarif(report: CheckReport) -> dict[str, Any]:
                         "message": {"text": f.message},
                         "locations": [
                             {
-                                "physicalLocation": {
-                                    "artifactLocation": {"uri": f"{f.stack}.template.json"}
-                                },
+                                "physicalLocation": _physical(f),
                                 "logicalLocations": [
                                     {
                                         "name": f.resource,
@@ -333,3 +398,21 @@ def to_sarif(report: CheckReport) -> dict[str, Any]:
         "version": "2.1.0",
         "runs": runs,
     }
+
+
+def _physical(finding: Finding) -> dict[str, Any]:
+    """The real file (relative to the working directory when under it) and line."""
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(finding)}}
+    if finding.line:
+        location["region"] = {"startLine": finding.line}
+    return location
+
+
+def _uri(finding: Finding) -> str:
+    if not finding.file:
+        return f"{finding.stack}.template.json"
+    path = Path(finding.file)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

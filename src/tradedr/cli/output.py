@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console, ConsoleDimensions
@@ -72,6 +74,11 @@ def print_error(message: str) -> None:
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
+def print_note(message: str) -> None:
+    """Something the user should know that is not a problem (a file skipped, a guess)."""
+    err_console.print(f"[cyan]note:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
 def print_warning(message: str) -> None:
     err_console.print(f"[yellow]warning:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
@@ -86,3 +93,31 @@ def seconds(value: float, digits: int = 1, *, unit: bool = True) -> str:
     """`1,800 s`, `12.5 s`: whole seconds as such, others with `digits` decimals."""
     shown = f"{value:,}" if isinstance(value, int) else f"{value:,.{digits}f}"
     return f"{shown} s" if unit else shown
+
+
+ISSUES_HINT = "this is a bug in tradedr: please report it with the command you ran"
+
+
+@contextmanager
+def internal_failures_exit_3() -> Iterator[None]:
+    """An unexpected exception (a bug, not bad input) is one line and exit 3, never a
+    traceback; TRADEDR_DEBUG=1 lets it through with its traceback for the report.
+
+    Used by the commands that read other people's files (`check --templates`, `assess`),
+    where an input tradedr did not foresee must not end in a traceback."""
+    import os
+
+    import typer
+
+    from tradedr.errors import TradedrError
+
+    try:
+        yield
+    except (TradedrError, typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if os.environ.get("TRADEDR_DEBUG"):
+            raise
+        detail = " ".join(str(exc).split())[:200] or "no message"
+        print_error(f"internal error: {type(exc).__name__}: {detail} ({ISSUES_HINT})")
+        raise typer.Exit(3) from None

@@ -24,6 +24,7 @@ from tradedr.emulator.compat import CompatNote, PreparedStack
 from tradedr.errors import AwsOperationError, TemplateError
 from tradedr.infra.synth import StackTemplate
 from tradedr.ops.clients import ClientProvider
+from tradedr.templates.markers import PARAMETER_SOURCES
 
 Progress = Callable[[str], None]
 
@@ -47,10 +48,6 @@ STABLE_STATUSES = {
     "IMPORT_COMPLETE",
     "IMPORT_ROLLBACK_COMPLETE",
 }
-
-# Template Metadata key under which the stacks name each deploy-time parameter's source
-# (another stack's output); written by tradedr.infra.stacks.sourced_parameter.
-PARAMETER_SOURCES = "tradedr:parameter-sources"
 
 
 @dataclass

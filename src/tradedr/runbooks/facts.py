@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tradedr.analysis.rto import DETECTOR_ROLE
 from tradedr.config import Settings
 from tradedr.infra.synth import StackTemplate
 from tradedr.names import Names, region_code
+from tradedr.templates.markers import DETECTOR_ROLE, ROLE_VARIABLE
 
 
 @dataclass
@@ -188,7 +188,7 @@ def gather_facts(settings: Settings, stacks: list[StackTemplate]) -> DeploymentF
                 facts.dashboard = _plain(dashboard.get("DashboardName"))
             for function in _resources(template, "AWS::Lambda::Function"):
                 env = function.get("Environment", {}).get("Variables", {})
-                if env.get("TRADEDR_ROLE") == DETECTOR_ROLE:
+                if env.get(ROLE_VARIABLE) == DETECTOR_ROLE:
                     facts.detector_function = _plain(function.get("FunctionName"))
     return DeploymentFacts(
         settings=settings,

@@ -54,11 +54,18 @@ def test_weak_template_cli_exits_1_and_prints_json() -> None:
     result = CliRunner().invoke(app, ["check", "--templates", str(WEAK), "--format", "json"])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert set(data) == {"summary", "findings"}
+    assert set(data) == {"summary", "findings", "notes"}
+    assert data["notes"][0].startswith("topology inferred")  # shown for confirmation
     assert data["summary"]["errors"] > 0
     finding = data["findings"][0]
-    assert set(finding) == {"source", "rule", "severity", "stack", "resource", "message"}
+    assert set(finding) == {
+        *("source", "rule", "severity", "stack", "resource", "message", "file", "line")
+    }
     assert finding["severity"] in ("error", "warning", "info")
+    dr = [f for f in data["findings"] if f["source"] == "tradedr"]
+    assert dr
+    assert all(f["file"] == str(WEAK / "weak-stack.yaml") for f in dr)
+    assert all(isinstance(f["line"], int) and f["line"] > 1 for f in dr)
 
 
 def test_sarif_shape(weak_report: Any) -> None:
@@ -70,6 +77,10 @@ def test_sarif_shape(weak_report: Any) -> None:
     run = next(r for r in sarif["runs"] if r["tool"]["driver"]["name"] == "tradedr")
     ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert all(ids[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
+    # The real file and the resource's line, not `<stack>.template.json`.
+    located = [loc["physicalLocation"] for r in run["results"] for loc in r["locations"]]
+    assert {Path(p["artifactLocation"]["uri"]).name for p in located} == {"weak-stack.yaml"}
+    assert all(p["region"]["startLine"] > 1 for p in located)
 
 
 def _posture_config(posture: Posture) -> dict[str, Any]:

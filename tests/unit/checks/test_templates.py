@@ -251,21 +251,30 @@ def test_names_that_would_break_the_line_are_shown_escaped(tmp_path: Path, logic
 
 @pytest.mark.parametrize(
     "body",
-    [
-        {"Resources": []},
-        {"Resources": "AWS::S3::Bucket"},
-        {"Resources": None},
-        {"Outputs": {}},
-        [valid()],
-        "just text",
-    ],
-    ids=["Resources list", "Resources string", "Resources null", "no Resources", "list", "str"],
+    [{"Resources": []}, {"Resources": "AWS::S3::Bucket"}, {"Resources": None}],
+    ids=["Resources list", "Resources string", "Resources null"],
 )
 def test_no_resources_mapping(tmp_path: Path, body: Any) -> None:
     path = write(tmp_path, json.dumps(body))
     assert_bad_input(
         tmp_path, f"template error: {path} is not a CloudFormation template (no Resources mapping)"
     )
+
+
+@pytest.mark.parametrize(
+    "body", [{"Outputs": {}}, [valid()], "just text"], ids=["no Resources", "list", "str"]
+)
+def test_a_document_that_is_no_template_is_skipped(tmp_path: Path, body: Any) -> None:
+    """Alone in the directory, it leaves nothing to check: bad input naming why."""
+    path = write(tmp_path, json.dumps(body))
+    assert_bad_input(
+        tmp_path,
+        f"template error: no CloudFormation templates (.json, .yaml, .yml, .template) in "
+        f"{tmp_path}: {path} is not a CloudFormation template (no Resources mapping)",
+    )
+    # Beside a template, it is skipped with a note and the template is checked.
+    write(tmp_path, valid(), name="good.json")
+    assert [d.path.name for d in load_directory(tmp_path)] == ["good.json"]
 
 
 def nested(depth: int, *, kind: str = "list") -> str:
@@ -557,8 +566,9 @@ def test_environment_agnostic_stacks_take_the_default_region(tmp_path: Path) -> 
 
 def test_lint_acknowledgment_key_matches_the_one_stacks_write() -> None:
     from tradedr.infra.components.compliance import LINT_ACK_METADATA_KEY
+    from tradedr.templates.reading import LINT_ACK_METADATA_KEY as READ
 
-    assert templates._LINT_ACK_METADATA_KEY == LINT_ACK_METADATA_KEY
+    assert READ == LINT_ACK_METADATA_KEY
 
 
 def test_valid_template_still_checks(tmp_path: Path) -> None:

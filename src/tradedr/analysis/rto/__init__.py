@@ -9,9 +9,9 @@
 
 from tradedr.analysis.rto.analyse import RtoReport, analyse_rto
 from tradedr.analysis.rto.model import Component, RecoveryGraph, Scenario, Stats
-from tradedr.analysis.rto.readers import DETECTOR_ROLE
 from tradedr.analysis.rto.rpo import RpoEntry, backup_interval_seconds
 from tradedr.analysis.rto.scenarios import SCENARIOS
+from tradedr.templates.markers import DETECTOR_ROLE
 
 __all__ = [
     "DETECTOR_ROLE",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from tradedr.analysis.templates import Resource, TemplateSet
+from tradedr.templates.markers import DETECTOR_ROLE, ROLE_VARIABLE
 
-DETECTOR_ROLE = "auto-failover-detector"
 DETECTOR_ENV = "Environment.Variables"
 
 
@@ -111,6 +111,6 @@ def is_recovery_control(check: Resource | None) -> bool:
 def region_loss_detector(templates: TemplateSet, region: str) -> Resource | None:
     """The automatic-failover detector Lambda in `region`, if the config asked for one."""
     for function in templates.resources("AWS::Lambda::Function", region=region):
-        if function.prop(f"{DETECTOR_ENV}.TRADEDR_ROLE") == DETECTOR_ROLE:
+        if function.prop(f"{DETECTOR_ENV}.{ROLE_VARIABLE}") == DETECTOR_ROLE:
             return function
     return None

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +11,27 @@ from typing import Any, ClassVar
 from tradedr.checks.findings import Finding, Severity
 from tradedr.checks.templates import TemplateDoc
 from tradedr.config import REQUIRED_TAG_KEYS, Posture
+from tradedr.templates.markers import ACCESS_LOGS, AUDIT_LOGS, PURPOSE_TAG
+from tradedr.templates.values import describe, references, region_in, text_of
+
+__all__ = [
+    "SOURCE",
+    "STATEFUL_TYPES",
+    "DrContext",
+    "DrRule",
+    "ResourceRule",
+    "as_int",
+    "bucket_purpose",
+    "describe",
+    "docs_in_region",
+    "is_cluster_member",
+    "is_replica_db",
+    "is_true",
+    "properties",
+    "references",
+    "region_in",
+    "text_of",
+]
 
 SOURCE = "tradedr"
 
@@ -30,7 +50,6 @@ STATEFUL_TYPES = frozenset(
         "AWS::Logs::LogGroup",
     }
 )
-_REGION = re.compile(r"\b([a-z]{2}(?:-gov)?-[a-z]+-\d)\b")
 
 
 @dataclass(frozen=True)
@@ -42,6 +61,10 @@ class DrContext:
     standby_regions: tuple[str, ...] = ()
     rto_seconds: int | None = None
     required_tags: tuple[str, ...] = REQUIRED_TAG_KEYS
+    # "error" for tradedr's own stacks; foreign templates get the tag policy as a warning.
+    tag_severity: Severity = "error"
+    # template file name -> the file names of the templates that stand by for it (pairs)
+    pairs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -56,8 +79,20 @@ class DrRule(ABC):
     def check(self, docs: Sequence[TemplateDoc], context: DrContext) -> Iterator[Finding]:
         """Yield one finding per offending resource (or parameter/output)."""
 
-    def finding(self, doc: TemplateDoc, resource: str, message: str) -> Finding:
-        return Finding(SOURCE, self.id, self.severity, doc.stack, resource, message)
+    def finding(
+        self, doc: TemplateDoc, resource: str, message: str, *, severity: Severity | None = None
+    ) -> Finding:
+        """A finding on `resource` of `doc`, located at its file and declaration line."""
+        return Finding(
+            SOURCE,
+            self.id,
+            severity or self.severity,
+            doc.stack,
+            resource,
+            message,
+            file=str(doc.path),
+            line=doc.line_of(resource),
+        )
 
 
 class ResourceRule(DrRule):
@@ -95,30 +130,6 @@ def as_int(value: Any) -> int | None:
         return None
 
 
-def text_of(value: Any) -> str:
-    """A best-effort literal view of a value, intrinsics included (for ARNs and regions)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and len(value) == 1:
-        ((name, arg),) = value.items()
-        if name == "Fn::Sub":
-            return text_of(arg[0] if isinstance(arg, list) and arg else arg)
-        if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
-            sep, parts = arg
-            if isinstance(parts, list):
-                return str(sep).join(text_of(p) for p in parts)
-        if name == "Ref":
-            return f"${{{arg}}}"
-        if name == "Fn::GetAtt":
-            return f"${{{'.'.join(arg) if isinstance(arg, list) else arg}}}"
-    return ""
-
-
-def region_in(value: Any) -> str | None:
-    match = _REGION.search(text_of(value))
-    return match.group(1) if match else None
-
-
 def is_cluster_member(resource: dict[str, Any]) -> bool:
     """An Aurora instance: its data lives in the cluster volume, not in the instance."""
     return resource.get("Type") == "AWS::RDS::DBInstance" and "DBClusterIdentifier" in properties(
@@ -150,17 +161,16 @@ def bucket_purpose(doc: TemplateDoc, logical: str) -> str:
     """
     tags = properties(doc.resources.get(logical, {})).get("Tags")
     for tag in tags if isinstance(tags, list) else []:
-        if isinstance(tag, dict) and tag.get("Key") == "Purpose":
-            if tag.get("Value") == "access-logs":
+        if isinstance(tag, dict) and tag.get("Key") == PURPOSE_TAG:
+            if tag.get("Value") == ACCESS_LOGS:
                 return "log"
-            if tag.get("Value") == "audit-logs":
+            if tag.get("Value") == AUDIT_LOGS:
                 return "audit"
     writers: list[str] = []
     for resource in doc.resources.values():
         if resource.get("Type") != "AWS::S3::BucketPolicy":
             continue
-        target = properties(resource).get("Bucket")
-        if target != {"Ref": logical} and text_of(target) != f"${{{logical}}}":
+        if not _names_bucket(properties(resource).get("Bucket"), doc, logical):
             continue
         document = properties(resource).get("PolicyDocument") or {}
         for statement in document.get("Statement") or []:
@@ -172,3 +182,12 @@ def bucket_purpose(doc: TemplateDoc, logical: str) -> str:
     if "cloudtrail.amazonaws.com" in joined:
         return "audit"
     return "data"
+
+
+def _names_bucket(target: Any, doc: TemplateDoc, logical: str) -> bool:
+    """Whether a policy's `Bucket` is `logical`: by `Ref`, or by its name, written as a
+    literal, `!Sub` or `!Join` (`!Sub "${AWS::StackName}-logs"` on both sides)."""
+    if logical in references(target) and text_of(target) in (f"${{{logical}}}", ""):
+        return True
+    name = text_of(properties(doc.resources.get(logical, {})).get("BucketName"))
+    return bool(name) and text_of(target) == name

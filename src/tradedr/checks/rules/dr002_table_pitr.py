@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tradedr.checks.rules.base import DrContext, ResourceRule, is_true
+from tradedr.templates.values import describe
 
 
 def _pitr(spec: Any) -> bool:
@@ -33,4 +34,10 @@ class TablePointInTimeRecovery(ResourceRule):
             if isinstance(replica, dict) and not _pitr(
                 replica.get("PointInTimeRecoverySpecification")
             ):
-                yield f"replica in {replica.get('Region', '?')} has no point-in-time recovery"
+                yield f"replica in {_region(replica)} has no point-in-time recovery"
+
+
+def _region(replica: Any) -> str:
+    """The replica's region in words (a parameter's name, never a raw intrinsic)."""
+    value = replica.get("Region") if isinstance(replica, dict) else None
+    return describe(value, what="region") if value is not None else "an unnamed region"

@@ -12,6 +12,7 @@ from tradedr.checks.rules.base import (
     is_cluster_member,
     is_replica_db,
 )
+from tradedr.templates.values import describe
 
 MIN_DAYS = 7
 
@@ -34,7 +35,7 @@ class BackupRetention(ResourceRule):
             for rule in plan.get("BackupPlanRule") or []:
                 days = as_int((rule.get("Lifecycle") or {}).get("DeleteAfterDays"))
                 if days is not None and days < MIN_DAYS:
-                    yield f"backup rule {rule.get('RuleName', '?')} keeps points {days} days"
+                    yield f"{_rule_name(rule)} keeps points {days} days"
             return
         if is_replica_db(props) or is_cluster_member(resource):
             return
@@ -43,3 +44,11 @@ class BackupRetention(ResourceRule):
             return
         if days < MIN_DAYS:
             yield f"BackupRetentionPeriod is {days} days; at least {MIN_DAYS} are required"
+
+
+def _rule_name(rule: Any) -> str:
+    """`backup rule daily` / `replication rule r1`, or the rule's position when unnamed."""
+    key = "Id" if "Destination" in (rule if isinstance(rule, dict) else {}) else "RuleName"
+    kind = "replication rule" if key == "Id" else "backup rule"
+    value = rule.get(key) if isinstance(rule, dict) else None
+    return f"{kind} {describe(value, what='name')}" if value is not None else f"an unnamed {kind}"

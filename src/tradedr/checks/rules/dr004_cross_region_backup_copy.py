@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from tradedr.checks.findings import Finding
 from tradedr.checks.rules.base import (
@@ -14,6 +15,7 @@ from tradedr.checks.rules.base import (
     region_in,
 )
 from tradedr.checks.templates import TemplateDoc
+from tradedr.templates.values import describe
 
 _DATA_STORES = {
     "AWS::RDS::DBInstance",
@@ -51,8 +53,7 @@ class CrossRegionBackupCopy(DrRule):
                         yield self.finding(
                             doc,
                             logical,
-                            f"backup rule {rule.get('RuleName', '?')} has no copy action "
-                            "into a vault in another region",
+                            f"{_rule_name(rule)} has no copy action into a vault in another region",
                         )
         if any_plan:
             return
@@ -67,3 +68,11 @@ class CrossRegionBackupCopy(DrRule):
                         logical,
                         "data store is in no backup plan, so nothing is copied to another region",
                     )
+
+
+def _rule_name(rule: Any) -> str:
+    """`backup rule daily` / `replication rule r1`, or the rule's position when unnamed."""
+    key = "Id" if "Destination" in (rule if isinstance(rule, dict) else {}) else "RuleName"
+    kind = "replication rule" if key == "Id" else "backup rule"
+    value = rule.get(key) if isinstance(rule, dict) else None
+    return f"{kind} {describe(value, what='name')}" if value is not None else f"an unnamed {kind}"

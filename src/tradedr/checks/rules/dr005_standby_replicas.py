@@ -32,6 +32,7 @@ class StandbyReplicas(DrRule):
             return
         primary_docs = [d for d in docs if d.region == context.primary_region] or list(docs)
         for standby in context.standby_regions:
+            in_standby = [d for d in docs if d.region == standby]
             has_db_replica = any(
                 (
                     r.get("Type") == "AWS::RDS::DBInstance"
@@ -41,11 +42,13 @@ class StandbyReplicas(DrRule):
                     r.get("Type") == "AWS::RDS::DBCluster"
                     and properties(r).get("GlobalClusterIdentifier")
                 )
-                for d in docs
-                if d.region == standby
+                for d in in_standby
                 for r in d.resources.values()
             )
             for doc in primary_docs:
+                paired = context.pairs.get(doc.path.name)
+                if paired is not None and not any(d.path.name in paired for d in in_standby):
+                    continue  # its standby template deploys elsewhere
                 for logical, resource in doc.resources.items():
                     kind = resource.get("Type")
                     props = properties(resource)

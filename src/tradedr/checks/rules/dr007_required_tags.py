@@ -37,7 +37,9 @@ class RequiredTags(DrRule):
     description = (
         "Name, Environment, Application, DisasterRecovery, CostCenter, ManagedBy, Owner and "
         "BackupPolicy drive backup selection, cost reports and who gets paged; a resource "
-        "without them falls out of all three."
+        "without them falls out of all three. The list is the tag policy: tradedr's own "
+        "stacks must carry it (error); other templates are held to it as a warning unless "
+        "the topology (assess.toml [tags]) says otherwise."
     )
     source = "https://docs.aws.amazon.com/whitepapers/latest/tagging-best-practices/tagging-best-practices.html"
 
@@ -53,4 +55,9 @@ class RequiredTags(DrRule):
                     if k not in tag_keys(properties(resource).get("Tags"))
                 ]
                 if missing:
-                    yield self.finding(doc, logical, f"missing tags: {', '.join(missing)}")
+                    yield self.finding(
+                        doc,
+                        logical,
+                        f"missing tags: {', '.join(missing)}",
+                        severity=context.tag_severity,
+                    )

@@ -16,6 +16,7 @@ from tradedr.checks.rules.base import (
     properties,
 )
 from tradedr.checks.templates import TemplateDoc
+from tradedr.templates.values import describe
 
 
 def _key_set(value: Any) -> bool:
@@ -61,7 +62,7 @@ class CustomerManagedKeys(DrRule):
             for replica in props.get("Replicas") or []:
                 spec = (replica or {}).get("SSESpecification") or {}
                 if not _key_set(spec.get("KMSMasterKeyId")):
-                    return f"replica in {replica.get('Region', '?')} names no KMS key"
+                    return f"replica in {_region(replica)} names no KMS key"
             return None
         if kind == "AWS::S3::Bucket":
             if bucket_purpose(doc, logical) == "log":
@@ -81,3 +82,9 @@ class CustomerManagedKeys(DrRule):
         if kind == "AWS::SecretsManager::Secret":
             return None if _key_set(props.get("KmsKeyId")) else "secret uses the AWS-managed key"
         return None
+
+
+def _region(replica: Any) -> str:
+    """The replica's region in words (a parameter's name, never a raw intrinsic)."""
+    value = replica.get("Region") if isinstance(replica, dict) else None
+    return describe(value, what="region") if value is not None else "an unnamed region"

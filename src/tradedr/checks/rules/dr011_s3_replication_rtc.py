@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tradedr.checks.rules.base import DrContext, ResourceRule
+from tradedr.templates.values import describe
 
 
 def _enabled(spec: Any) -> bool:
@@ -34,4 +35,12 @@ class ReplicationTimeControl(ResourceRule):
             if not _enabled(destination.get("ReplicationTime")) or not _enabled(
                 destination.get("Metrics")
             ):
-                yield f"replication rule {rule.get('Id', '?')} lacks RTC and its metrics"
+                yield f"{_rule_name(rule)} lacks RTC and its metrics"
+
+
+def _rule_name(rule: Any) -> str:
+    """`backup rule daily` / `replication rule r1`, or the rule's position when unnamed."""
+    key = "Id" if "Destination" in (rule if isinstance(rule, dict) else {}) else "RuleName"
+    kind = "replication rule" if key == "Id" else "backup rule"
+    value = rule.get(key) if isinstance(rule, dict) else None
+    return f"{kind} {describe(value, what='name')}" if value is not None else f"an unnamed {kind}"

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from tradedr.checks.rules.base import DrContext, ResourceRule, as_int
+from tradedr.templates.markers import DETECTOR_ROLE, ROLE_VARIABLE
 
-DETECTOR_ROLE = "auto-failover-detector"
 MIN_PROBE_FAILURES = 2
 
 
@@ -31,7 +31,7 @@ class FailoverDetectorGuards(ResourceRule):
         self, resource: dict[str, Any], props: dict[str, Any], context: DrContext
     ) -> Iterator[str]:
         variables = (props.get("Environment") or {}).get("Variables") or {}
-        if not isinstance(variables, dict) or variables.get("TRADEDR_ROLE") != DETECTOR_ROLE:
+        if not isinstance(variables, dict) or variables.get(ROLE_VARIABLE) != DETECTOR_ROLE:
             return
         if as_int(props.get("ReservedConcurrentExecutions")) != 1:
             yield "failover detector without reserved concurrency 1: two could fail over at once"

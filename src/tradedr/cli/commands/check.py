@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from tradedr.cli.options import ConfigOption, FailOn, JsonOption, OutputFormat, settings_from
-from tradedr.cli.output import err_console
+from tradedr.cli.output import err_console, internal_failures_exit_3, print_note
 from tradedr.cli.render.checks import render_acknowledged, render_report
+from tradedr.templates.topology import load_topology
 
 
 def _split(text: str) -> list[str]:
@@ -60,11 +61,22 @@ def check(
             "--list-acknowledged", help="Print the acknowledged findings and their reasons."
         ),
     ] = False,
+    topology: Annotated[
+        Path | None,
+        typer.Option(
+            "--topology",
+            help="With --templates: assess.toml saying where each template deploys, as "
+            "primary or standby, and the RTO target (see docs/assess.md). Without it the "
+            "topology is inferred and printed as a note.",
+            dir_okay=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run cdk-nag (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 R5), cfn-lint for every region
     and tradedr's DR rules. Exit 0 without errors, 1 with errors (or warnings, with
-    --fail-on warning), 2 on bad input."""
+    --fail-on warning), 2 on bad input (one line naming the file), 3 on an internal
+    failure. Files in the directory that are not templates are skipped with a note."""
     from tradedr.checks import service
 
     if as_json:  # --json, like every other command; --format json stays
@@ -87,9 +99,17 @@ def check(
     if templates is not None:
         if table:
             err_console.print(f"checking templates in {templates} ...")
-        report = service.check_templates(
-            templates, regions=region_list, packs=pack_list, ignore_lint_rules=ignore
-        )
+        placed = load_topology(topology) if topology is not None else None
+        with internal_failures_exit_3():
+            report = service.check_templates(
+                templates,
+                regions=region_list,
+                packs=pack_list,
+                ignore_lint_rules=ignore,
+                topology=placed,
+            )
+        for note in report.notes:
+            print_note(note)
     else:
         settings = settings_from(config)
         if table:

@@ -25,9 +25,10 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from tradedr.infra.components.vpc_function import Egress, vpc_function
+from tradedr.templates.markers import DETECTOR_ROLE, ROLE_VARIABLE
 
 HANDLER_SOURCE = Path(__file__).with_name("autofailover_handler.py")
-ROLE = "auto-failover-detector"
+ROLE = DETECTOR_ROLE
 SCHEDULE = "rate(1 minute)"
 # One invocation per scheduled minute: it probes for (almost) the whole minute, then ends
 # before the next one starts.
@@ -177,7 +178,7 @@ class RegionLossDetector(Construct):
             handler="index.handler",
             source=handler_source(),
             environment={
-                "TRADEDR_ROLE": ROLE,
+                ROLE_VARIABLE: ROLE,
                 "PRIMARY_REGION": primary_region,
                 "PRIMARY_HEALTH_URL": primary_health_url,
                 "PRIMARY_CLUSTER_ID": primary_cluster_id,

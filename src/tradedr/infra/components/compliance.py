@@ -19,6 +19,8 @@ import aws_cdk as cdk
 import jsii
 from constructs import IConstruct
 
+from tradedr.templates.markers import LINT_ACK_METADATA_KEY
+
 ACK_METADATA_TYPE = "tradedr:acknowledgment"
 # `tradedr check` turns native registration off so cdk-nag reports every finding and
 # tradedr matches them itself: that is how it counts what each acknowledgment covers and
@@ -68,7 +70,7 @@ def acknowledge(scope: IConstruct, *, rules: list[str], reason: str) -> None:
     cdk.Aspects.of(scope).add(_TemplateAcknowledgment(list(rules), reason))
 
 
-LINT_ACK_METADATA_KEY = "tradedr:lint-acknowledgments"
+# The key is spelled in tradedr.templates.markers (the checks read it back).
 
 
 def acknowledge_lint(resource: cdk.CfnResource, *, rules: list[str], reason: str) -> None:

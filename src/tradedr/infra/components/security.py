@@ -15,6 +15,7 @@ from constructs import Construct
 
 from tradedr.infra.components.compliance import acknowledge
 from tradedr.infra.components.tagging import mark_purpose
+from tradedr.templates.markers import AUDIT_LOGS
 
 
 def cmk_bucket(
@@ -137,7 +138,7 @@ class AuditTrail(Construct):
         self.bucket = cmk_bucket(
             self, bucket_name=bucket_name, key=key, access_log_bucket=access_log_bucket
         )
-        mark_purpose(self.bucket, "audit-logs")
+        mark_purpose(self.bucket, AUDIT_LOGS)
         source = {"StringEquals": {"aws:SourceArn": trail_arn}}
         self.bucket.add_to_resource_policy(
             iam.PolicyStatement(

@@ -11,6 +11,7 @@ from constructs import Construct
 from tradedr.infra.components.compliance import acknowledge
 from tradedr.infra.components.security import cmk_bucket, scoped_role
 from tradedr.infra.components.tagging import mark_purpose
+from tradedr.templates.markers import ACCESS_LOGS
 
 
 class LogBucket(Construct):
@@ -40,7 +41,7 @@ class LogBucket(Construct):
             ],
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        mark_purpose(self.bucket, "access-logs")
+        mark_purpose(self.bucket, ACCESS_LOGS)
         acknowledge(
             self.bucket,
             rules=[

@@ -5,6 +5,8 @@ from __future__ import annotations
 import aws_cdk as cdk
 from constructs import IConstruct
 
+from tradedr.templates.markers import LOG_PURPOSES, PURPOSE_TAG
+
 
 def apply_required_tags(scope: IConstruct, *, tags: dict[str, str], name: str) -> None:
     """Tag `scope` and everything below it; `name` becomes the Name tag."""
@@ -13,10 +15,8 @@ def apply_required_tags(scope: IConstruct, *, tags: dict[str, str], name: str) -
     cdk.Tags.of(scope).add("Name", name)
 
 
-# Tag on buckets that hold logs rather than application objects; the analyses (RPO, cost,
-# diagram) and the DR rules read it to leave log sinks out of the objects store.
-PURPOSE_TAG = "Purpose"
-LOG_PURPOSES = ("access-logs", "audit-logs")
+# Tag on buckets that hold logs rather than application objects (tradedr.templates.markers).
+__all__ = ["LOG_PURPOSES", "PURPOSE_TAG", "apply_required_tags", "mark_purpose", "name_component"]
 
 
 def mark_purpose(scope: IConstruct, purpose: str) -> None:

@@ -14,11 +14,12 @@ from __future__ import annotations
 from aws_cdk import aws_kms as kms
 
 from tradedr.infra.stacks.app import AppStack
-from tradedr.infra.stacks.base import PARAMETER_SOURCES, add_dependency, sourced_parameter
+from tradedr.infra.stacks.base import add_dependency, sourced_parameter
 from tradedr.infra.stacks.data import DataStack
 from tradedr.infra.stacks.global_ import GlobalStack
 from tradedr.infra.stacks.replica import ReplicaStack
 from tradedr.infra.stacks.traffic import TrafficStack
+from tradedr.templates.markers import PARAMETER_SOURCES
 
 __all__ = [
     "PARAMETER_SOURCES",

@@ -10,13 +10,11 @@ from constructs import Construct
 from tradedr.config import Settings
 from tradedr.infra.components.tagging import apply_required_tags
 from tradedr.names import Names
+from tradedr.templates.markers import PARAMETER_SOURCES
 
 
 def _output(stack: cdk.Stack, key: str, value: str, description: str) -> None:
     cdk.CfnOutput(stack, key, value=value, description=description)
-
-
-PARAMETER_SOURCES = "tradedr:parameter-sources"
 
 
 def sourced_parameter(

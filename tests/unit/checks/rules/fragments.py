@@ -31,10 +31,13 @@ RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 Expected = tuple[str, str, str]
 
 
-def doc(resources: dict[str, Any], region: str = "us-east-1", **extra: Any) -> TemplateDoc:
-    """A template of stack `stack-<region>`; `extra` adds Parameters, Outputs, ..."""
+def doc(
+    resources: dict[str, Any], region: str = "us-east-1", *, stack: str = "", **extra: Any
+) -> TemplateDoc:
+    """A template of stack `stack` (default `stack-<region>`); `extra` adds Parameters,
+    Outputs, ..."""
     body = {"Resources": resources, **extra}
-    return TemplateDoc(f"stack-{region}", region, Path("t.json"), "{}", body)
+    return TemplateDoc(stack or f"stack-{region}", region, Path("t.json"), "{}", body)
 
 
 def res(type_: str, props: dict[str, Any] | None = None, /, **attrs: Any) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from tradedr.analysis.cost import keys
 from tradedr.analysis.cost.context import PricingContext
 from tradedr.analysis.cost.registry import prices
-from tradedr.analysis.rto import DETECTOR_ROLE
 from tradedr.analysis.templates import Resource, StackDoc
 from tradedr.infra.components import readiness
+from tradedr.templates.markers import DETECTOR_ROLE, ROLE_VARIABLE
 
 
 @prices("AWS::Lambda::Function")
@@ -19,7 +19,7 @@ def function(ctx: PricingContext, stack: StackDoc, function: Resource) -> None:
     The secret rotation function runs four short invocations every 30 days; its requests
     and GB-seconds round to $0.00 a month, so it has no line.
     """
-    role = function.prop("Environment.Variables.TRADEDR_ROLE")
+    role = function.prop(f"Environment.Variables.{ROLE_VARIABLE}")
     if role == readiness.ROLE:
         readiness_checks(ctx, stack, function)
         return
