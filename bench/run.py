@@ -234,7 +234,8 @@ def main() -> int:
     chosen = [b for b in BENCHMARKS if not args.only or b.name in args.only]
     results = run(chosen, max(1, args.runs))
     print(render(results))
-    busy = max(m.load_average_1m for r in results for m in r.runs)
+    templates = templates_vs_cfn_lint(args.only, max(1, args.runs))
+    busy = max((m.load_average_1m for r in results for m in r.runs), default=0.0)
     if busy > (os.cpu_count() or 1):
         print(
             f"note: load average reached {busy} on {os.cpu_count()} CPUs; wall times are inflated"
@@ -252,9 +253,24 @@ def main() -> int:
         f"sampled every {SAMPLE_SECONDS * 1000:.0f} ms from /proc",
         "results": [r.as_json() for r in results],
     }
+    if templates is not None:
+        payload["templates_vs_cfn_lint"] = templates
     args.output.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {args.output}")
-    return 1 if any(r.failed for r in results) else 0
+    failed = templates is not None and bool(templates["failed"])
+    return 1 if failed or any(r.failed for r in results) else 0
+
+
+def templates_vs_cfn_lint(only: list[str] | None, runs: int) -> dict[str, object] | None:
+    """Issue 14's side-by-side figure (bench/templates_check.py), unless --only excludes it."""
+    if only and "templates-vs-cfn-lint" not in only:
+        return None
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import templates_check
+
+    outcome = templates_check.side_by_side(runs)
+    print(templates_check.render(outcome))
+    return outcome
 
 
 if __name__ == "__main__":

@@ -117,7 +117,11 @@ def run_cost(
     prices = price_book(
         live=live, fallback_region=fallback_region, provider=provider, profile=profile
     )
-    result = CostResult(analyse_cost(templates, prices))
+    # Templates from a directory may be anyone's: a value the pricers cannot read (an
+    # intrinsic no parameter default resolves) lists the resource as not priced.
+    result = CostResult(
+        analyse_cost(templates, prices, tolerate_computed=templates_dir is not None)
+    )
     if compare:
         comparison = prices
         if not live and fallback_region is None:

@@ -16,7 +16,7 @@ from typing import Any
 from tradedr.config import Settings
 from tradedr.templates import Template, read_directory
 from tradedr.templates.markers import LOG_PURPOSES, PURPOSE_TAG
-from tradedr.templates.values import references
+from tradedr.templates.values import references, with_parameter_defaults
 
 
 @dataclass(frozen=True)
@@ -117,10 +117,11 @@ class TemplateSet:
         regions: dict[str, str] | None = None,
         kinds: dict[str, str] | None = None,
     ) -> TemplateSet:
-        """Every template in the directory (JSON or YAML, transforms applied), in
-        dependency order; each deploys to the cloud assembly's region, else `regions`
-        (file name -> region, from a topology), else the region its name ends with, else
-        the primary. `kinds` (file name -> kind) overrides the kind read from the name.
+        """Every template in the directory (JSON or YAML, transforms applied, parameters
+        at their defaults), in dependency order; each deploys to the cloud assembly's
+        region, else `regions` (file name -> region, from a topology), else the region its
+        name ends with, else the primary. `kinds` (file name -> kind) overrides the kind
+        read from the name.
         """
         found = read_directory(directory)
         stacks = []
@@ -134,7 +135,8 @@ class TemplateSet:
             kind = (kinds or {}).get(name) or template.stack.removeprefix(
                 settings.prefix + "-"
             ).split("-", 1)[0]
-            stacks.append(StackDoc(template.stack, region, kind, template.body, template))
+            body = with_parameter_defaults(template.body, region)
+            stacks.append(StackDoc(template.stack, region, kind, body, template))
         result = cls(settings, stacks)
         result.notes = found.notes
         return result

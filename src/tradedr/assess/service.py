@@ -28,6 +28,7 @@ from tradedr.checks.templates import TemplateDoc
 from tradedr.config import Posture, Settings
 from tradedr.templates import read_directory
 from tradedr.templates.topology import Topology, load_topology, topology_for
+from tradedr.templates.values import with_parameter_defaults
 
 Progress = Callable[[str], None]
 REGION_LOSS = "region-loss"
@@ -135,9 +136,9 @@ def template_set(settings: Settings, docs: list[TemplateDoc], topology: Topology
     for doc in docs:
         where = topology.placement(doc.path.name)
         kind = where.role if where else "primary"
-        stacks.append(
-            StackDoc(doc.stack, doc.region or settings.primary_region, kind, doc.body, doc)
-        )
+        region = doc.region or settings.primary_region
+        body = with_parameter_defaults(doc.body, region)
+        stacks.append(StackDoc(doc.stack, region, kind, body, doc))
     return TemplateSet(settings, stacks)
 
 
@@ -145,7 +146,7 @@ def measure(templates: TemplateSet, prices: SnapshotPrices) -> Figures:
     """Region-loss RTO, RPO per store and the monthly cost, each with its sources."""
     rto = analyse_rto(templates)
     region_loss = rto.scenario(REGION_LOSS)
-    cost = analyse_cost(templates, prices)
+    cost = analyse_cost(templates, prices, tolerate_computed=True)
     cost_data = cost.to_dict()
     types = Counter(r.type for s in templates.stacks for r in s.resources())
     pricers = resource_pricers()
@@ -172,3 +173,23 @@ def measure(templates: TemplateSet, prices: SnapshotPrices) -> Figures:
 
 def high_gaps(report: AssessReport) -> list[Gap]:
     return report.high_gaps
+
+
+def write_reports(report: AssessReport, out: Path) -> list[Path]:
+    """OUT/assess.md, OUT/assess.html (the review's style) and OUT/assess.json."""
+    import json
+
+    from tradedr.fileio import private_dir
+    from tradedr.report.assess import render_assess_html, render_assess_markdown
+
+    private_dir(out)  # the report names accounts' resources and their weaknesses
+    written = {
+        "assess.md": render_assess_markdown(report),
+        "assess.html": render_assess_html(report),
+        "assess.json": json.dumps(report.to_dict(), indent=2, default=str),
+    }
+    paths = []
+    for name, text in written.items():
+        (out / name).write_text(text, encoding="utf-8")
+        paths.append(out / name)
+    return paths

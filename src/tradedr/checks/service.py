@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tradedr.checks.findings import Acknowledged, CheckReport
     from tradedr.config import Settings
-    from tradedr.templates.topology import Topology
 
 
 def check_config(settings: Settings, outdir: Path, *, packs: Sequence[str]) -> CheckReport:
@@ -30,19 +29,20 @@ def check_templates(
     regions: Sequence[str] | None,
     packs: Sequence[str],
     ignore_lint_rules: Sequence[str] = (),
-    topology: Topology | None = None,
+    topology_file: Path | None = None,
 ) -> CheckReport:
     """Check the CloudFormation templates (JSON or YAML) in `directory`; the cfn-lint rules
     the config turns off (`[checks] ignore_lint_rules`) are reported as acknowledged, and
-    `topology` (assess.toml) says where each template deploys (else it is inferred)."""
+    `topology_file` (assess.toml) says where each template deploys (else it is inferred)."""
     from tradedr.checks import runner
+    from tradedr.templates.topology import load_topology
 
     return runner.check_templates(
         directory,
         regions=regions,
         packs=packs,
         ignore_lint_rules=ignore_lint_rules,
-        topology=topology,
+        topology=load_topology(topology_file) if topology_file is not None else None,
     )
 
 

@@ -20,6 +20,7 @@ from typer.core import TyperCommand, TyperGroup, TyperOption
 import tradedr.infra  # noqa: F401  (silences jsii's Node banner before any command runs)
 from tradedr.cli.commands import (
     aliases,
+    assess,
     backup,
     check,
     config,
@@ -276,6 +277,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "rto": rto.rto,
     "cost": cost.cost,
     "review": review.review,
+    "assess": assess.assess,
     "deploy": deploy.deploy,
     "validate": validate.validate,
     "readiness": readiness.readiness,

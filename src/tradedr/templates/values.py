@@ -108,3 +108,44 @@ def _keys(value: Any) -> set[str]:
         elif isinstance(item, list):
             stack.extend(item)
     return found
+
+
+_NO_SUBSTITUTE = ("AWS::SSM::Parameter::", "List<AWS::SSM")
+
+
+def with_parameter_defaults(body: dict[str, Any], region: str) -> dict[str, Any]:
+    """The template with each `Ref` to a parameter that has a Default replaced by that
+    default (typed: a Number parameter's default as a number), and `Ref AWS::Region` by
+    `region`: the value it deploys with unless someone overrides it. SSM-typed parameters
+    are left alone (their default names a parameter, not a value), as cfn-lint leaves them.
+    The models read numbers (storage, intervals) that foreign templates often take from
+    parameters."""
+    values: dict[str, Any] = {"AWS::Region": region}
+    for name, spec in (body.get("Parameters") or {}).items():
+        if not isinstance(spec, dict) or "Default" not in spec:
+            continue
+        kind = str(spec.get("Type", "String"))
+        if kind.startswith(_NO_SUBSTITUTE):
+            continue
+        default = spec["Default"]
+        if kind == "Number":
+            try:
+                default = float(default) if "." in str(default) else int(default)
+            except (TypeError, ValueError):
+                continue
+        elif kind == "CommaDelimitedList" and isinstance(default, str):
+            default = [part.strip() for part in default.split(",")]
+        values[str(name)] = default
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            if len(value) == 1 and "Ref" in value and isinstance(value["Ref"], str):
+                return values.get(value["Ref"], value)
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    resolved = dict(body)
+    resolved["Resources"] = walk(body.get("Resources") or {})
+    return resolved

@@ -21,6 +21,7 @@ COMMANDS = [
     ["rto"],
     ["cost"],
     ["review"],
+    ["assess"],
     ["export-plan"],
     ["emulator", "start"],
     ["emulator", "stop"],

@@ -12,19 +12,31 @@ from tradedr.analysis.templates import TemplateSet
 
 
 def analyse_cost(
-    templates: TemplateSet, prices: PriceBook, *, fill_from_primary: bool = True
+    templates: TemplateSet,
+    prices: PriceBook,
+    *,
+    fill_from_primary: bool = True,
+    tolerate_computed: bool = False,
 ) -> CostReport:
     """Line items per region (deployment order, primary first; global last).
 
     Prices missing for a region come from the primary's, labelled, unless
     `fill_from_primary` is false (then they stay unpriced and out of the total).
+    With `tolerate_computed` (templates tradedr did not write), a resource whose pricer
+    meets a value it cannot read as a number (an intrinsic no parameter default resolves)
+    is listed as not priced instead of failing the whole analysis.
     """
     ctx = PricingContext(templates, prices, fill_from_primary=fill_from_primary)
     by_type = resource_pricers()
     for stack in templates.stacks:
         for res in stack.resources():
             pricer = by_type.get(res.type)
-            if pricer is not None:
+            if pricer is not None and tolerate_computed:
+                try:
+                    pricer(ctx, stack, res)
+                except (TypeError, ValueError):
+                    ctx.not_modelled.add(res.type)
+            elif pricer is not None:
                 pricer(ctx, stack, res)
             elif res.type not in FREE_TYPES and not res.type.startswith("Custom::"):
                 ctx.not_modelled.add(res.type)

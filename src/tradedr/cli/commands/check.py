@@ -10,7 +10,6 @@ import typer
 from tradedr.cli.options import ConfigOption, FailOn, JsonOption, OutputFormat, settings_from
 from tradedr.cli.output import err_console, internal_failures_exit_3, print_note
 from tradedr.cli.render.checks import render_acknowledged, render_report
-from tradedr.templates.topology import load_topology
 
 
 def _split(text: str) -> list[str]:
@@ -99,14 +98,13 @@ def check(
     if templates is not None:
         if table:
             err_console.print(f"checking templates in {templates} ...")
-        placed = load_topology(topology) if topology is not None else None
         with internal_failures_exit_3():
             report = service.check_templates(
                 templates,
                 regions=region_list,
                 packs=pack_list,
                 ignore_lint_rules=ignore,
-                topology=placed,
+                topology_file=topology,
             )
         for note in report.notes:
             print_note(note)
