@@ -9,6 +9,7 @@ from typing import Any
 from tradedr.checks.findings import Acknowledged, Finding, Severity
 from tradedr.checks.templates import TemplateDoc
 from tradedr.templates.markers import LINT_ACK_METADATA_KEY
+from tradedr.templates.values import describe
 
 SOURCE = "cfn-lint"
 # The reason an acknowledgment from the config gives (checks.ignore_lint_rules).
@@ -39,6 +40,33 @@ def _location(path: Sequence[Any]) -> str:
     if len(path) >= 2 and path[0] in ("Resources", "Parameters", "Outputs", "Conditions"):
         return str(path[1])
     return "/".join(str(p) for p in path) or "(template)"
+
+
+def in_words(message: str) -> str:
+    """cfn-lint's message with each printed intrinsic (`{'Ref': 'PrimaryRegion'}`) said in
+    words ("the value in parameter PrimaryRegion"), as every tradedr message is."""
+    import ast
+
+    out, index = [], 0
+    while (start := message.find("{'", index)) >= 0:
+        depth, end = 0, start
+        for end in range(start, len(message)):
+            depth += {"{": 1, "}": -1}.get(message[end], 0)
+            if depth == 0:
+                break
+        try:
+            value = ast.literal_eval(message[start : end + 1])
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            value = None
+        out.append(message[index:start])
+        intrinsic = isinstance(value, dict) and len(value) == 1
+        if intrinsic and str(next(iter(value))).startswith(("Ref", "Fn::")):
+            out.append(describe(value))
+        else:
+            out.append(message[start : end + 1])
+        index = end + 1
+    out.append(message[index:])
+    return "".join(out)
 
 
 @cache
@@ -82,7 +110,7 @@ def lint_text(text: str, stack: str, regions: Sequence[str], *, file: str = "") 
     for match in _lint(text, tuple(regions)):
         rule_id = str(match.rule.id)
         resource = _location(getattr(match, "path", None) or [])
-        message = str(match.message).splitlines()[0]
+        message = in_words(str(match.message).splitlines()[0])
         key = (rule_id, resource, message)
         if key in seen:
             continue

@@ -24,8 +24,11 @@ class StackTemplate:
     dependencies: list[str] = field(default_factory=list)
 
     def load(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads(self.template_path.read_text(encoding="utf-8"))
-        return loaded
+        """The template, read as every template is (`tradedr.templates.reading`: bounded,
+        its structure checked), for the deployer and the emulator's transforms."""
+        from tradedr.templates.reading import load_json, validate_structure
+
+        return validate_structure(self.template_path, load_json(self.template_path))
 
     def summary(self) -> dict[str, Any]:
         data = asdict(self)

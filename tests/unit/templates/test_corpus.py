@@ -108,3 +108,33 @@ def test_nested_templates_come_before_their_parent(corpus: object) -> None:
     parent = names.index("vpc-flow-logs-main.yaml")
     assert names.index("VPCFlowLogsCloudWatch.cfn.yaml") < parent
     assert names.index("VPCFlowLogsS3.cfn.yaml") < parent
+
+
+def test_check_over_the_corpus_never_crashes_and_locates_findings() -> None:
+    """All gates, cdk-nag included: findings (exit 1), never a traceback or exit 2/3."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from tradedr.cli import app
+
+    result = CliRunner().invoke(app, ["check", "--templates", str(CORPUS), "--json"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    data = json.loads(result.stdout)
+    sources = {f["source"] for f in data["findings"]}
+    assert {"tradedr", "cfn-lint", "cdk-nag:AwsSolutions"} <= sources
+    assert not [f for f in data["findings"] if f["rule"] == "NAG-INCLUDE"]
+    dr = [f for f in data["findings"] if f["source"] == "tradedr"]
+    assert all(Path(f["file"]).parent == CORPUS for f in dr)
+    assert all(f["line"] for f in dr)
+    # SAM's SimpleTable reached the data-store rules; ForEach's copies did too.
+    tables = {(Path(f["file"]).name, f["resource"]) for f in dr if f["rule"] == "DR002"}
+    assert ("sam-apigw-lambda-dynamodb.yaml", "DynamoDBTable") in tables
+    assert ("foreach-ddb.yaml", "DynamoDBLeaderboard") in tables
+    # no message, tradedr's or cfn-lint's, prints a raw intrinsic
+    assert not [
+        f["message"]
+        for f in data["findings"]
+        if "{'Ref'" in f["message"] or "{'Fn::" in f["message"]
+    ]
