@@ -183,3 +183,23 @@ def test_a_bad_topology_file_is_one_line_naming_the_field(
     with pytest.raises(ConfigError, match=message) as info:
         load_topology(path)
     assert "\n" not in info.value.message
+
+
+def test_the_tag_policy_is_the_topologys_and_a_warning_for_foreign_templates(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n"
+        "      CidrBlock: 10.0.0.0/16\n      Tags: [{Key: Owner, Value: me}]\n"
+    )
+    docs, context, _ = read_for_rules(tmp_path)
+    [default] = [f for f in run_rules(docs, context) if f.rule == "DR007"]
+    assert default.severity == "warning"
+    assert default.message.startswith("missing tags: Name, Environment")
+    (tmp_path / "assess.toml").write_text(
+        '[tags]\nrequired = ["Owner", "Team"]\nseverity = "error"\n'
+    )
+    docs, context, _ = read_for_rules(tmp_path, topology=load_topology(tmp_path / "assess.toml"))
+    assert [(f.severity, f.message) for f in run_rules(docs, context) if f.rule == "DR007"] == [
+        ("error", "missing tags: Team")
+    ]

@@ -3,6 +3,7 @@ the report as JSON or SARIF; or the acknowledged findings and their reasons."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -42,10 +43,14 @@ def render_findings(report: CheckReport, *, fail_on: Severity = "error") -> None
         table.add_column("rule")
         table.add_column("stack", no_wrap=True)
         table.add_column("resource")
+        table.add_column("where")
         table.add_column("message")
         for f in group:
+            where = f"{Path(f.file).name}:{f.line}" if f.file and f.line else Path(f.file).name
             # escape: rule ids such as "AwsSolutions-IAM5[Action::s3:*]" are not markup
-            table.add_row(*(escape(v) for v in (f.source, f.rule, f.stack, f.resource, f.message)))
+            table.add_row(
+                *(escape(v) for v in (f.source, f.rule, f.stack, f.resource, where, f.message))
+            )
         console.print(table)
     summary = Table(title="tradedr check summary")
     summary.add_column("source", no_wrap=True)

@@ -111,6 +111,50 @@ CASES = [
         [doc({"L": res("AWS::S3::Bucket"), "P": res("AWS::S3::BucketPolicy", LOG_DELIVERY)})],
         [],
     ),
+    Case(
+        "log sink named with !Sub in the policy",
+        [
+            doc(
+                {
+                    "L": res("AWS::S3::Bucket"),
+                    "P": res(
+                        "AWS::S3::BucketPolicy", {**LOG_DELIVERY, "Bucket": {"Fn::Sub": "${L}"}}
+                    ),
+                }
+            )
+        ],
+        [],
+    ),
+    Case(
+        "log sink whose name both sides build with !Sub and !Join",
+        [
+            doc(
+                {
+                    "L": res("AWS::S3::Bucket", {"BucketName": {"Fn::Sub": "${Env}-logs"}}),
+                    "P": res(
+                        "AWS::S3::BucketPolicy",
+                        {**LOG_DELIVERY, "Bucket": {"Fn::Join": ["-", [{"Ref": "Env"}, "logs"]]}},
+                    ),
+                }
+            )
+        ],
+        [],
+    ),
+    Case(
+        "a policy on another bucket exempts nothing",
+        [
+            doc(
+                {
+                    "L": res("AWS::S3::Bucket", {"BucketName": {"Fn::Sub": "${Env}-data"}}),
+                    "P": res(
+                        "AWS::S3::BucketPolicy",
+                        {**LOG_DELIVERY, "Bucket": {"Fn::Sub": "${Env}-logs"}},
+                    ),
+                }
+            )
+        ],
+        [(RULE, "L", "bucket is not encrypted with a customer-managed key")],
+    ),
 ]
 
 
