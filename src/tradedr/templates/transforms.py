@@ -149,7 +149,7 @@ def _sam(result: Expanded, *, region: str) -> None:
     for logical in translated.get("Resources") or {}:
         if logical in before and logical not in sam_ids:
             continue
-        origin = _sam_origin(logical, sam_ids)
+        origin = _sam_origin(logical, sam_ids) or _implicit_api_origin(source, sam_ids)
         if origin:
             result.origins[logical] = origin
     result.body = translated
@@ -162,6 +162,19 @@ def _sam_origin(logical: str, sam_ids: dict[str, str]) -> str | None:
         return logical
     prefixes = [s for s in sam_ids if logical.startswith(s)]
     return max(prefixes, key=len) if prefixes else None
+
+
+def _implicit_api_origin(template: dict[str, Any], sam_ids: dict[str, str]) -> str | None:
+    """SAM's implicit `ServerlessRestApi`/`ServerlessHttpApi` (and their stages and
+    deployments) come from the functions' Api events: the first such function, else the
+    first SAM resource."""
+    for logical in sam_ids:
+        events = ((template["Resources"][logical].get("Properties") or {}).get("Events")) or {}
+        if any(
+            isinstance(e, dict) and e.get("Type") in ("Api", "HttpApi") for e in events.values()
+        ):
+            return logical
+    return next(iter(sam_ids), None)
 
 
 def _placeholder_locations(template: dict[str, Any]) -> None:

@@ -62,8 +62,7 @@ def test_every_resource_is_seen(corpus: object, name: str, counts: tuple[int, in
     assert (len(template.resources), len(template.written["Resources"])) == (expanded, written)
     assert template.notes == ()  # every transform it declares was applied
     for logical in template.resources:
-        if not logical.startswith("ServerlessRestApi"):  # SAM's implicit API has no origin
-            assert template.line_of(logical), f"{name}: {logical} has no line"
+        assert template.line_of(logical), f"{name}: {logical} has no line"
 
 
 def test_non_templates_are_skipped_with_a_note(corpus: object) -> None:
@@ -78,8 +77,10 @@ def test_sam_simple_table_becomes_a_dynamodb_table() -> None:
     assert template.transforms == (SAM,)
     assert template.resources["DynamoDBTable"]["Type"] == "AWS::DynamoDB::Table"
     assert template.written["Resources"]["DynamoDBTable"]["Type"] == "AWS::Serverless::SimpleTable"
-    # the generated role points at the function it was made for
+    # the generated role points at the function it was made for, the implicit API at the
+    # function whose Api event made it
     assert template.expanded_from("LambdaFunctionRole") == "LambdaFunction"
+    assert template.expanded_from("ServerlessRestApi") == "LambdaFunction"
     assert template.line_of("LambdaFunctionRole") == template.line_of("LambdaFunction")
 
 

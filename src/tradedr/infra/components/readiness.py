@@ -32,6 +32,7 @@ from constructs import Construct
 import tradedr
 from tradedr.infra.components.compliance import acknowledge
 from tradedr.infra.components.vpc_function import Egress, vpc_function
+from tradedr.templates.markers import ROLE_VARIABLE
 
 ROLE = "readiness"
 NAMESPACE = "tradedr/Readiness"
@@ -345,7 +346,7 @@ class ReadinessSchedule(Construct):
             handler="index.handler",
             source=bundle_source(),
             environment={
-                "TRADEDR_ROLE": ROLE,
+                ROLE_VARIABLE: ROLE,
                 "READINESS_FACTS": json.dumps(facts, sort_keys=True, separators=(",", ":")),
             },
             timeout=TIMEOUT,

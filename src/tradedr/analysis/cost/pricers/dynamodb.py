@@ -15,8 +15,10 @@ from tradedr.analysis.cost.registry import prices
 from tradedr.analysis.templates import Resource, StackDoc
 
 
-@prices("AWS::DynamoDB::GlobalTable")
+@prices("AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table")
 def global_table(ctx: PricingContext, stack: StackDoc, table: Resource) -> None:
+    """A global table per replica region; a single-region table (`AWS::DynamoDB::Table`,
+    what SAM's SimpleTable becomes) is one with no Replicas, priced in its own region."""
     if table.prop("MultiRegionConsistency") == "STRONG":
         _mrsc_table(ctx, table)
         return

@@ -1,4 +1,5 @@
-"""EC2 Auto Scaling groups: instances, their EBS volumes and detailed monitoring."""
+"""EC2: Auto Scaling groups (instances, their EBS volumes and detailed monitoring), and the
+standalone instances and volumes other teams' templates declare."""
 
 from __future__ import annotations
 
@@ -47,3 +48,45 @@ def auto_scaling_group(ctx: PricingContext, stack: StackDoc, asg: Resource) -> N
             quantity=7 * desired,
             key=keys.CLOUDWATCH_METRIC,
         )
+
+
+@prices("AWS::EC2::Instance")
+def instance(ctx: PricingContext, stack: StackDoc, server: Resource) -> None:
+    """One instance all month, and its block devices."""
+    instance_type = str(server.prop("InstanceType") or "m1.small")  # EC2's default type
+    ctx.add(
+        region=stack.region,
+        component="ec2",
+        resource=server,
+        charge=f"EC2 {instance_type} (instance)",
+        quantity=ctx.hours,
+        key=keys.EC2_INSTANCE(instance_type=instance_type),
+    )
+    for mapping in server.prop("BlockDeviceMappings", []) or []:
+        ebs = mapping.get("Ebs", {}) if isinstance(mapping, dict) else {}
+        if not ebs:
+            continue
+        volume_type = str(ebs.get("VolumeType", "gp2"))
+        size = float(ebs.get("VolumeSize", 8))
+        ctx.add(
+            region=stack.region,
+            component="ebs",
+            resource=server,
+            charge=f"EBS {volume_type} {size:g} GB",
+            quantity=size,
+            key=keys.EBS_STORAGE(volume_type=volume_type),
+        )
+
+
+@prices("AWS::EC2::Volume")
+def volume(ctx: PricingContext, stack: StackDoc, disk: Resource) -> None:
+    volume_type = str(disk.prop("VolumeType") or "gp2")  # CloudFormation's default
+    size = float(disk.prop("Size") or 0)
+    ctx.add(
+        region=stack.region,
+        component="ebs",
+        resource=disk,
+        charge=f"EBS {volume_type} {size:g} GB (volume)",
+        quantity=size,
+        key=keys.EBS_STORAGE(volume_type=volume_type),
+    )
