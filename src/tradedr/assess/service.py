@@ -21,13 +21,13 @@ from tradedr.analysis.prices import SnapshotPrices
 from tradedr.analysis.rto import analyse_rto
 from tradedr.analysis.templates import StackDoc, TemplateSet
 from tradedr.assess.gaps import ALL_GAPS, AssessContext
-from tradedr.assess.model import IMPACTS, AssessReport, Figures, Gap, StoreRpo
+from tradedr.assess.model import IMPACTS, AssessReport, Figures, StoreRpo
 from tradedr.assess.strengths import strengths
 from tradedr.checks.runner import context_from_topology, inferred_note, place, run_rules
 from tradedr.checks.templates import TemplateDoc
 from tradedr.config import Posture, Settings
 from tradedr.templates import read_directory
-from tradedr.templates.topology import Topology, load_topology, topology_for
+from tradedr.templates.topology import Topology, load_topology, pair_region, topology_for
 from tradedr.templates.values import with_parameter_defaults
 
 Progress = Callable[[str], None]
@@ -64,7 +64,7 @@ def run_assess(
                 "file": d.path.name,
                 "stack": d.stack,
                 "region": d.region,
-                "role": (topology.placement(d.path.name) or _PRIMARY).role,
+                "role": _role(topology, d.path.name),
                 "resources": len(d.resources),
                 "written": len(d.written.get("Resources") or {}),
                 "transforms": list(d.transforms),
@@ -81,11 +81,9 @@ def run_assess(
     )
 
 
-class _Primary:
-    role = "primary"
-
-
-_PRIMARY = _Primary()
+def _role(topology: Topology, file_name: str) -> str:
+    where = topology.placement(file_name)
+    return where.role if where else "primary"
 
 
 def settings_for(topology: Topology) -> tuple[Settings, str]:
@@ -97,9 +95,7 @@ def settings_for(topology: Topology) -> tuple[Settings, str]:
     notes = []
     standbys = list(topology.standby_regions)
     if not standbys:
-        from tradedr.templates.topology import _pair_region
-
-        standbys = [_pair_region(topology.primary_region)]
+        standbys = [pair_region(topology.primary_region)]
         notes.append(f"no standby template: the region-loss figures recover into {standbys[0]}")
     posture = topology.effective_posture
     if posture is None:
@@ -169,10 +165,6 @@ def measure(templates: TemplateSet, prices: SnapshotPrices) -> Figures:
         free_types={t: n for t, n in sorted(types.items()) if t in FREE_TYPES},
         warnings=list(rto.warnings) + [str(w) for w in cost_data.get("warnings") or []],
     )
-
-
-def high_gaps(report: AssessReport) -> list[Gap]:
-    return report.high_gaps
 
 
 def write_reports(report: AssessReport, out: Path) -> list[Path]:

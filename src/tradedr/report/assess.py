@@ -23,6 +23,13 @@ def _seconds(value: float | None) -> str:
     return f"{value:,.0f} s"
 
 
+def _fix_cost(gap: Gap) -> str:
+    basis = f" ({gap.closing_basis})" if gap.closing_basis else ""
+    if gap.closing_monthly_usd is None:
+        return f"not priced{basis}"
+    return f"{_usd(gap.closing_monthly_usd)} a month{basis}"
+
+
 def _headline(report: AssessReport) -> str:
     counts = report.counts()
     figures = report.figures
@@ -61,9 +68,7 @@ def _md_gap(number: int, gap: Gap) -> list[str]:
         lines.append(f"- ... and {len(gap.evidence) - len(shown)} more (see the JSON report)")
     lines += [
         "",
-        f"**Fix.** {gap.fix.summary}. Cost of the fix: {_usd(gap.closing_monthly_usd)}/month"
-        + (f" ({gap.closing_basis})" if gap.closing_basis else "")
-        + ".",
+        f"**Fix.** {gap.fix.summary}. Cost of the fix: {_fix_cost(gap)}.",
         "",
         f"```{gap.fix.language}",
         gap.fix.snippet.rstrip(),
@@ -217,7 +222,6 @@ def _html_gap(number: int, gap: Gap) -> str:
         if len(gap.evidence) > 10
         else ""
     )
-    basis = f" ({escape(gap.closing_basis)})" if gap.closing_basis else ""
     return (
         f"<h3>{number}. {escape(gap.title)} "
         f"<span class='{_IMPACT_CLASS[gap.impact]}'>{gap.impact} impact</span></h3>"
@@ -225,7 +229,7 @@ def _html_gap(number: int, gap: Gap) -> str:
         f"<a href='{escape(gap.source)}'>source</a></p>"
         f"<p><b>Evidence.</b></p><ul>{evidence}{more}</ul>"
         f"<p><b>Fix.</b> {escape(gap.fix.summary)}. Cost of the fix: "
-        f"{escape(_usd(gap.closing_monthly_usd))}/month{basis}.</p>"
+        f"{escape(_fix_cost(gap))}.</p>"
         f"<pre><code>{escape(gap.fix.snippet)}</code></pre>"
     )
 

@@ -275,7 +275,7 @@ def infer_topology(templates: Sequence[Template]) -> Topology:
             guesses.append((t.path.name, role, reason))
     primary = primary_votes.most_common(1)[0][0] if primary_votes else DEFAULT_PRIMARY
     others = sorted(r for r in primary_votes if r != primary)
-    standby_region = others[0] if others else _pair_region(primary)
+    standby_region = others[0] if others else pair_region(primary)
     stacks = []
     for guess in guesses:
         if isinstance(guess, tuple):
@@ -345,5 +345,6 @@ _PAIRS = {
 }
 
 
-def _pair_region(primary: str) -> str:
+def pair_region(primary: str) -> str:
+    """The region a standby is assumed in when no template names one."""
     return _PAIRS.get(primary, "us-west-2" if primary != "us-west-2" else "us-east-1")
