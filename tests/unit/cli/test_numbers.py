@@ -34,7 +34,12 @@ def test_renderers_format_numbers_through_the_formatters(path: Path) -> None:
     stray = []
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
-            spec = ast.unparse(node.format_spec)
+            # The spec's own text, not its unparsed f-string (whose `f'` prefix would match).
+            spec = "".join(
+                part.value
+                for part in ast.walk(node.format_spec)
+                if isinstance(part, ast.Constant) and isinstance(part.value, str)
+            )
             if any(c in spec for c in "fdeg") and "," not in spec:
                 stray.append(f"{path.name}:{node.lineno}: {spec}")
     assert stray == []
