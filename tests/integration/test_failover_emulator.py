@@ -20,11 +20,13 @@ from typer.testing import CliRunner
 from tradedr.cli import app
 from tradedr.emulator.server import STATE_ENV, emulator_process
 from tradedr.names import Names
+from tradedr.ops.actions import action_for
 from tradedr.ops.clients import Boto3ClientProvider
 from tradedr.ops.deploy import deploy_all
 from tradedr.ops.failback import failback
 from tradedr.ops.failover import db_writers, failover
 from tradedr.ops.faults import FaultInjectingProvider
+from tradedr.ops.plans import failed_region_violations
 from tradedr.ops.run import RunOptions
 from tradedr.ops.steps import endpoint_parameter
 from tradedr.ops.validate import FAIL, stack_outputs, validate_deployment
@@ -97,6 +99,17 @@ def test_unplanned_failover_under_region_loss_then_failback(
     # Only the reachability probe, retried over its window; nothing from the plan or lock.
     assert {entry[1:] for entry in lossy.log.injected} == {("rds", PRIMARY, "DescribeDBInstances")}
     assert len(lossy.log.injected) >= 2
+    # Every call a step made is one its action declared (ExecutionContext.call refuses any
+    # other), and the plan declares none in the lost region: so no step called it.
+    declared = {
+        step.id: {f"{c.service}:{c.region}:{c.operation}" for c in action_for(step).calls(step)}
+        for step in result.plan.steps()
+    }
+    made = [(r.step_id, call) for r in result.records for call in r.calls]
+    assert ("promote-us-west-2", f"rds:{STANDBY}:PromoteReadReplica") in made
+    assert [(step, call) for step, call in made if call not in declared[step]] == []
+    assert [(step, call) for step, call in made if f":{PRIMARY}:" in call] == []
+    assert failed_region_violations(result.plan, PRIMARY) == []
     writers = db_writers(deployment.provider, settings, [STANDBY])
     assert writers == [(STANDBY, names.db_identifier(STANDBY))]
     assert deployment.capacity(STANDBY) == settings.regions[STANDBY].asg_desired

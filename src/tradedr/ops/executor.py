@@ -473,9 +473,10 @@ class Executor:
         started = time.time()
         records = []
         for step in plan.steps():
-            self.ctx.begin_step()
+            self.ctx.begin_step(step.id)
             began = time.time()
             try:
+                self.ctx.declare(action_for(step).calls(step))
                 gap = self._gap(step)
                 if gap is not None:
                     outcome = Outcome("not-emulated", gap)
@@ -484,6 +485,7 @@ class Executor:
             except Exception as exc:  # a dry run reports every problem it finds
                 outcome = Outcome("failed", classify(exc)[1])
             records.append(self._record(step, outcome, began, 1))
+            self.ctx.end_step()
         failed = [r for r in records if r.status == "failed"]
         return RunResult(
             run_id="dry-run",
@@ -578,12 +580,20 @@ class Executor:
         )
 
     def _run_step(self, step: Step, journal: Journal) -> tuple[StepRecord, tuple[str, int] | None]:
+        try:
+            return self._attempt_step(step, journal)
+        finally:
+            self.ctx.end_step()
+
+    def _attempt_step(
+        self, step: Step, journal: Journal
+    ) -> tuple[StepRecord, tuple[str, int] | None]:
         action = action_for(step)
         began = time.time()
         attempt = 0
         while True:
             attempt += 1
-            self.ctx.begin_step()
+            self.ctx.begin_step(step.id)
             journal.append(
                 "step-start",
                 step=step.id,
@@ -593,6 +603,7 @@ class Executor:
             )
             self._notify("start", step, attempt)
             try:
+                self.ctx.declare(action.calls(step))
                 gap = self._gap(step)
                 if gap is not None:
                     outcome = Outcome("not-emulated", gap)

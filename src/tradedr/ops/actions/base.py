@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -96,15 +96,38 @@ class ExecutionContext:
 
             self.backend = backend_for(self.target)
 
-    def begin_step(self) -> None:
+    def begin_step(self, step_id: str | None = None) -> None:
+        """Start recording a step's calls; none is allowed until `declare` says which."""
         self._calls.items = []
+        self._calls.step = step_id
+        self._calls.declared = None if step_id is None else frozenset()
+
+    def declare(self, calls: Iterable[ApiCall]) -> None:
+        """The calls the running step's action declares (`Action.calls`): `call` refuses
+        any other, so what a plan says it calls (e.g. nothing in a lost region) holds."""
+        self._calls.declared = frozenset((c.service, c.region, c.operation) for c in calls)
+
+    def end_step(self) -> None:
+        """The step is over: calls on this thread are no longer limited to its declaration."""
+        self._calls.step = None
+        self._calls.declared = None
 
     def recorded(self) -> list[RecordedCall]:
         items: list[RecordedCall] = getattr(self._calls, "items", [])
         return list(items)
 
     def call(self, service: str, region: str, operation: str, **kwargs: Any) -> dict[str, Any]:
-        """Make one API call (PascalCase operation name) and record its request id."""
+        """Make one API call (PascalCase operation name) and record its request id.
+
+        Inside a step, only a call its action declared: any other is a plan bug, refused
+        before it leaves (exit 3). Outside a step (resume's checks) calls are not limited."""
+        declared: frozenset[tuple[str, str, str]] | None = getattr(self._calls, "declared", None)
+        if declared is not None and (service, region, operation) not in declared:
+            step = getattr(self._calls, "step", None)
+            raise PlanBugError(
+                f"plan bug: step {step} called {service}:{operation} in {region}, which its "
+                "action does not declare in calls(); refused, the call was not made"
+            )
         client = self.provider.client(service, region)
         response: dict[str, Any] = getattr(client, xform_name(operation))(**kwargs)
         request_id = (response.get("ResponseMetadata") or {}).get("RequestId")
