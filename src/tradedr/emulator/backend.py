@@ -40,7 +40,9 @@ REASONS: dict[Capability, str] = {
         "the emulator replicates no writes and publishes no RDS metrics, so a replica "
         "catching up cannot be verified"
     ),
-    Capability.HEALTH: "the emulator reports every instance and target healthy; no instances run",
+    Capability.HEALTH: (
+        "moto reports every health check and target healthy, and runs no instances"
+    ),
     Capability.BACKUP_JOBS: "moto has no AWS Backup jobs",
     Capability.TABLE_REPLICAS: (
         "the emulator replicates neither DynamoDB global tables nor S3 buckets across regions"
@@ -51,6 +53,11 @@ REASONS: dict[Capability, str] = {
         "moto 5.2 resolves a cross-region replica's subnet group in the source region, so the "
         "replica keeps the default group"
     ),
+    Capability.CERTIFICATES: (
+        "the emulator holds no real certificate; it deploys a self-signed substitute"
+    ),
+    Capability.ALARMS: "moto's CloudFormation does not create CloudWatch alarms",
+    Capability.SECRETS: "the emulator compat layer creates the secret, not the stack",
 }
 
 _lock = threading.Lock()

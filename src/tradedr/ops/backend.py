@@ -44,6 +44,12 @@ class Capability(StrEnum):
     TRAFFIC_DIAL = "traffic-dial"
     # A cross-region read replica can be created in the subnet group of the target region.
     REPLICA_SUBNET_GROUP = "replica-subnet-group"
+    # The configured ACM certificates are the ones the ALBs serve.
+    CERTIFICATES = "certificates"
+    # The stacks create their CloudWatch alarms.
+    ALARMS = "alarms"
+    # The stacks create their own secrets (the database's managed master secret).
+    SECRETS = "secrets"
 
 
 class Backend(Protocol):

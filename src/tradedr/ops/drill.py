@@ -271,12 +271,17 @@ def _summarize(checks: list[Any]) -> tuple[DrillStatus, str]:
 
 
 def _validate(
-    settings: Settings, provider: ClientProvider, outputs: dict[str, dict[str, str]], target: str
+    settings: Settings,
+    provider: ClientProvider,
+    outputs: dict[str, dict[str, str]],
+    target: str,
+    backend: Backend | None = None,
 ) -> tuple[DrillStatus, str]:
     """`tradedr validate` over every region: the deployed roles as the config says."""
     from tradedr.ops.validate import validate_deployment
 
-    return _summarize(validate_deployment(settings, provider, outputs, target=target).checks)
+    report = validate_deployment(settings, provider, outputs, target=target, backend=backend)
+    return _summarize(report.checks)
 
 
 def _scheduled_readiness(
@@ -312,12 +317,15 @@ def _validate_standby(
     outputs: dict[str, dict[str, str]],
     region: str,
     target: str,
+    backend: Backend | None = None,
 ) -> tuple[DrillStatus, str]:
     """The role-independent checks of one region (VPC, ALB and its targets): the full
     validation expects the configured roles and needs the lost region."""
     from tradedr.ops.validate import validate_region_serves
 
-    report = validate_region_serves(settings, provider, outputs, region, target=target)
+    report = validate_region_serves(
+        settings, provider, outputs, region, target=target, backend=backend
+    )
     return _summarize(report.checks)
 
 
@@ -415,7 +423,7 @@ def run_drill(
                 rec.run(
                     "validate deployment",
                     "all",
-                    lambda: _validate(settings, provider, outputs, target),
+                    lambda: _validate(settings, provider, outputs, target, backend),
                 )
             if not rec.stopped and settings.readiness.schedule:
                 rec.run(
@@ -453,7 +461,9 @@ def run_drill(
                 rec.run(
                     "standby serves: VPC, ALB and targets",
                     standby,
-                    lambda: _validate_standby(settings, provider, outputs, standby, target),
+                    lambda: _validate_standby(
+                        settings, provider, outputs, standby, target, backend
+                    ),
                 )
             if not rec.stopped and lost_at is not None:
                 report.measured_recovery_seconds = time.monotonic() - lost_at
@@ -488,7 +498,7 @@ def run_drill(
                 rec.run(
                     "validate after failback",
                     "all",
-                    lambda: _validate(settings, provider, outputs, target),
+                    lambda: _validate(settings, provider, outputs, target, backend),
                 )
     report.total_seconds = time.monotonic() - started
     return report

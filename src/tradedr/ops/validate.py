@@ -1,9 +1,10 @@
 """Post-deploy checks with boto3: does what was deployed match what the config says?
 
-Each check reads one thing through a service API in one region. On the emulator some
-answers are fabricated by moto (health checks always "Success", targets always healthy);
-those checks say so in their detail. Things the emulator does not create at all are
-"not-emulated", which does not fail validation; anything else wrong does.
+Each check reads one thing through a service API in one region. Where the backend does
+not really perform something (tradedr.ops.backend: on the emulator, health checks are
+always "Success" and targets always healthy), the check says so in its detail. Things the
+backend does not create at all are "not-emulated", which does not fail validation;
+anything else wrong does.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from tradedr.config import Settings
 from tradedr.emulator.compat import public_outputs
 from tradedr.errors import AwsOperationError
 from tradedr.names import Names
+from tradedr.ops.backend import Backend, Capability
 from tradedr.ops.clients import ClientProvider
+from tradedr.ops.target import backend_for
 
 OK = "ok"
 FAIL = "fail"
@@ -83,14 +86,19 @@ class _Validator:
         settings: Settings,
         provider: ClientProvider,
         outputs: dict[str, dict[str, str]],
-        emulator: bool,
+        backend: Backend,
     ) -> None:
         self.settings = settings
         self.names = Names(settings)
         self.provider = provider
         self.outputs = outputs
-        self.emulator = emulator
+        self.backend = backend
         self.checks: list[Check] = []
+
+    def caveat(self, capability: Capability, detail: str) -> str:
+        """`detail`, plus why it is not real evidence where the backend lacks `capability`."""
+        gap = self.backend.gap(capability, "as reported")
+        return f"{detail} ({gap})" if gap else detail
 
     def app_regions(self) -> list[str]:
         posture = self.settings.posture
@@ -145,9 +153,7 @@ class _Validator:
         desired = self.settings.capacity(region)[1]
         ok = healthy >= desired and len(states) == healthy
         detail = f"{healthy}/{len(states)} targets healthy, {desired} expected"
-        if self.emulator:
-            detail += " (moto reports every registered target healthy)"
-        self.add("alb-targets", region, OK if ok else FAIL, detail)
+        self.add("alb-targets", region, OK if ok else FAIL, self.caveat(Capability.HEALTH, detail))
 
     def alb_tls(self, region: str, load_balancer_arn: str, certificate: str) -> None:
         """With a certificate: HTTPS on 443 carries it, and HTTP on 80 only redirects."""
@@ -157,8 +163,9 @@ class _Validator:
         by_port = {int(listener["Port"]): listener for listener in listeners}
         https, http = by_port.get(443), by_port.get(80)
         certificates = [c["CertificateArn"] for c in (https or {}).get("Certificates", [])]
-        # The emulator deploys a self-signed substitute in place of the configured one.
-        carries = bool(certificates) if self.emulator else certificate in certificates
+        # Without real certificates (the emulator) a substitute stands in for the configured one.
+        real = self.backend.has(Capability.CERTIFICATES)
+        carries = certificate in certificates if real else bool(certificates)
         serves = https is not None and https.get("Protocol") == "HTTPS" and carries
         redirects = http is not None and all(
             action.get("Type") == "redirect"
@@ -169,21 +176,17 @@ class _Validator:
             f"HTTPS:443 {'with the certificate' if serves else 'missing or without it'}; "
             f"HTTP:80 {'redirects to HTTPS' if redirects else 'does not only redirect'}"
         )
-        if self.emulator:
-            detail += " (the emulator's self-signed substitute, not your certificate)"
+        detail = self.caveat(Capability.CERTIFICATES, detail)
         self.add("alb-tls", region, OK if serves and redirects else FAIL, detail)
 
     def certificate(self, region: str, certificate: str) -> None:
         """The configured certificate is issued and names the public record (exactly, or by
         a one-label wildcard): otherwise clients reject TLS after a failover to here."""
         fqdn = self.names.record_fqdn
-        if self.emulator:
-            self.add(
-                "certificate",
-                region,
-                NOT_EMULATED,
-                f"the emulator holds no real certificate; {certificate} must name {fqdn}",
-            )
+        if gap := self.backend.gap(
+            Capability.CERTIFICATES, f"not checked that {certificate} names {fqdn}"
+        ):
+            self.add("certificate", region, NOT_EMULATED, gap)
             return
         found = self.client("acm", region).describe_certificate(CertificateArn=certificate)
         details = found["Certificate"]
@@ -238,13 +241,8 @@ class _Validator:
         try:
             cluster = rds.describe_db_clusters(DBClusterIdentifier=identifier)["DBClusters"][0]
         except ClientError:
-            if self.emulator:
-                self.add(
-                    "aurora",
-                    region,
-                    NOT_EMULATED,
-                    f"{identifier}: moto's CloudFormation does not create Aurora clusters",
-                )
+            if gap := self.backend.gap(Capability.AURORA_GLOBAL, f"{identifier} not checked"):
+                self.add("aurora", region, NOT_EMULATED, gap)
                 return
             raise
         members = rds.describe_global_clusters(GlobalClusterIdentifier=self.names.global_cluster)[
@@ -278,10 +276,9 @@ class _Validator:
         lag = self._replica_lag(region, identifier)
         limit = self.settings.database.replica_lag_alarm_seconds
         if lag is None:
-            status = NOT_EMULATED if self.emulator else FAIL
-            detail = "no ReplicaLag datapoints in the last 10 minutes" + (
-                " (moto publishes no RDS metrics)" if self.emulator else ""
-            )
+            detail = "no ReplicaLag datapoints in the last 10 minutes"
+            gap = self.backend.gap(Capability.RDS_LAG_METRICS, detail)
+            status, detail = (NOT_EMULATED, gap) if gap else (FAIL, detail)
         else:
             status = OK if lag <= limit else FAIL
             detail = f"ReplicaLag {lag:.0f} s (alarm at {limit} s)"
@@ -316,7 +313,7 @@ class _Validator:
             if region in replicas:
                 status = OK if replicas[region] == "ACTIVE" else FAIL
                 self.add("dynamodb-replica", region, status, f"replica {replicas[region]}")
-            elif self.emulator:
+            elif not self.backend.has(Capability.TABLE_REPLICAS):
                 self._emulated_replica(region, table_name)
             else:
                 self.add("dynamodb-replica", region, FAIL, f"no replica of {table_name}")
@@ -329,12 +326,11 @@ class _Validator:
         except ClientError:
             self.add("dynamodb-replica", region, FAIL, f"{table_name} missing in {region}")
             return
-        self.add(
-            "dynamodb-replica",
-            region,
-            NOT_EMULATED,
+        gap = self.backend.gap(
+            Capability.TABLE_REPLICAS,
             f"{table_name} {status} as a separate table; global-table replication is not emulated",
         )
+        self.add("dynamodb-replica", region, NOT_EMULATED, str(gap))
 
     def s3(self) -> None:
         primary = self.settings.primary_region
@@ -414,9 +410,9 @@ class _Validator:
                 1 for o in observations if o["StatusReport"]["Status"].startswith("Success")
             )
             ok = bool(observations) and healthy / len(observations) > 0.18
-            detail = f"{check_id}: {healthy}/{len(observations)} checkers healthy"
-            if self.emulator:
-                detail += " (moto reports every health check as Success)"
+            detail = self.caveat(
+                Capability.HEALTH, f"{check_id}: {healthy}/{len(observations)} checkers healthy"
+            )
             self.add(
                 f"route53-health-{key.removeprefix('HealthCheck').lower()}",
                 "global",
@@ -430,13 +426,8 @@ class _Validator:
             "MetricAlarms"
         ]
         if not alarms:
-            if self.emulator:
-                self.add(
-                    "alarms",
-                    region,
-                    NOT_EMULATED,
-                    "moto's CloudFormation does not create CloudWatch alarms",
-                )
+            if gap := self.backend.gap(Capability.ALARMS, f"no alarms named {prefix}*"):
+                self.add("alarms", region, NOT_EMULATED, gap)
             else:
                 self.add("alarms", region, FAIL, f"no alarms named {prefix}*")
             return
@@ -456,9 +447,7 @@ class _Validator:
         detail = f"{name} present"
         if described.get("RotationEnabled"):
             detail += ", rotation on"
-        if self.emulator:
-            detail += " (created by the emulator compat layer)"
-        self.add("secret", primary, OK, detail)
+        self.add("secret", primary, OK, self.caveat(Capability.SECRETS, detail))
         replicas = {r["Region"]: r.get("Status") for r in described.get("ReplicationStatus", [])}
         if not replicas:
             return  # a secret without replicas: standbys read the primary's
@@ -478,9 +467,11 @@ def validate_deployment(
     outputs: dict[str, dict[str, str]],
     *,
     target: str = "local",
+    backend: Backend | None = None,
 ) -> ValidationReport:
-    """Run every check; never raises for a failed check, only for an unreachable endpoint."""
-    v = _Validator(settings, provider, outputs, emulator=target == "local")
+    """Run every check; never raises for a failed check, only for an unreachable endpoint.
+    `backend`: what the target really performs (default: the target's)."""
+    v = _Validator(settings, provider, outputs, backend or backend_for(target))
     posture = settings.posture
     try:
         for region in settings.all_regions:
@@ -516,10 +507,11 @@ def validate_region_serves(
     region: str,
     *,
     target: str = "local",
+    backend: Backend | None = None,
 ) -> ValidationReport:
     """The role-independent checks of one region (VPC, ALB and its targets), for when
     another region is lost and the full validation's role expectations cannot hold."""
-    v = _Validator(settings, provider, outputs, emulator=target == "local")
+    v = _Validator(settings, provider, outputs, backend or backend_for(target))
     try:
         v.guarded("vpc", region, partial(v.vpc, region))
         v.guarded("alb", region, partial(v.alb, region))
@@ -534,4 +526,6 @@ def run_validate(settings: Settings, *, target: str, profile: str | None) -> Val
 
     with open_target(target, profile) as opened:
         outputs = stack_outputs(settings, opened.provider)
-        return validate_deployment(settings, opened.provider, outputs, target=target)
+        return validate_deployment(
+            settings, opened.provider, outputs, target=target, backend=opened.backend
+        )

@@ -16,8 +16,10 @@ from botocore.stub import ANY
 from tests.stubbed import StubbedProvider
 
 from tradedr.config import Settings
+from tradedr.emulator.backend import Capability, EmulatorBackend
 from tradedr.names import Names
-from tradedr.ops.validate import FAIL, OK, _Validator
+from tradedr.ops.backend import AwsBackend
+from tradedr.ops.validate import FAIL, NOT_EMULATED, OK, _Validator
 
 pytestmark = pytest.mark.stubbed
 
@@ -33,7 +35,7 @@ def provider() -> Iterator[StubbedProvider]:
 
 
 def _validator(provider: StubbedProvider) -> _Validator:
-    return _Validator(SETTINGS, provider, {}, emulator=False)
+    return _Validator(SETTINGS, provider, {}, AwsBackend())
 
 
 def _table(replicas: list[dict[str, str]]) -> dict[str, Any]:
@@ -92,6 +94,33 @@ def test_alarms_on_aws(
     (check,) = validator.checks
     assert check.status == status
     assert detail in check.detail
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "detail"),
+    [
+        (
+            frozenset(),
+            NOT_EMULATED,
+            f"no alarms named {SETTINGS.prefix}-us-west-2-*: moto's CloudFormation does not "
+            "create CloudWatch alarms",
+        ),
+        # A data plane whose stacks do create alarms: a missing alarm fails as on AWS.
+        (frozenset({Capability.ALARMS}), FAIL, f"no alarms named {SETTINGS.prefix}-us-west-2-*"),
+    ],
+)
+def test_missing_alarms_ask_the_backend(
+    provider: StubbedProvider, extra: frozenset[Capability], status: str, detail: str
+) -> None:
+    provider.stub("cloudwatch", "us-west-2").add_response(
+        "describe_alarms",
+        {"MetricAlarms": []},
+        {"AlarmNamePrefix": f"{SETTINGS.prefix}-us-west-2-"},
+    )
+    validator = _Validator(SETTINGS, provider, {}, EmulatorBackend(extra))
+    validator.alarms("us-west-2")
+    (check,) = validator.checks
+    assert (check.status, check.detail) == (status, detail)
 
 
 @pytest.mark.parametrize(
