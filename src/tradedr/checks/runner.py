@@ -346,7 +346,19 @@ def nag_templates(
                         )
         found, acknowledged, _ = nag_findings(app, packs, by_path, declared)
         findings += found
-    return findings, acknowledged
+    return [_located(f, docs) for f in findings], acknowledged
+
+
+def _located(finding: Finding, docs: Sequence[TemplateDoc]) -> Finding:
+    """The finding at its template's file and the resource's line (cdk-nag knows neither)."""
+    from dataclasses import replace
+
+    if finding.file:
+        return finding
+    doc = next((d for d in docs if d.stack == finding.stack), None)
+    if doc is None:
+        return finding
+    return replace(finding, file=str(doc.path), line=doc.line_of(finding.resource))
 
 
 # --- SARIF ---------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,9 +54,12 @@ def read_assembly(outdir: Path, *, prefix: str) -> list[StackTemplate]:
 
     Reads `manifest.json` and the templates in Python rather than walking the assembly
     through jsii: each jsii property read is a round trip to Node, and the template
-    itself would be serialized across the pipe just to count its resources.
+    itself would be serialized across the pipe just to count its resources. Files go
+    through the template model's bounded reader (`tradedr.templates.reading`).
     """
-    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    from tradedr.templates.reading import load_json
+
+    manifest = load_json(outdir / "manifest.json")
     artifacts = {
         artifact_id: artifact
         for artifact_id, artifact in manifest.get("artifacts", {}).items()
@@ -68,8 +70,7 @@ def read_assembly(outdir: Path, *, prefix: str) -> list[StackTemplate]:
         artifact = artifacts[artifact_id]
         properties = artifact.get("properties", {})
         path = (outdir / properties["templateFile"]).resolve()
-        text = path.read_text(encoding="utf-8")
-        template = json.loads(text)
+        template = load_json(path)
         stack_name = properties.get("stackName", artifact_id)
         stacks.append(
             StackTemplate(
@@ -78,7 +79,7 @@ def read_assembly(outdir: Path, *, prefix: str) -> list[StackTemplate]:
                 kind=_kind(stack_name, prefix),
                 template_path=path,
                 resources=len(template.get("Resources", {})),
-                bytes=len(text.encode("utf-8")),
+                bytes=path.stat().st_size,
                 dependencies=[d for d in artifact.get("dependencies", []) if d in artifacts],
             )
         )

@@ -68,6 +68,14 @@ def test_weak_template_cli_exits_1_and_prints_json() -> None:
     assert all(isinstance(f["line"], int) and f["line"] > 1 for f in dr)
 
 
+def test_every_gate_locates_its_findings_in_the_real_file(weak_report: Any) -> None:
+    for finding in weak_report.findings:
+        assert Path(finding.file).name == "weak-stack.yaml", finding
+    nag = [f for f in weak_report.findings if f.source.startswith("cdk-nag")]
+    assert nag
+    assert all(f.line for f in nag if f.resource != "(template)")
+
+
 def test_sarif_shape(weak_report: Any) -> None:
     sarif = to_sarif(weak_report)
     assert sarif["version"] == "2.1.0"
