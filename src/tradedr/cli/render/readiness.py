@@ -38,7 +38,7 @@ def render_readiness(report: ReadinessReport, *, as_json: bool) -> None:
     for v in report.verdicts:
         status = v.status.value
         console.print(
-            f"[{COLOUR[status]}]{status:<14}[/] {v.check} ({v.region}): {escape(v.detail)}",
+            f"[{COLOUR[status]}]{status.ljust(14)}[/] {v.check} ({v.region}): {escape(v.detail)}",
             highlight=False,
             soft_wrap=True,
         )
