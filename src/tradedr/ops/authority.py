@@ -8,7 +8,8 @@ skipped and named; the region to fence must answer):
 Aurora global database (`aurora-mysql-global`): DescribeGlobalClusters, asked in the other
 regions first and the region to fence last. The region of the member with IsWriter is
 refused; so is every region when the global cluster cannot be read or has no writer member
-(on the emulator, which deploys no Aurora, a missing global cluster is not checked).
+(where the backend has no Aurora global clusters, as on the emulator, a missing global
+cluster is not checked).
 
 RDS MySQL:
 
@@ -48,8 +49,10 @@ from tradedr.errors import AwsOperationError, TradedrError
 from tradedr.names import Names
 from tradedr.ops.actions.base import PROMOTED_TAG, Target, is_writer
 from tradedr.ops.actions.promote_replica import PROMOTED_AT_TAG
+from tradedr.ops.backend import Capability
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.steps import endpoint_parameter
+from tradedr.ops.target import backend_for
 
 
 def _unanswered(exc: Exception) -> str | None:
@@ -315,8 +318,8 @@ def check_aurora_authority(
             unread[asked] = str(_unanswered(exc))
             continue
         if not clusters:
-            if target == "local":
-                return  # the emulator deploys no Aurora: nothing to check, nothing to stop
+            if not backend_for(target).has(Capability.AURORA_GLOBAL):
+                return  # no Aurora there (the emulator): nothing to check, nothing to stop
             raise TradedrError(
                 f"refusing to fence {region}: the global database {global_id} is not found "
                 f"(DescribeGlobalClusters in {asked}), so its writer cannot be checked"
