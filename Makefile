@@ -20,17 +20,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages: Node.js for CDK (usually present) and Chromium for the report rendering test.
+# Debian packages: Node.js for CDK (usually present), Chromium for the report rendering test,
+# and the drill's local data plane: MariaDB (server, client, backup) and HAProxy. Without root
+# or apt the drill still runs its control-plane part and says the data plane is not available.
+DEBIAN_PACKAGES := chromium mariadb-server mariadb-client mariadb-backup haproxy
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v node >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v node >/dev/null || ! command -v mariadbd >/dev/null || ! command -v haproxy >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium $$(command -v node >/dev/null || echo nodejs) >/dev/null; \
-	  else echo "system-deps: not root or no apt-get; skipping (browser test will be skipped)"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES) $$(command -v node >/dev/null || echo nodejs) >/dev/null; \
+	  else echo "system-deps: not root or no apt-get; skipping (browser test skipped, drill without its data plane)"; fi; \
 	fi
 
 # The main job: the stacks of the default config (one row each), then the whole DR drill on
 # the embedded emulator (deploy, lose the primary, fail over, fail back, report).
-run: install
+run: install system-deps
 	$(BIN)/tradedr synth --out build/cdk.out
 	$(BIN)/tradedr drill --out build/drill
 

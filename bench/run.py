@@ -53,8 +53,22 @@ BENCHMARKS: list[Benchmark] = [
         target_mb=700,
     ),
     # The whole DR drill on a fresh embedded emulator (issue 5): synth, deploy, failover,
-    # failback, validate, report.
-    Benchmark("drill", [TRADEDR, "drill", "--out", "{out}"], target_seconds=60.0, target_mb=1000),
+    # failback, validate, report; the control plane only.
+    Benchmark(
+        "drill",
+        [TRADEDR, "drill", "--no-data-plane", "--out", "{out}"],
+        target_seconds=60.0,
+        target_mb=1000,
+    ),
+    # The same with the real local data plane (issue 13): MariaDB, the orders app, HAProxy
+    # with the templates' health-check intervals, 50 orders/s from before the loss until
+    # after failback, and the checker. Needs make system-deps (root + apt).
+    Benchmark(
+        "drill-dataplane",
+        [TRADEDR, "drill", "--out", "{out}"],
+        target_seconds=150.0,
+        target_mb=1500,
+    ),
     # The change review (issue 4): synth, check, rto, cost with the posture comparison, and
     # the HTML/Markdown report with its charts.
     Benchmark("plan", [TRADEDR, "plan", "--out", "{out}"], target_seconds=20.0, target_mb=1000),

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_drill_passes_and_writes_both_reports(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["drill", "--out", str(tmp_path), "--json"])
+    result = CliRunner().invoke(app, ["drill", "--no-data-plane", "--out", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     on_disk = json.loads((tmp_path / "drill-report.json").read_text())
@@ -49,6 +49,41 @@ def test_drill_passes_and_writes_both_reports(tmp_path: Path) -> None:
     not_emulated = {s["name"] for s in steps if s["status"] == "not-emulated"}
     assert "failover: traffic-to-us-west-2" in not_emulated
     assert "failover: check-lag-us-west-2" in not_emulated
+    assert data["data_plane"] is None
+
+
+def test_without_the_packages_the_control_plane_drill_runs_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No MariaDB/HAProxy (not root, no apt): one line says the data plane was not
+    available, the drill still passes, and the data-plane steps stay not-emulated."""
+    import tradedr.emulator.dataplane.lab
+
+    monkeypatch.setattr(
+        tradedr.emulator.dataplane.lab,
+        "available",
+        lambda: "mariadbd, haproxy not installed (root: make system-deps)",
+    )
+    result = CliRunner().invoke(app, ["drill", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "drill-report.json").read_text())
+    assert data["passed"] is True
+    assert data["data_plane"] is None
+    assert data["data_plane_unavailable"] == (
+        "mariadbd, haproxy not installed (root: make system-deps)"
+    )
+    said = [line for line in result.output.splitlines() if "data plane not available" in line]
+    assert said, result.output
+    assert all("mariadbd, haproxy not installed" in line for line in said)
+    steps = {s["name"]: s["status"] for s in data["steps"]}
+    for name in (
+        "failover: check-lag-us-west-2",
+        "failover: traffic-to-us-west-2",
+        "failback: catch-up-us-east-1",
+        "failback: drain-us-east-1",
+    ):
+        assert steps[name] == "not-emulated", name
+    assert "start the data plane and the workload" not in steps
 
 
 def test_a_failed_step_fails_the_drill_and_stops_it(
@@ -105,7 +140,8 @@ def test_fast_failover_drill_reports_the_real_aws_only_steps_as_not_emulated(
     moto_api_backend.reset()
     config = FAST_EXAMPLE if variant == "example" else arc_variant(tmp_path)
     result = CliRunner().invoke(
-        app, ["drill", "-c", str(config), "--out", str(tmp_path / "out"), "--json"]
+        app,
+        ["drill", "--no-data-plane", "-c", str(config), "--out", str(tmp_path / "out"), "--json"],
     )
     assert result.exit_code == 0, result.output
     steps = {s["name"]: s["status"] for s in json.loads(result.stdout)["steps"]}

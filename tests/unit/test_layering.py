@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "config": BASE,
     "services": BASE,
     "templates": BASE,  # the one template model (reads with cfn-lint; nothing of ours above)
+    "refapp": BASE,  # the reference app: one standalone file, installed on EC2 as it is
     "infra": INFRA,
     "checks": CHECKS,
     "analysis": CHECKS,

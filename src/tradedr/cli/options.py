@@ -43,6 +43,20 @@ class FailOn(StrEnum):
     WARNING = "warning"
 
 
+class DrillMode(StrEnum):
+    """How the drill moves the primary: a region loss, or a planned switchover."""
+
+    UNPLANNED = "unplanned"
+    PLANNED = "planned"
+
+
+class LossKind(StrEnum):
+    """What a region loss does to the lab's processes."""
+
+    KILL = "kill"
+    FREEZE = "freeze"
+
+
 class ExportFormat(StrEnum):
     """What `tradedr export-plan` writes; the value is `tradedr.ops.region_switch.FORMAT`."""
 

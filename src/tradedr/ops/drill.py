@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,11 +31,14 @@ from tradedr.ops.clients import ClientProvider
 from tradedr.ops.executor import RunResult
 from tradedr.ops.faults import FaultInjectingProvider
 from tradedr.ops.run import RunOptions
-from tradedr.ops.target import open_fresh_target
+from tradedr.ops.target import local_lab, open_fresh_target
 
 DrillStatus = Literal["executed", "not-emulated", "failed"]
 Progress = Callable[[str], None]
 SAMPLE_COUNT = 5
+# A step's wait on the lab's real processes: a drain or catch-up needs a lag datapoint for
+# a 60 s period that starts after the step did (up to a minute), plus health checks.
+LAB_WAIT_SECONDS = 300.0
 
 
 @dataclass
@@ -69,6 +73,10 @@ class DrillReport:
     # The analysis' region-loss RTO for these templates (p50/p99), to compare with.
     modelled_rto_seconds: dict[str, float] | None = None
     run_ids: dict[str, str] = field(default_factory=dict)
+    mode: str = "unplanned"
+    # The lab's data plane: the checker's findings, or why it did not run.
+    data_plane: dict[str, Any] | None = None
+    data_plane_unavailable: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -96,6 +104,9 @@ class DrillReport:
             "rto_seconds": self.rto_seconds,
             "modelled_rto_seconds": self.modelled_rto_seconds,
             "run_ids": self.run_ids,
+            "mode": self.mode,
+            "data_plane": self.data_plane,
+            "data_plane_unavailable": self.data_plane_unavailable,
         }
 
     def markdown(self) -> str:
@@ -122,6 +133,16 @@ class DrillReport:
             lines.append(
                 "- on the emulator, API calls answer at once: the recovery time measures the "
                 "plan's own work, not AWS's (instance boot, DNS and health-check detection)"
+            )
+        if self.data_plane_unavailable:
+            lines.append(f"- data plane not available: {self.data_plane_unavailable}")
+        if self.data_plane:
+            dp = self.data_plane
+            lines.append(
+                f"- data plane: {dp['orders_acknowledged']} orders acknowledged, lost "
+                f"{dp['acknowledged_lost']}, split-brain writes {dp['split_brain_writes']}, "
+                f"duplicates {dp['duplicates']}, client unavailable "
+                f"{dp['client_unavailable_seconds']} s"
             )
         if self.run_ids:
             lines.append("- journals: " + ", ".join(f"{k} `{v}`" for k, v in self.run_ids.items()))
@@ -336,8 +357,13 @@ def run_drill(
     profile: str | None = None,
     runs_dir: Path | None = None,
     progress: Progress | None = None,
+    lab: LabSettings | None = None,
 ) -> DrillReport:
-    """Run the drill and return its report (writing files is the caller's choice)."""
+    """Run the drill and return its report (writing files is the caller's choice).
+
+    On the emulator with `lab` (and the packages installed) a real data plane runs behind
+    it: the workload places orders from before the loss until after failback, and the
+    checker's findings decide the drill too."""
     from tradedr.infra.synth import synthesize
     from tradedr.ops.deploy import deploy_all
     from tradedr.ops.failback import failback
@@ -353,6 +379,9 @@ def run_drill(
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
         rto_seconds=settings.targets.rto_seconds,
     )
+    lab = lab or LabSettings(enabled=False)
+    report.mode = lab.mode
+    planned = lab.mode == "planned"
     rec = _Recorder(report, say)
     run = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     started = time.monotonic()
@@ -379,9 +408,10 @@ def run_drill(
 
             rec.run("model the region-loss RTO", "all", model)
         # A fresh embedded emulator for a local drill (never a shared one), or real AWS.
-        with open_fresh_target(target, profile) as opened:
+        with open_fresh_target(target, profile) as opened, _lab_scope() as labs:
             backend = opened.backend
             provider = FaultInjectingProvider(opened.provider)
+            emulated = opened.is_emulator
             outputs: dict[str, dict[str, str]] = {}
             if not rec.stopped:
                 began = time.monotonic()
@@ -413,6 +443,14 @@ def run_drill(
                             "no stacks deployed",
                         )
                     )
+            running: Any = None
+            if not rec.stopped and emulated and lab.enabled and opened.endpoint_url:
+                running = _start_lab(
+                    rec, labs, settings, stacks, outputs, opened.endpoint_url, lab, say
+                )
+                if running is not None:
+                    provider.inner = running.provider(opened.provider)
+                    backend = running.backend(LAB_WAIT_SECONDS)
             if not rec.stopped:
                 rec.run(
                     "write sample sessions and objects",
@@ -432,16 +470,30 @@ def run_drill(
                     lambda: _scheduled_readiness(settings, provider, standby, target),
                 )
             lost_at = None
-            if not rec.stopped:
+            if not rec.stopped and running is not None and lab.inject_lag_seconds:
+                rec.run(
+                    f"inject replication lag in {standby}",
+                    standby,
+                    lambda: running.inject_lag(standby, lab.inject_lag_seconds),
+                )
+            if not rec.stopped and planned:
+                lost_at = time.monotonic()
+            elif not rec.stopped:
 
                 def lose() -> tuple[DrillStatus, str]:
                     provider.lose_region(primary)
                     extra = " and the Route 53/IAM control planes" if primary == "us-east-1" else ""
-                    return "executed", f"every call to {primary}{extra} now fails to connect"
+                    killed = f"; {running.lose(primary)}" if running is not None else ""
+                    return (
+                        "executed",
+                        f"every call to {primary}{extra} now fails to connect{killed}",
+                    )
 
                 rec.run(f"simulate loss of {primary}", primary, lose)
                 lost_at = time.monotonic()
             if not rec.stopped:
+                if running is not None:
+                    running.mark("failover")
                 result_failover = failover(
                     settings,
                     provider,
@@ -452,11 +504,22 @@ def run_drill(
                         backend=backend,
                     ),
                     to_region=standby,
-                    allow_data_loss=settings.database.is_aurora_global,
-                    assume_region_lost=True,
+                    allow_data_loss=settings.database.is_aurora_global or lab.allow_data_loss,
+                    assume_region_lost=not planned,
                 )
                 report.run_ids["failover"] = result_failover.run_id
                 rec.plan("failover", result_failover)
+            if not rec.stopped and running is not None:
+                rec.run(
+                    "writer holds the acknowledged orders (after failover)",
+                    standby,
+                    lambda: running.read_writer("after failover"),
+                )
+                rec.run(
+                    "standby serves orders through HAProxy",
+                    standby,
+                    lambda: running.wait_serving(standby),
+                )
             if not rec.stopped:
                 rec.run(
                     "standby serves: VPC, ALB and targets",
@@ -474,14 +537,18 @@ def run_drill(
                         provider, settings, standby, run, backend=backend, wait_seconds=900
                     ),
                 )
-            if not rec.stopped:
+            if not rec.stopped and not planned:
 
                 def restore() -> tuple[DrillStatus, str]:
                     provider.restore_region()
+                    if running is not None:
+                        running.restore(primary)
                     return "executed", f"{primary} answers again (its stale writer still runs)"
 
                 rec.run(f"restore {primary}", primary, restore)
             if not rec.stopped:
+                if running is not None:
+                    running.mark("failback")
                 result_failback = failback(
                     settings,
                     provider,
@@ -500,8 +567,96 @@ def run_drill(
                     "all",
                     lambda: _validate(settings, provider, outputs, target, backend),
                 )
+            if running is not None:
+                _finish_lab(rec, report, running, primary, wait=not rec.stopped)
     report.total_seconds = time.monotonic() - started
     return report
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    """The drill's data plane: whether it runs, and how the drill exercises it."""
+
+    enabled: bool = True
+    reason: str | None = None  # why it is not enabled (the packages are missing)
+    mode: Literal["unplanned", "planned"] = "unplanned"
+    loss: Literal["kill", "freeze"] = "kill"
+    rate: float = 50.0
+    allow_data_loss: bool = False
+    inject_lag_seconds: float = 0.0
+    state_dir: Path | None = None
+
+
+@contextmanager
+def _lab_scope() -> Iterator[list[Any]]:
+    """Whatever lab starts inside is stopped on the way out, whatever happened."""
+    labs: list[Any] = []
+    try:
+        yield labs
+    finally:
+        for running in labs:
+            running.stop()
+
+
+def _start_lab(
+    rec: _Recorder,
+    labs: list[Any],
+    settings: Settings,
+    stacks: list[Any],
+    outputs: dict[str, dict[str, str]],
+    url: str,
+    lab: LabSettings,
+    say: Progress,
+) -> Any:
+    """Start the data plane (None, with a not-emulated step, where it cannot run)."""
+    lab_api = local_lab()
+    reason = lab_api.available()
+    if reason is None and settings.database.is_aurora_global:
+        reason = "the lab reproduces RDS MySQL read replicas, not an Aurora global database yet"
+    if reason is not None:
+        rec.report.data_plane_unavailable = reason
+        say(f"data plane not available: {reason}; its steps stay not-emulated")
+        return None
+    state = lab.state_dir or Path(tempfile.mkdtemp(prefix="tradedr-lab-"))
+    running = lab_api.Lab(
+        settings=settings,
+        templates={s.name: s.load() for s in stacks},
+        outputs=outputs,
+        emulator_url=url,
+        root=state,
+        options=lab_api.LabOptions(
+            rate=lab.rate, loss=lab.loss, allow_data_loss=lab.allow_data_loss
+        ),
+        say=say,
+    )
+    labs.append(running)
+    rec.run("start the data plane and the workload", "all", lambda: ("executed", running.start()))
+    return running
+
+
+def _finish_lab(
+    rec: _Recorder, report: DrillReport, running: Any, primary: str, *, wait: bool
+) -> None:
+    """Stop the workload once the primary serves again, and run the checker."""
+    results: list[Any] = []
+
+    def checker() -> tuple[DrillStatus, str]:
+        result = running.finish(wait=wait)
+        results.append(result)
+        data = result.as_dict()
+        summary = (
+            f"{data['orders_acknowledged']} acknowledged, lost {data['acknowledged_lost']}, "
+            f"split-brain {data['split_brain_writes']}, duplicates {data['duplicates']}, "
+            f"clients unavailable {data['client_unavailable_seconds']} s"
+        )
+        if not result.passed:
+            why = "split-brain writes" if result.split_brain_writes else "acknowledged orders lost"
+            return "failed", f"{why}: {summary}"
+        return "executed", summary
+
+    rec.run("check the order history", primary, checker)
+    if results:
+        report.data_plane = {**results[0].as_dict(), "lab": running.describe()}
 
 
 def write_report(report: DrillReport, out: Path) -> tuple[Path, Path]:

@@ -192,12 +192,36 @@ def drill(
     profile: str | None,
     out: Path,
     progress: Progress | None = None,
+    mode: str = "unplanned",
+    loss: str = "kill",
+    rate: float = 50.0,
+    allow_data_loss: bool = False,
+    data_plane: bool = True,
+    inject_lag_seconds: float = 0.0,
 ) -> DrillOutcome:
-    """Run the DR drill (journals under OUT/drill-runs) and write OUT/drill-report.md/.json."""
-    from tradedr.ops.drill import run_drill, write_report
+    """Run the DR drill (journals under OUT/drill-runs, the lab's data under OUT/lab) and
+    write OUT/drill-report.md/.json."""
+    from tradedr.errors import ConfigError
+    from tradedr.ops.drill import LabSettings, run_drill, write_report
 
+    if mode not in ("unplanned", "planned") or loss not in ("kill", "freeze"):
+        raise ConfigError(f"drill: mode {mode!r} or loss {loss!r} is not a known choice")
+    lab = LabSettings(
+        enabled=data_plane and target == "local",
+        mode=mode,  # type: ignore[arg-type]
+        loss=loss,  # type: ignore[arg-type]
+        rate=rate,
+        allow_data_loss=allow_data_loss,
+        inject_lag_seconds=inject_lag_seconds,
+        state_dir=out / "lab",
+    )
     report = run_drill(
-        settings, target=target, profile=profile, runs_dir=out / "drill-runs", progress=progress
+        settings,
+        target=target,
+        profile=profile,
+        runs_dir=out / "drill-runs",
+        progress=progress,
+        lab=lab,
     )
     markdown, data = write_report(report, out)
     return DrillOutcome(report, markdown, data)

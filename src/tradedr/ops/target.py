@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
 
 from tradedr.errors import ConfigError
 from tradedr.ops.backend import AwsBackend, Backend
@@ -44,6 +45,14 @@ def backend_for(target: str, endpoint_url: str | None = None) -> Backend:
     from tradedr.emulator.backend import emulator_backend
 
     return emulator_backend(endpoint_url)
+
+
+def local_lab() -> ModuleType:
+    """The drill's local data plane (`tradedr.emulator.dataplane.lab`: real MariaDB,
+    HAProxy and app processes behind the emulator), reached through this wiring point."""
+    from tradedr.emulator.dataplane import lab
+
+    return lab
 
 
 def check_target(target: str, profile: str | None) -> None:

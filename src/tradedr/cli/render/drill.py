@@ -45,6 +45,20 @@ def render_drill(outcome: DrillOutcome, *, as_json: bool) -> None:
         + f"); reports: {outcome.markdown_path}, {outcome.json_path}",
         soft_wrap=True,
     )
+    if report.data_plane_unavailable:
+        console.print(f"data plane not available: {report.data_plane_unavailable}", highlight=False)
+    if report.data_plane:
+        dp = report.data_plane
+        lost = ", ".join(f"{k} {v}" for k, v in dp["acknowledged_lost"].items()) or "none read"
+        unavailable = dp["client_unavailable_seconds"]
+        console.print(
+            f"data plane: {dp['orders_acknowledged']:,} orders acknowledged of "
+            f"{dp['orders_sent']:,}; lost: {lost}; split-brain writes "
+            f"{dp['split_brain_writes']}; duplicates {dp['duplicates']}; clients unavailable "
+            + ("(no recovery seen)" if unavailable is None else seconds(unavailable)),
+            soft_wrap=True,
+            highlight=False,
+        )
     for step in report.steps:
         if step.status == "failed":
             err_console.print(f"[bold red]failed:[/] {step.name}: {step.detail}", highlight=False)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
+from importlib import resources
+
 import aws_cdk as cdk
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
@@ -27,6 +31,16 @@ WAF_MANAGED_RULE_GROUPS = (
 # Requests per 5 minutes from one IP before the rate-based rule blocks it.
 WAF_RATE_LIMIT = 2000
 
+# What user data installs beside the reference app (the versions the package pins).
+APP_PACKAGES = ("pymysql==1.2.4", "boto3==1.44.5")
+APP_PATH = "/opt/tradedr/orders_app.py"
+# The app verifies TLS to RDS against the RDS CA bundle:
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+RDS_CA_URL = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"
+RDS_CA_PATH = "/opt/tradedr/rds-ca.pem"
+
+# With the orders in a DynamoDB table (dynamodb-mrsc) the instances still run this
+# health-only server: the reference app has a MySQL store only so far.
 HEALTH_SERVER = r"""#!/usr/bin/env python3
 # Deep health check: 200 only when the orders store answers (the DB accepts TCP, or, with
 # an orders table, its replica in this region is ACTIVE) and the sessions table answers.
@@ -81,6 +95,62 @@ HTTPServer(("0.0.0.0", 80), Handler).serve_forever()
 """
 
 
+def reference_app_source() -> bytes:
+    """The reference app, read at synth time: the very file the local lab runs."""
+    return (resources.files("tradedr.refapp") / "orders_app.py").read_bytes()
+
+
+def app_user_data_commands(
+    *,
+    region: str,
+    endpoint_parameter: str,
+    secret_name: str,
+    table_name: str,
+    health_path: str,
+    db_port: int,
+) -> list[str]:
+    """Install the reference app (gzip + base64: EC2 user data is capped at 16 KB) as a
+    systemd service on port 80, configured by the same names the lab uses."""
+    packed = base64.b64encode(gzip.compress(reference_app_source(), mtime=0)).decode()
+    environment = {
+        "TRADEDR_REGION": region,
+        "TRADEDR_DB_PARAMETER": endpoint_parameter,
+        "TRADEDR_DB_SECRET": secret_name,
+        "TRADEDR_SESSIONS_TABLE": table_name,
+        "TRADEDR_HEALTH_PATH": health_path,
+        "TRADEDR_DB_PORT": str(db_port),
+        "TRADEDR_DB_CA_FILE": RDS_CA_PATH,
+        "TRADEDR_LISTEN": "0.0.0.0:80",
+        "AWS_DEFAULT_REGION": region,
+    }
+    unit = [
+        "[Unit]",
+        "Description=tradedr reference orders app",
+        "After=network-online.target",
+        "[Service]",
+        *(f"Environment={key}={value}" for key, value in environment.items()),
+        f"ExecStart=/usr/bin/python3 {APP_PATH}",
+        "Restart=always",
+        "RestartSec=2",
+        "[Install]",
+        "WantedBy=multi-user.target",
+    ]
+    return [
+        "set -euo pipefail",
+        "dnf install -y python3-pip",
+        f"pip3 install {' '.join(APP_PACKAGES)}",
+        f"mkdir -p {APP_PATH.rsplit('/', 1)[0]}",
+        f"echo '{packed}' | base64 -d | gunzip > {APP_PATH}",
+        f"curl -fsSL -o {RDS_CA_PATH} {RDS_CA_URL}",
+        f"chmod 0755 {APP_PATH}",
+        "cat > /etc/systemd/system/tradedr-orders.service <<'UNITEOF'",
+        *unit,
+        "UNITEOF",
+        "systemctl daemon-reload",
+        "systemctl enable --now tradedr-orders.service",
+    ]
+
+
 class AppTier(Construct):
     """Public ALB in front of a private ASG whose instances serve a deep `/health`.
 
@@ -106,6 +176,7 @@ class AppTier(Construct):
         db_endpoint: str,
         db_endpoint_parameter: str,
         secret_arn: str | None,
+        secret_name: str | None = None,
         allowed_regions: list[str],
         key: kms.IKey,
         log_bucket: s3.IBucket,
@@ -189,22 +260,34 @@ class AppTier(Construct):
         )
 
         user_data = ec2.UserData.for_linux()
-        script = HEALTH_SERVER.format(
-            region=region,
-            table=table_name,
-            param=db_endpoint_parameter,
-            path=health_check_path,
-            db_port=MYSQL_PORT,
-            orders_table=orders_table_name or "",
-        )
-        user_data.add_commands(
-            "set -euo pipefail",
-            "cat > /usr/local/bin/tradedr-health <<'PYEOF'",
-            script,
-            "PYEOF",
-            "chmod 0755 /usr/local/bin/tradedr-health",
-            "nohup /usr/local/bin/tradedr-health >/var/log/tradedr-health.log 2>&1 &",
-        )
+        if orders_table_name or secret_name is None:
+            script = HEALTH_SERVER.format(
+                region=region,
+                table=table_name,
+                param=db_endpoint_parameter,
+                path=health_check_path,
+                db_port=MYSQL_PORT,
+                orders_table=orders_table_name or "",
+            )
+            user_data.add_commands(
+                "set -euo pipefail",
+                "cat > /usr/local/bin/tradedr-health <<'PYEOF'",
+                script,
+                "PYEOF",
+                "chmod 0755 /usr/local/bin/tradedr-health",
+                "nohup /usr/local/bin/tradedr-health >/var/log/tradedr-health.log 2>&1 &",
+            )
+        else:
+            user_data.add_commands(
+                *app_user_data_commands(
+                    region=region,
+                    endpoint_parameter=db_endpoint_parameter,
+                    secret_name=secret_name,
+                    table_name=table_name,
+                    health_path=health_check_path,
+                    db_port=MYSQL_PORT,
+                )
+            )
         self.launch_template = ec2.LaunchTemplate(
             self,
             "LaunchTemplate",

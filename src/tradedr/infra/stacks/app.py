@@ -70,6 +70,7 @@ class AppStack(_RegionalStack):
             db_endpoint=db_endpoint,
             db_endpoint_parameter=names.db_endpoint_parameter,
             secret_arn=secret_arn,
+            secret_name=names.db_secret(settings.primary_region),
             allowed_regions=settings.all_regions,
             key=data.key,
             log_bucket=data.log_bucket,

@@ -6,7 +6,10 @@ serves, or redirects to HTTPS), 443 only with `regions.<r>.certificate_arn`.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
+import re
 from typing import Any
 
 import pytest
@@ -14,6 +17,7 @@ from aws_cdk.assertions import Match, Template
 
 from tests.conftest import Synthesized
 from tradedr.config import Posture
+from tradedr.infra.components.compute import reference_app_source
 from tradedr.infra.components.database import MYSQL_PORT
 
 APP_STACKS = ["trading-prod-app-us-east-1", "trading-prod-app-us-west-2"]
@@ -151,15 +155,31 @@ def test_listener_forwards_to_the_target_group(default_synth: Synthesized, stack
 
 
 @pytest.mark.parametrize("stack", APP_STACKS)
-def test_user_data_serves_a_deep_health_endpoint(default_synth: Synthesized, stack: str) -> None:
-    """The /health server must check both the orders DB and the sessions table."""
-    user_data = json.dumps(_launch_data(default_synth, stack)["UserData"])
-    assert "tradedr-health" in user_data
-    assert "/health" in user_data
-    assert f"DB_PORT = {MYSQL_PORT}" in user_data
-    assert "describe-table" in user_data
-    assert "trading-prod-sessions" in user_data
-    assert "/trading-prod/orders-db/endpoint" in user_data
+def test_user_data_installs_the_reference_app(default_synth: Synthesized, stack: str) -> None:
+    """User data installs the very file the local lab runs, configured by the same names:
+    the endpoint parameter, the secret, the sessions table and the deep health path."""
+    parts = _launch_data(default_synth, stack)["UserData"]["Fn::Base64"]
+    script = parts if isinstance(parts, str) else json.dumps(parts)
+    packed = re.search(r"echo '([A-Za-z0-9+/=]+)' \| base64 -d \| gunzip", script)
+    assert packed is not None
+    assert gzip.decompress(base64.b64decode(packed.group(1))) == reference_app_source()
+    region = stack.removeprefix("trading-prod-app-")
+    for setting in (
+        f"TRADEDR_REGION={region}",
+        "TRADEDR_DB_PARAMETER=/trading-prod/orders-db/endpoint",
+        "TRADEDR_DB_SECRET=trading-prod/orders-db/us-east-1",
+        "TRADEDR_SESSIONS_TABLE=trading-prod-sessions",
+        "TRADEDR_HEALTH_PATH=/health",
+        f"TRADEDR_DB_PORT={MYSQL_PORT}",
+    ):
+        assert f"Environment={setting}" in script
+    assert "systemctl enable --now tradedr-orders.service" in script
+
+
+def test_user_data_fits_the_ec2_limit(default_synth: Synthesized) -> None:
+    """EC2 takes at most 16 KB of user data before base64."""
+    parts = _launch_data(default_synth, APP_STACKS[0])["UserData"]["Fn::Base64"]
+    assert len(parts if isinstance(parts, str) else json.dumps(parts)) < 16 * 1024
 
 
 def test_db_endpoint_parameter_points_at_the_regional_database(default_synth: Synthesized) -> None:

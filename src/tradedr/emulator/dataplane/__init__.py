@@ -1,0 +1,1 @@
+"""The lab's real data plane behind the emulator: MariaDB, the orders app, HAProxy."""

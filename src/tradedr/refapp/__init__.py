@@ -1,0 +1,1 @@
+"""The reference application the instances run (and the local lab runs the same file)."""
