@@ -49,6 +49,10 @@ REASONS: dict[Capability, str] = {
     ),
     Capability.ROUTING_CONTROL: "the emulator has no Route 53 ARC routing controls",
     Capability.TRAFFIC_DIAL: "the emulator has no Global Accelerator traffic dials",
+    Capability.MRSC: (
+        "moto 5.2 has no multi-Region strong consistency: each replica is a plain table, with "
+        "no MultiRegionConsistency, replica or witness status"
+    ),
     Capability.REPLICA_SUBNET_GROUP: (
         "moto 5.2 resolves a cross-region replica's subnet group in the source region, so the "
         "replica keeps the default group"

@@ -50,6 +50,9 @@ class Capability(StrEnum):
     ALARMS = "alarms"
     # The stacks create their own secrets (the database's managed master secret).
     SECRETS = "secrets"
+    # DynamoDB global tables in multi-Region strong consistency: the mode, the replicas'
+    # and the witness's status as DescribeTable reports them.
+    MRSC = "mrsc"
 
 
 class Backend(Protocol):

@@ -94,6 +94,9 @@ def failback(
         home = to_region or settings.primary_region
         if from_region:
             current = from_region
+        elif settings.database.is_mrsc:
+            # every region writes: fail back from any other serving region
+            current = next(r for r in settings.all_regions if r != home)
         elif settings.database.is_aurora_global:
             current = aurora_writer_region(provider, settings, [home, *settings.standby_regions])
         else:

@@ -46,6 +46,7 @@ class ActionKind(StrEnum):
     SET_TRAFFIC_DIAL = "set-traffic-dial"
     AURORA_GLOBAL_FAILOVER = "aurora-global-failover"
     UPDATE_TABLE_REPLICAS = "update-table-replicas"
+    CHECK_MRSC_REPLICAS = "check-mrsc-replicas"
     BACKUP_JOB = "backup-job"
     VERIFY_HEALTH = "verify-health"
 

@@ -44,6 +44,7 @@ CUSTOM_ACTIONS = frozenset(
         ActionKind.CREATE_REPLICA,
         ActionKind.UPDATE_TABLE_REPLICAS,
         ActionKind.BACKUP_JOB,
+        ActionKind.CHECK_MRSC_REPLICAS,
     }
 )
 STEP_TIMEOUT_MINUTES = 60
@@ -104,7 +105,7 @@ def read_inventory(settings: Settings, provider: ClientProvider) -> Inventory:
             if not found:
                 raise AwsOperationError(f"no ASG {names.asg(region)} in {region}; deploy first")
             asgs[region] = found[0]["AutoScalingGroupARN"]
-        for region in settings.all_regions:
+        for region in [] if settings.database.is_mrsc else settings.all_regions:
             rds = provider.client("rds", region)
             if settings.database.is_aurora_global:
                 cluster = rds.describe_db_clusters(DBClusterIdentifier=names.db_cluster(region))
@@ -139,6 +140,8 @@ class _Mapper:
         self.controls, self.options = controls, options
         self.names = Names(settings)
         self.notes: list[str] = []
+        # The region a deactivate workflow takes out (dynamodb-mrsc), else None.
+        self.deactivating: str | None = None
 
     def step(self, step: Step) -> dict[str, Any]:
         kind = step.action
@@ -226,7 +229,24 @@ class _Mapper:
         return self.custom(step)
 
     def custom(self, step: Step) -> dict[str, Any]:
+        if self.deactivating is not None:
+            return self._custom_config(
+                step,
+                # dynamodb-mrsc: no step needs the region being taken out (the dial is turned
+                # through the accelerator's control plane), so every one runs where it stays up.
+                {"regionToRun": "activeRegion"},
+            )
         activating = step.region == self.plan.target_region
+        where: dict[str, Any] = {
+            "regionToRun": "activatingRegion" if activating else "deactivatingRegion"
+        }
+        if not activating:
+            # In an ungraceful switch the deactivating region may be gone: skip, as our
+            # unplanned plans do, rather than block the recovery on it.
+            where["ungraceful"] = {"behavior": "skip"}
+        return self._custom_config(step, where)
+
+    def _custom_config(self, step: Step, where: dict[str, Any]) -> dict[str, Any]:
         payload = json.dumps(
             {
                 "tradedr": {
@@ -243,12 +263,8 @@ class _Mapper:
             "timeoutMinutes": STEP_TIMEOUT_MINUTES,
             "lambdas": [{"arn": self.options.custom_action_lambda, "payload": payload}],
             "retryIntervalMinutes": 1.0,
-            "regionToRun": "activatingRegion" if activating else "deactivatingRegion",
+            **where,
         }
-        if not activating:
-            # In an ungraceful switch the deactivating region may be gone: skip, as our
-            # unplanned plans do, rather than block the recovery on it.
-            config["ungraceful"] = {"behavior": "skip"}
         return {
             "name": step.id,
             "description": step.title[:1024],
@@ -286,8 +302,15 @@ def region_switch_plan(
     inventory: Inventory,
     controls: TrafficControls,
     options: ExportOptions,
+    *,
+    failback: Plan | None = None,
 ) -> RegionSwitchExport:
-    """The CreatePlan request for `plan` (a planned failover), and what the user should know."""
+    """The CreatePlan request for `plan` (a planned failover), and what the user should know.
+
+    dynamodb-mrsc (active-active): the failover is a `deactivate` workflow for the region
+    taken out and `failback` an `activate` workflow for its return; Region switch has no
+    DynamoDB (or Global Accelerator) block, so both are custom actions apart from the
+    approval, and the notes say what Region switch cannot express."""
     if not options.execution_role:
         raise ConfigError("--execution-role ARN is required: Region switch runs the plan as it")
     steps = [
@@ -305,7 +328,14 @@ def region_switch_plan(
                 ]
             }
         )
-    custom = [s.id for s in plan.steps() if needs_custom_action(s, plan)]
+    plans = [plan, *([failback] if failback is not None else [])]
+    if not options.include_approval and failback is not None:
+        failback = _without_approval(failback)
+        plans = [plan, failback]
+    custom = sorted(
+        {s.id for p in plans for s in p.steps() if needs_custom_action(s, p)},
+        key=[s.id for p in plans for s in p.steps()].index,
+    )
     if custom and not options.custom_action_lambda:
         raise ConfigError(
             "these steps have no native Region switch block and run as a custom action: "
@@ -323,6 +353,37 @@ def region_switch_plan(
         )
     mapper = _Mapper(plan, settings, inventory, controls, options)
     names = Names(settings)
+    workflows = [
+        {
+            "workflowTargetAction": "activate",
+            "workflowTargetRegion": plan.target_region,
+            "workflowDescription": f"activate {plan.target_region} ({names.prefix})",
+            "steps": mapper.workflow_steps(),
+        }
+    ]
+    if settings.database.is_mrsc:
+        mapper.deactivating = plan.source_region
+        workflows = [
+            {
+                "workflowTargetAction": "deactivate",
+                "workflowTargetRegion": plan.source_region,
+                "workflowDescription": f"take {plan.source_region} out ({names.prefix}): "
+                "its accelerator dial to 0, the others confirmed serving",
+                "steps": mapper.workflow_steps(),
+            }
+        ]
+        if failback is not None:
+            back = _Mapper(failback, settings, inventory, controls, options)
+            back.deactivating = plan.source_region
+            workflows.append(
+                {
+                    "workflowTargetAction": "activate",
+                    "workflowTargetRegion": failback.target_region,
+                    "workflowDescription": f"return {failback.target_region} ({names.prefix}) "
+                    "once its health and its orders replica are confirmed",
+                    "steps": back.workflow_steps(),
+                }
+            )
     request: dict[str, Any] = {
         "name": f"{settings.prefix}-failover"[:32].rstrip("-"),
         "description": f"tradedr failover of {settings.prefix}: {plan.title}",
@@ -332,14 +393,7 @@ def region_switch_plan(
         "recoveryApproach": "activeActive"
         if settings.posture is Posture.ACTIVE_ACTIVE
         else "activePassive",
-        "workflows": [
-            {
-                "workflowTargetAction": "activate",
-                "workflowTargetRegion": plan.target_region,
-                "workflowDescription": f"activate {plan.target_region} ({names.prefix})",
-                "steps": mapper.workflow_steps(),
-            }
-        ],
+        "workflows": workflows,
         "tags": {"Application": settings.application, "ManagedBy": "tradedr"},
     }
     if settings.posture is not Posture.ACTIVE_ACTIVE:
@@ -353,7 +407,40 @@ def region_switch_plan(
     ]
     if controls.mode is TrafficMode.TRAFFIC_DIAL:
         notes.append("Global Accelerator has no Region switch block: the dials are custom actions")
+    if settings.database.is_mrsc:
+        notes = [n for n in notes if not n.startswith("EC2AutoScaling")]
+        notes += MRSC_NOTES
     return RegionSwitchExport(request, notes)
+
+
+# What Region switch can and cannot express for dynamodb-mrsc (execution block types from the
+# arc-region-switch service model: no DynamoDB and no Global Accelerator block).
+MRSC_NOTES = [
+    "Region switch has no DynamoDB block: it cannot check an MRSC table's consistency mode or "
+    "its replicas' and witness's status, so check-orders-replicas runs as a custom action",
+    "nothing in Region switch needs to promote anything here, and nothing should: MRSC has no "
+    "writer to move, so the plan has no database block at all",
+    "the region's loss is detected and traffic moved by Global Accelerator's own health "
+    "checks, outside Region switch; the deactivate workflow only makes that explicit (dial 0) "
+    "and confirms the other regions serve",
+    "no EC2AutoScaling block: every region already runs at full capacity (DR019)",
+]
+
+
+def _without_approval(plan: Plan) -> Plan:
+    return plan.model_copy(
+        update={
+            "groups": [
+                g.model_copy(
+                    update={
+                        "steps": [s for s in g.steps if s.action is not ActionKind.MANUAL_APPROVAL]
+                    }
+                )
+                for g in plan.groups
+                if any(s.action is not ActionKind.MANUAL_APPROVAL for s in g.steps)
+            ]
+        }
+    )
 
 
 def export_region_switch(
@@ -384,7 +471,23 @@ def export_region_switch(
             "the traffic controls exist"
         )
     inventory = read_inventory(settings, provider)
-    return region_switch_plan(plan, settings, inventory, controls, options)
+    back = None
+    if settings.database.is_mrsc:
+        from tradedr.ops.failback import failback_plan
+
+        home = settings.primary_region
+        back_controls = resolve_traffic(
+            settings, provider, read_region=home, emulated=target == "local"
+        )
+        back = failback_plan(
+            settings,
+            current_region=to,
+            home_region=home,
+            approval=options.include_approval,
+            traffic_mode=back_controls.mode,
+            traffic=back_controls.params_for(home),
+        )
+    return region_switch_plan(plan, settings, inventory, controls, options, failback=back)
 
 
 def export_on_target(

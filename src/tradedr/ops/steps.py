@@ -53,6 +53,8 @@ def group(name: str, *steps: Step) -> StepGroup:
 def db_endpoint_params(settings: Settings, region: str) -> dict[str, Any]:
     """Which database an endpoint/verify step reads: the instance (RDS) or cluster (Aurora)."""
     names = Names(settings)
+    if settings.database.is_mrsc:
+        return {"orders_table": names.orders_table}
     if settings.database.is_aurora_global:
         return {
             "db_cluster_identifier": names.db_cluster(region),
@@ -399,6 +401,40 @@ def traffic_step(
         preconditions=["the old primary is fenced or unreachable, so its health check fails"],
         verification=f"{names.record_fqdn} resolves to the {region} ALB (data plane only)",
         phase=phase,
+    )
+
+
+def traffic_dial(
+    region: str,
+    endpoint_group_arn: str,
+    percentage: int,
+    *,
+    title: str,
+    verification: str,
+    phase: Phase = "recovery",
+) -> Step:
+    """Set one region's Global Accelerator traffic dial (control plane in us-west-2)."""
+    return Step(
+        id=f"dial-{'up' if percentage else 'down'}-{region}",
+        action=ActionKind.SET_TRAFFIC_DIAL,
+        region=region,
+        title=title,
+        params={"endpoint_group_arn": endpoint_group_arn, "percentage": percentage},
+        verification=verification,
+        phase=phase,
+    )
+
+
+def mrsc_replicas(settings: Settings, region: str, active: list[str], *, title: str) -> Step:
+    """Check, from `region`, that the orders MRSC table is STRONG and its replicas (and
+    witness) in `active` are ACTIVE."""
+    return Step(
+        id=f"check-orders-replicas-{region}",
+        action=ActionKind.CHECK_MRSC_REPLICAS,
+        region=region,
+        title=title,
+        params={"table_name": Names(settings).orders_table, "active_regions": active},
+        verification="DescribeTable: MultiRegionConsistency STRONG, those replicas ACTIVE",
     )
 
 

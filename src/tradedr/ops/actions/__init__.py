@@ -9,6 +9,7 @@ from tradedr.ops.actions.aurora_global import AuroraGlobalFailover
 from tradedr.ops.actions.backup_job import BackupJob
 from tradedr.ops.actions.base import Action
 from tradedr.ops.actions.check_lag import CheckReplicaLag
+from tradedr.ops.actions.check_mrsc import CheckMrscReplicas
 from tradedr.ops.actions.create_replica import CreateReadReplica
 from tradedr.ops.actions.fence_primary import FencePrimary
 from tradedr.ops.actions.promote_replica import PromoteReplica
@@ -40,6 +41,7 @@ ACTIONS: dict[ActionKind, Action] = {
         SetTrafficDial(),
         AuroraGlobalFailover(),
         UpdateTableReplicas(),
+        CheckMrscReplicas(),
         BackupJob(),
         VerifyHealth(),
     )

@@ -29,12 +29,13 @@ class HealthCheckFailedError(TradedrError):
 
 
 class VerifyHealthParams(StepParams):
-    """The writer (an RDS instance, or an Aurora cluster of `global_cluster_id`, in
-    `db_region`), the app's endpoint parameter, its ASG and targets, and the ALB to probe."""
+    """The writer (an RDS instance, an Aurora cluster of `global_cluster_id`, in
+    `db_region`, or the region's own orders MRSC replica), the app's endpoint parameter, its ASG and targets, and the ALB to probe."""
 
     db_identifier: str | None = None
     db_cluster_identifier: str | None = None
     global_cluster_id: str | None = None
+    orders_table: str | None = None  # dynamodb-mrsc: the orders table, no DB instance
     db_region: str | None = None  # default: the step's region
     parameter_name: str
     asg_name: str
@@ -46,8 +47,11 @@ class VerifyHealthParams(StepParams):
 
     @model_validator(mode="after")
     def _one_database(self) -> VerifyHealthParams:
-        if (self.db_identifier is None) == (self.db_cluster_identifier is None):
-            raise ValueError("name exactly one of db_identifier and db_cluster_identifier")
+        named = [self.db_identifier, self.db_cluster_identifier, self.orders_table]
+        if sum(n is not None for n in named) != 1:
+            raise ValueError(
+                "name exactly one of db_identifier, db_cluster_identifier and orders_table"
+            )
         if self.db_cluster_identifier is not None and self.global_cluster_id is None:
             raise ValueError("an Aurora cluster needs its global_cluster_id")
         return self
@@ -60,14 +64,15 @@ class VerifyHealth(Action):
     def calls(self, step: Step) -> list[ApiCall]:
         params = params_of(step, VerifyHealthParams)
         db_region = params.db_region or step.region
-        database = (
-            [
+        if params.orders_table:
+            database = [ApiCall("dynamodb", step.region, "DescribeTable")]
+        elif params.db_cluster_identifier:
+            database = [
                 ApiCall("rds", db_region, "DescribeDBClusters"),
                 ApiCall("rds", db_region, "DescribeGlobalClusters"),
             ]
-            if params.db_cluster_identifier
-            else [ApiCall("rds", db_region, "DescribeDBInstances")]
-        )
+        else:
+            database = [ApiCall("rds", db_region, "DescribeDBInstances")]
         return [
             *database,
             ApiCall("ssm", step.region, "GetParameter"),
@@ -85,7 +90,11 @@ class VerifyHealth(Action):
         notes: list[str] = []
         not_emulated = False
         address: str | None
-        if params.db_identifier is None:
+        if params.orders_table is not None:
+            # dynamodb-mrsc: the region's own orders replica takes writes; the app's endpoint
+            # parameter names the table (nothing repoints it).
+            db_id = address = self._orders_replica(ctx, step, region, params.orders_table)
+        elif params.db_identifier is None:
             db_id, address, not_emulated = self._aurora_writer(ctx, step, db_region, notes)
         else:
             db_id = params.db_identifier
@@ -151,6 +160,16 @@ class VerifyHealth(Action):
                 + (" (certificate not verified: the ALB name is not on it)" if insecure else "")
             )
         return Outcome("not-emulated" if not_emulated else "executed", "; ".join(notes))
+
+    def _orders_replica(
+        self, ctx: ExecutionContext, step: Step, region: str, table_name: str
+    ) -> str:
+        table = ctx.call("dynamodb", region, "DescribeTable", TableName=table_name)["Table"]
+        if table.get("TableStatus") != "ACTIVE":
+            raise HealthCheckFailedError(
+                f"{step.id}: orders table {table_name} in {region} is {table.get('TableStatus')}"
+            )
+        return table_name
 
     def _aurora_writer(
         self, ctx: ExecutionContext, step: Step, db_region: str, notes: list[str]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradedr.config import Settings
+from tradedr.config import MRSC, Settings
 from tradedr.errors import ConfigError, PlanBugError
 from tradedr.ops.plans import Plan, PlanKind, failed_region_violations
 from tradedr.ops.recipes import failback, failover, fence
@@ -23,8 +23,12 @@ RECIPES: dict[RecipeKey, Recipe] = {
     ("failover", "aurora-mysql-global", "planned"): failover.aurora_planned,
     ("failover", "aurora-mysql-global", "practice"): failover.aurora_practice,
     ("failover", "aurora-mysql-global", "unplanned"): failover.aurora_unplanned,
+    ("failover", "dynamodb-mrsc", "planned"): failover.mrsc_planned,
+    ("failover", "dynamodb-mrsc", "practice"): failover.mrsc_practice,
+    ("failover", "dynamodb-mrsc", "unplanned"): failover.mrsc_unplanned,
     ("failback", "mysql", "planned"): failback.mysql,
     ("failback", "aurora-mysql-global", "planned"): failback.aurora,
+    ("failback", "dynamodb-mrsc", "planned"): failback.mrsc,
     ("fence", "mysql", "planned"): fence.mysql,
     ("fence", "aurora-mysql-global", "planned"): fence.aurora,
 }
@@ -33,10 +37,14 @@ RECIPES: dict[RecipeKey, Recipe] = {
 def build_plan(request: PlanRequest) -> Plan:
     """The plan for `request`, checked: an unplanned or practice plan may not need the
     failed region's control plane in its recovery steps."""
-    engine: Engine = (
-        "aurora-mysql-global" if request.settings.database.is_aurora_global else "mysql"
-    )
+    engine: Engine = request.settings.database.engine
     recipe = RECIPES.get((request.kind, engine, request.mode))
+    if recipe is None and engine == MRSC and request.kind == "fence":
+        raise ConfigError(
+            f"fence: {MRSC} has no single writer to fence (every region writes, and MRSC never "
+            "acknowledges conflicting writes); take a region out of traffic with "
+            "`tradedr failover --from REGION --to ANOTHER`"
+        )
     if recipe is None:
         raise ConfigError(f"no {request.mode} {request.kind} plan exists for {engine}")
     request.check()

@@ -14,7 +14,7 @@ from tradedr.names import Names
 from tradedr.ops.plans import PlanKind, PlanMode, StepGroup, TrafficMode, control_plane_region
 from tradedr.ops.steps import run_stamp
 
-Engine = Literal["mysql", "aurora-mysql-global"]
+Engine = Literal["mysql", "aurora-mysql-global", "dynamodb-mrsc"]
 RecipeKey = tuple[PlanKind, Engine, PlanMode]
 
 
@@ -82,6 +82,7 @@ class PlanRequest:
             )
         if (
             self.mode == "unplanned"
+            and not settings.database.is_mrsc  # its traffic moves without any dial
             and self.traffic_mode is TrafficMode.TRAFFIC_DIAL
             and control_plane_region("globalaccelerator", self.source) == self.source
         ):

@@ -197,3 +197,52 @@ def aurora(request: PlanRequest) -> Groups:
         "(after an unplanned failover Aurora rejoins it once its region is back); the lag "
         "check refuses to switch over otherwise"
     ]
+
+
+def mrsc(request: PlanRequest) -> Groups:
+    """dynamodb-mrsc: the returning region writes again as soon as clients reach it, so the
+    only move is its dial back to 100, after its app tier is healthy and its orders replica
+    (and the witness) are ACTIVE again."""
+    settings, current, home = request.settings, request.source, request.target
+    witness = settings.database.witness_region
+    everyone = [*settings.all_regions, *([witness] if witness else [])]
+    ready = steps.verify(settings, home)
+    ready = ready.model_copy(
+        update={
+            "id": f"verify-{home}-before",
+            "title": f"Confirm {home} is healthy: orders replica, app endpoint, healthy targets",
+        }
+    )
+    arn = (request.traffic or {}).get("endpoint_group_arn")
+    groups = [
+        group("the home region is healthy", ready),
+        group(
+            "its orders replica is back",
+            steps.mrsc_replicas(
+                settings,
+                home,
+                everyone,
+                title=f"Check from {home}: the orders table is STRONG and every replica "
+                f"({', '.join(everyone)}) is ACTIVE",
+            ),
+        ),
+        *_approval(request),
+    ]
+    if arn is not None:
+        groups.append(
+            group(
+                "return traffic",
+                steps.traffic_dial(
+                    home,
+                    str(arn),
+                    100,
+                    title=f"Set the Global Accelerator traffic dial of {home} to 100%",
+                    verification="DescribeEndpointGroup shows TrafficDialPercentage 100",
+                ),
+            )
+        )
+    groups.append(group("verify", steps.verify(settings, home)))
+    return groups, [
+        f"dynamodb-mrsc: {current} and the other regions keep writing throughout; no data "
+        "moves and no writer changes, only the accelerator's dial"
+    ]

@@ -5,7 +5,7 @@ unplanned (nothing in the failed region), for RDS MySQL and Aurora global."""
 from __future__ import annotations
 
 from tradedr.ops import steps
-from tradedr.ops.plans import Step, StepGroup
+from tradedr.ops.plans import Step, StepGroup, control_plane_region
 from tradedr.ops.recipes.base import PlanRequest
 from tradedr.ops.steps import group
 
@@ -237,3 +237,95 @@ def aurora_unplanned(request: PlanRequest) -> Groups:
         f"when {source} comes back Aurora rejoins its cluster as a secondary. Its app "
         f"is NOT fenced: run `tradedr failback` before routing returns to {source}",
     )
+
+
+# DynamoDB MRSC (active-active) --------------------------------------------------------
+#
+# No promotion exists: every surviving region already writes orders (MRSC acknowledges
+# only what a second Region holds) and runs at full capacity, and the accelerator's health
+# checks already moved traffic. "Failover" is taking the lost region out of the accelerator
+# (its dial to 0, so it takes nothing back while it flaps) and confirming the survivors
+# serve. The region-loss detector is not needed and not deployed.
+
+
+def _mrsc_survivors(request: PlanRequest) -> list[str]:
+    settings = request.settings
+    witness = settings.database.witness_region
+    return [r for r in settings.all_regions if r != request.source] + ([witness] if witness else [])
+
+
+def _mrsc(request: PlanRequest, *, planned: bool) -> Groups:
+    settings, source, target = request.settings, request.source, request.target
+    survivors = _mrsc_survivors(request)
+    serving = [r for r in settings.all_regions if r != source]
+    groups = [
+        group(
+            "preconditions",
+            steps.mrsc_replicas(
+                settings,
+                target,
+                survivors,
+                title=f"Check from {target}: the orders table is STRONG and the replicas of "
+                f"{', '.join(survivors)} are ACTIVE",
+            ),
+        )
+    ]
+    if request.approval:
+        groups.append(
+            group(
+                "approval",
+                steps.approval(
+                    target,
+                    title=f"Approve taking {source} out of {settings.prefix}'s traffic",
+                    prompt=f"Set {source}'s accelerator dial to 0 ({request.mode})?",
+                ),
+            )
+        )
+    notes: list[str] = [
+        "dynamodb-mrsc: no promotion and no detector; the accelerator's health checks already "
+        f"send {source}'s clients to {', '.join(serving)}, which write orders through MRSC"
+    ]
+    arn = ((request.traffic or {}).get("other_endpoint_groups") or {}).get(source)
+    dial_blocked = not planned and control_plane_region("globalaccelerator", source) == source
+    if dial_blocked:
+        notes.append(
+            f"the Global Accelerator control plane is in {source}, the lost region: its dial "
+            "cannot be turned, and need not be (its failed health checks keep traffic away); "
+            f"set it to 0 with `tradedr failover --from {source}` once {source} answers"
+        )
+    elif arn is not None:
+        groups.append(
+            group(
+                "take the lost region out",
+                steps.traffic_dial(
+                    source,
+                    str(arn),
+                    0,
+                    title=f"Set the Global Accelerator traffic dial of {source} to 0%",
+                    verification="DescribeEndpointGroup shows TrafficDialPercentage 0",
+                ),
+            )
+        )
+    groups.append(group("confirm", *(steps.verify(settings, r) for r in serving)))
+    if not planned:
+        notes.append(
+            f"unplanned: nothing in {source} is called; when it returns, `tradedr failback` "
+            "sets its dial back to 100 only after its health and its table replica are confirmed"
+        )
+    return groups, notes
+
+
+def mrsc_planned(request: PlanRequest) -> Groups:
+    return _mrsc(request, planned=True)
+
+
+def mrsc_practice(request: PlanRequest) -> Groups:
+    groups, notes = _mrsc(request, planned=True)
+    return groups, [
+        *notes,
+        f"practice: {request.source} is healthy; after the rehearsal `tradedr failback` returns it",
+    ]
+
+
+def mrsc_unplanned(request: PlanRequest) -> Groups:
+    return _mrsc(request, planned=False)
