@@ -200,3 +200,37 @@ def test_the_scheduled_readiness_function_deploys_and_is_reported_not_emulated(
         "schedules"
     )
     assert steps["deploy trading-prod-app-us-west-2"]["status"] == "executed"
+
+
+MRSC_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "active-active-mrsc.toml"
+
+
+def test_mrsc_drill_passes_with_the_mrsc_checks_not_emulated(tmp_path: Path) -> None:
+    """examples/active-active-mrsc.toml on the emulator: the drill deploys three regions with
+    no database instance, takes us-east-1 out and returns it. moto has no MRSC (each replica
+    is a plain table) and no Global Accelerator, so the table checks and the dials are
+    not-emulated, never executed; every survivor's verification really runs."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+    result = CliRunner().invoke(
+        app, ["drill", "-c", str(MRSC_EXAMPLE), "--out", str(tmp_path / "out"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    steps = {s["name"]: s["status"] for s in json.loads(result.stdout)["steps"]}
+    for name in (
+        "failover: check-orders-replicas-us-east-2",
+        "failover: dial-down-us-east-1",
+        "failback: check-orders-replicas-us-east-1",
+        "failback: dial-up-us-east-1",
+    ):
+        assert steps[name] == "not-emulated", name
+    for name in (
+        "failover: verify-us-east-2",
+        "failover: verify-us-west-2",
+        "failback: verify-us-east-1",
+        "validate deployment",
+    ):
+        assert steps[name] == "executed", name
+    assert not [s for s in steps if "promote" in s or "scale-" in s]  # nothing to promote
+    assert set(steps.values()) <= {"executed", "not-emulated"}

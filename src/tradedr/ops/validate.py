@@ -318,6 +318,31 @@ class _Validator:
             else:
                 self.add("dynamodb-replica", region, FAIL, f"no replica of {table_name}")
 
+    def orders_mrsc(self, region: str) -> None:
+        """dynamodb-mrsc: each region's orders replica is ACTIVE and the table STRONG; the
+        emulator has plain tables without MRSC, so there the mode is not emulated."""
+        table_name = self.names.orders_table
+        table = self.client("dynamodb", region).describe_table(TableName=table_name)["Table"]
+        status = table["TableStatus"]
+        if status != "ACTIVE":
+            self.add("orders-mrsc", region, FAIL, f"{table_name} {status}")
+            return
+        mode = table.get("MultiRegionConsistency")
+        if mode == "STRONG":
+            self.add("orders-mrsc", region, OK, f"{table_name} ACTIVE, STRONG")
+        elif self.emulator and mode is None:
+            self.add(
+                "orders-mrsc",
+                region,
+                NOT_EMULATED,
+                f"{table_name} ACTIVE as a plain table; multi-Region strong consistency is not "
+                "emulated (moto 5.2)",
+            )
+        else:
+            self.add(
+                "orders-mrsc", region, FAIL, f"{table_name} is {mode or 'EVENTUAL'}, not STRONG"
+            )
+
     def _emulated_replica(self, region: str, table_name: str) -> None:
         try:
             status = self.client("dynamodb", region).describe_table(TableName=table_name)["Table"][
@@ -481,7 +506,10 @@ def validate_deployment(
                 v.guarded("alb", region, partial(v.alb, region))
                 v.guarded("asg", region, partial(v.asg, region))
                 v.guarded("alarms", region, partial(v.alarms, region))
-        if settings.database.is_aurora_global:
+        if settings.database.is_mrsc:
+            for region in settings.all_regions:
+                v.guarded("orders-mrsc", region, partial(v.orders_mrsc, region))
+        elif settings.database.is_aurora_global:
             for region in settings.all_regions:
                 v.guarded("aurora", region, partial(v.aurora, region))
         else:
@@ -494,7 +522,8 @@ def validate_deployment(
         v.guarded("dynamodb", settings.primary_region, v.dynamodb)
         v.guarded("s3", settings.primary_region, v.s3)
         v.guarded("route53", "global", v.route53)
-        v.guarded("secret", settings.primary_region, v.secret)
+        if not settings.database.is_mrsc:  # no DB, so no DB secret
+            v.guarded("secret", settings.primary_region, v.secret)
     except BotoCoreError as exc:
         raise AwsOperationError(f"validate: {exc}") from None
     return ValidationReport(target=target, checks=v.checks)

@@ -192,3 +192,23 @@ def test_every_posture_and_fast_option_renders_real_runbooks(
     if variant == "fast_ga":
         assert automatic
         assert "traffic dial of us-west-2 to 100%" in failover
+
+
+def test_mrsc_runbooks_have_no_promotion_and_commands_that_work(
+    mrsc_synth: Synthesized, tmp_path: Path
+) -> None:
+    """examples/active-active-mrsc.toml: every runbook renders with real names, every
+    command passes the checker, and failover/failback speak of the dial, not a promotion."""
+    texts = _render(mrsc_synth, tmp_path)
+    assert len(texts) == len(RUNBOOKS) + 1
+    for name, text in texts.items():
+        assert unresolved_placeholders(text) == [], name
+        problems, _ = check_text(text)
+        assert problems == [], f"{name}:\n" + "\n".join(problems)
+    failover, failback = texts["regional-failover.md"], texts["regional-failback.md"]
+    assert "nothing to promote" in failover
+    assert "tradedr failover --from us-east-1 --to us-east-2 --target aws" in failover
+    assert "describe-table --table-name trading-mrsc-orders-mrsc --region us-east-2" in failover
+    assert "dial back to 100" in failback
+    assert "promote-read-replica" not in failover + failback
+    assert "no RDS instance to fail over" in texts["incident-rds-failover.md"]

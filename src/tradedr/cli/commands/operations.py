@@ -57,6 +57,15 @@ def failover(
     to: Annotated[
         str | None, typer.Option("--to", metavar="REGION", help="Region to fail over to.")
     ] = None,
+    from_region: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="REGION",
+            help="Region to fail over from (default: the primary). Under dynamodb-mrsc every "
+            "region serves, so this names the one to take out of the accelerator.",
+        ),
+    ] = None,
     config: ConfigOption = None,
     target: RunTargetOption = Target.LOCAL,
     profile: ProfileOption = None,
@@ -103,6 +112,8 @@ def failover(
         _region_of(settings, "--to", to)
     elif resume is None:
         raise ConfigError("--to REGION is required (unless --resume RUN_ID)")
+    if from_region is not None:
+        _region_of(settings, "--from", from_region)
     result = service.failover(
         settings,
         run_options(
@@ -110,6 +121,7 @@ def failover(
         ),
         profile=profile,
         to_region=to,
+        from_region=from_region,
         practice=practice,
         allow_data_loss=allow_data_loss,
         assume_region_lost=assume_region_lost,

@@ -45,7 +45,12 @@ def _global_tables_to_tables(stacks: dict[str, PreparedStack], kinds: dict[str, 
                         "AWS::DynamoDB::GlobalTable",
                         SUBSTITUTED,
                         f"replica in {region} deployed as a plain AWS::DynamoDB::Table "
-                        "(moto has no global tables); items are not replicated",
+                        "(moto has no global tables); items are not replicated"
+                        + (
+                            "; multi-Region strong consistency (MRSC) is not emulated"
+                            if props.get("MultiRegionConsistency") == "STRONG"
+                            else ""
+                        ),
                     )
                 )
 
