@@ -41,6 +41,7 @@ CONFIGS: dict[str, Callable[[], Settings]] = {
         {"routing": {"traffic": "arc"}, "database": {"engine": "aurora-mysql-global"}}
     ),
     "arc-mysql": lambda: load_settings({"routing": {"traffic": "arc"}}),
+    "mrsc": lambda: load_config(ROOT / "examples" / "active-active-mrsc.toml"),
 }
 
 
@@ -85,7 +86,8 @@ def plans_of(name: str) -> dict[str, Plan]:
         traffic=controls.params_for(primary),
         created_at=CREATED_AT,
     )
-    plans["fence"] = fence_plan(settings, region=primary, created_at=CREATED_AT)
+    if not settings.database.is_mrsc:  # dynamodb-mrsc has no single writer to fence
+        plans["fence"] = fence_plan(settings, region=primary, created_at=CREATED_AT)
     return plans
 
 

@@ -15,6 +15,7 @@ from tradedr.names import Names
 from tradedr.ops.actions.approval import ApprovalParams
 from tradedr.ops.actions.aurora_global import AuroraGlobalParams
 from tradedr.ops.actions.check_lag import CheckLagParams
+from tradedr.ops.actions.check_mrsc import CheckMrscParams
 from tradedr.ops.actions.create_replica import CreateReplicaParams
 from tradedr.ops.actions.fence_primary import FenceParams
 from tradedr.ops.actions.promote_replica import PromoteParams
@@ -419,7 +420,9 @@ def traffic_dial(
         action=ActionKind.SET_TRAFFIC_DIAL,
         region=region,
         title=title,
-        params={"endpoint_group_arn": endpoint_group_arn, "percentage": percentage},
+        params=TrafficDialParams(
+            endpoint_group_arn=endpoint_group_arn, percentage=percentage
+        ).dump(),
         verification=verification,
         phase=phase,
     )
@@ -433,7 +436,9 @@ def mrsc_replicas(settings: Settings, region: str, active: list[str], *, title: 
         action=ActionKind.CHECK_MRSC_REPLICAS,
         region=region,
         title=title,
-        params={"table_name": Names(settings).orders_table, "active_regions": active},
+        params=CheckMrscParams(
+            table_name=Names(settings).orders_table, active_regions=active
+        ).dump(),
         verification="DescribeTable: MultiRegionConsistency STRONG, those replicas ACTIVE",
     )
 

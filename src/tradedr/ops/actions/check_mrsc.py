@@ -11,27 +11,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from tradedr.ops.actions.base import (
     Action,
     ExecutionContext,
     Outcome,
     PreconditionFailedError,
-    param,
+    params_of,
 )
 from tradedr.ops.backend import Capability
-from tradedr.ops.plans import ActionKind, ApiCall, Step
+from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
+
+
+class CheckMrscParams(StepParams):
+    """The orders table, and the regions (replicas and witness) that must be ACTIVE."""
+
+    table_name: str
+    active_regions: list[str] = Field(min_length=1)
 
 
 class CheckMrscReplicas(Action):
     kind = ActionKind.CHECK_MRSC_REPLICAS
     read_only = True
+    Params = CheckMrscParams
 
     def calls(self, step: Step) -> list[ApiCall]:
         return [ApiCall("dynamodb", step.region, "DescribeTable")]
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
-        table_name = param(step, "table_name")
-        wanted = list(param(step, "active_regions"))
+        params = params_of(step, CheckMrscParams)
+        table_name, wanted = params.table_name, params.active_regions
         table: dict[str, Any] = ctx.call(
             "dynamodb", step.region, "DescribeTable", TableName=table_name
         )["Table"]

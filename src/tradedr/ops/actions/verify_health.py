@@ -30,7 +30,8 @@ class HealthCheckFailedError(TradedrError):
 
 class VerifyHealthParams(StepParams):
     """The writer (an RDS instance, an Aurora cluster of `global_cluster_id`, in
-    `db_region`, or the region's own orders MRSC replica), the app's endpoint parameter, its ASG and targets, and the ALB to probe."""
+    `db_region`, or the region's own orders MRSC replica), the app's endpoint parameter,
+    its ASG and targets, and the ALB to probe."""
 
     db_identifier: str | None = None
     db_cluster_identifier: str | None = None
