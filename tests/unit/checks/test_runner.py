@@ -121,6 +121,24 @@ def test_aurora_global_example_passes(check_reports: Any) -> None:
     assert errors == []
 
 
+def test_active_active_mrsc_example_passes_every_gate_and_dr_rule(check_reports: Any) -> None:
+    """examples/active-active-mrsc.toml: 0 errors from cdk-nag, cfn-lint (which accepts
+    MultiRegionConsistency on AWS::DynamoDB::GlobalTable) and every DR rule, DR016-DR020
+    included."""
+    import tomllib
+
+    from tests.conftest import MRSC_EXAMPLE
+
+    report = check_reports("mrsc", tomllib.loads(MRSC_EXAMPLE.read_text(encoding="utf-8")))
+    errors = [f"{f.source} {f.rule} {f.resource}" for f in report.findings if f.severity == "error"]
+    assert errors == []
+    assert not [f for f in report.findings if f.source == "tradedr"]
+    assert set(PACK_SOURCES) <= {f.source for f in report.findings} | {
+        a.source for a in report.acknowledged
+    }
+    assert report.passed
+
+
 def test_automatic_failover_with_dns_failover_passes(check_reports: Any) -> None:
     """The detector's Route 53 witness adds read-only statements: no nag finding."""
     import tomllib

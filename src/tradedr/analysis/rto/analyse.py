@@ -30,6 +30,10 @@ class RtoReport:
     def met(self) -> bool:
         return all(s.met for s in self.scenarios) and all(r.met for r in self.rpo)
 
+    def assumptions_used(self) -> dict[str, assumptions.Assumption]:
+        keys = sorted({k for s in self.scenarios for c in s.components for k in c.assumptions})
+        return {k: self.overrides.get(k) or assumptions.ASSUMPTIONS[k] for k in keys}
+
     def scenario(self, name: str) -> Scenario:
         return next(s for s in self.scenarios if s.name == name)
 
@@ -48,6 +52,18 @@ class RtoReport:
             "monte_carlo": {
                 "samples": assumptions.MONTE_CARLO_SAMPLES,
                 "seed": assumptions.MONTE_CARLO_SEED,
+            },
+            # Every assumption a component rests on, with its published source (or the
+            # user's measurement when overridden): the report carries its own evidence.
+            "assumptions": {
+                key: {
+                    "best": a.best,
+                    "typical": a.typical,
+                    "worst": a.worst,
+                    "what": a.what,
+                    "source": a.source,
+                }
+                for key, a in self.assumptions_used().items()
             },
             "assumption_overrides": {
                 key: {"best": a.best, "typical": a.typical, "worst": a.worst, "source": a.source}

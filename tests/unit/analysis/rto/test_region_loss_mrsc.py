@@ -87,3 +87,14 @@ def test_no_db_instance_to_fail(mrsc_report: RtoReport) -> None:
     scenario = mrsc_report.scenario("db-instance-failure")
     assert scenario.rto.p99 == 0.0
     assert scenario.components[0].source.endswith(".MultiRegionConsistency=STRONG")
+
+
+def test_the_report_carries_each_assumption_with_its_source(mrsc_report: RtoReport) -> None:
+    used = mrsc_report.to_dict()["assumptions"]
+    assert used["accelerator-shift"]["source"].startswith(
+        "https://docs.aws.amazon.com/global-accelerator/"
+    )
+    assert used["accelerator-shift"]["worst"] == 60
+    assert "consistency-modes-mrsc" in used["mrsc-acknowledged-write"]["source"]
+    components = mrsc_report.scenario("region-loss").components
+    assert {k for c in components for k in c.assumptions} <= set(used)
