@@ -330,14 +330,10 @@ class _Validator:
         mode = table.get("MultiRegionConsistency")
         if mode == "STRONG":
             self.add("orders-mrsc", region, OK, f"{table_name} ACTIVE, STRONG")
-        elif self.emulator and mode is None:
-            self.add(
-                "orders-mrsc",
-                region,
-                NOT_EMULATED,
-                f"{table_name} ACTIVE as a plain table; multi-Region strong consistency is not "
-                "emulated (moto 5.2)",
-            )
+        elif mode is None and (
+            gap := self.backend.gap(Capability.MRSC, f"{table_name} ACTIVE as a plain table")
+        ):
+            self.add("orders-mrsc", region, NOT_EMULATED, gap)
         else:
             self.add(
                 "orders-mrsc", region, FAIL, f"{table_name} is {mode or 'EVENTUAL'}, not STRONG"
