@@ -613,6 +613,11 @@ def _start_lab(
     reason = lab_api.available()
     if reason is None and settings.database.is_aurora_global:
         reason = "the lab reproduces RDS MySQL read replicas, not an Aurora global database yet"
+    if reason is None and settings.database.is_mrsc:
+        reason = (
+            "the lab reproduces RDS MySQL read replicas, not a DynamoDB MRSC table (and moto "
+            "has no multi-Region strong consistency)"
+        )
     if reason is not None:
         rec.report.data_plane_unavailable = reason
         say(f"data plane not available: {reason}; its steps stay not-emulated")
