@@ -12,7 +12,11 @@ name is resolved through TRADEDR_DB_HOSTS (a JSON file the lab keeps, standing i
 - GET <health path>: deep health, 200 only when the DB accepts writes (@@read_only = 0, so a
   fenced or read-only old writer is unhealthy) and the sessions table is ACTIVE.
 
-A store is a small class (`STORES`): another one (e.g. DynamoDB) plugs in beside MySQL.
+A store is a small class (`STORES`): MySQL, or `dynamodb-mrsc` (TRADEDR_STORE), the orders
+table of `database.engine = "dynamodb-mrsc"` in the region's own replica: strongly
+consistent, conditional puts keyed by the client order id (idempotent) and strongly
+consistent reads. MRSC acknowledges a put only once a second Region holds it, so a 201 is
+never lost with a region; MRSC has no transactions, so each order is one item.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ class AppConfig:
         return cls(
             region=e["TRADEDR_REGION"],
             endpoint_parameter=e["TRADEDR_DB_PARAMETER"],
-            secret_id=e["TRADEDR_DB_SECRET"],
+            secret_id=e.get("TRADEDR_DB_SECRET", ""),  # none for dynamodb-mrsc
             sessions_table=e.get("TRADEDR_SESSIONS_TABLE", ""),
             database=e.get("TRADEDR_DB_NAME", "orders"),
             table=e.get("TRADEDR_ORDERS_TABLE", "orders"),
@@ -302,7 +306,108 @@ class MySqlOrderStore(OrderStore):
         return result
 
 
-STORES: dict[str, type[OrderStore]] = {"mysql": MySqlOrderStore}
+class DynamoDbMrscOrderStore(OrderStore):
+    """Orders in the region's replica of the DynamoDB MRSC orders table (`config.table`),
+    one item per order, its partition key `pk` the client order id.
+
+    A put is conditional (`attribute_not_exists(pk)`), so a retried submission finds the
+    first one instead of creating a second order; MRSC evaluates the condition against the
+    latest write in any Region. Reads are strongly consistent (`ConsistentRead`), which under
+    MRSC returns the latest acknowledged write whichever Region made it. An order is found by
+    its client order id only (the table has no index on `order_id`). Sources:
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html#V2globaltables_HowItWorks.consistency-modes-mrsc
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+    """
+
+    # A ReplicatedWriteConflictException (another Region changed the same item at the same
+    # moment) means the write did not happen: it answers 503 and the client's retry is safe.
+
+    def _dynamodb(self) -> Any:
+        return self.source.client("dynamodb")
+
+    def _read(self, client_order_id: str) -> dict[str, Any] | None:
+        found = self._dynamodb().get_item(
+            TableName=self.config.table,
+            Key={"pk": {"S": client_order_id}},
+            ConsistentRead=True,
+        )
+        item = found.get("Item")
+        if item is None:
+            return None
+        return {
+            "order_id": item["order_id"]["S"],
+            "client_order_id": item["pk"]["S"],
+            "order": json.loads(item["body"]["S"]),
+            "region": item["region"]["S"],
+            "created_at": float(item["created_at"]["N"]),
+        }
+
+    def _call(self, work: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return work()
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            raise StoreError(f"{code or type(exc).__name__}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise StoreError(f"{type(exc).__name__}: {exc}") from exc
+
+    def place(self, client_order_id: str, order: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        from botocore.exceptions import ClientError
+
+        def work() -> tuple[dict[str, Any], bool]:
+            created = True
+            try:
+                self._dynamodb().put_item(
+                    TableName=self.config.table,
+                    Item={
+                        "pk": {"S": client_order_id},
+                        "order_id": {"S": str(uuid.uuid4())},
+                        "body": {"S": json.dumps(order)},
+                        "region": {"S": self.config.region},
+                        "created_at": {"N": repr(time.time())},
+                    },
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise
+                created = False  # a repeat: the first submission stands
+            found = self._read(client_order_id)
+            if found is None:
+                raise StoreError(f"order {client_order_id} not readable after its write")
+            return found, created
+
+        result: tuple[dict[str, Any], bool] = self._call(work)
+        return result
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        result: dict[str, Any] | None = self._call(lambda: self._read(key))
+        return result
+
+    def writable(self) -> tuple[bool, str]:
+        """The region's replica is ACTIVE and the table strongly consistent (an eventually
+        consistent table would lose acknowledged orders with a region)."""
+        try:
+            table = self._call(
+                lambda: self._dynamodb().describe_table(TableName=self.config.table)["Table"]
+            )
+        except StoreError as exc:
+            return False, str(exc)
+        status = table.get("TableStatus")
+        mode = table.get("MultiRegionConsistency", "EVENTUAL")
+        if status != "ACTIVE":
+            return False, f"{self.config.table} {status}"
+        if mode != "STRONG":
+            return False, f"{self.config.table} is {mode}, not STRONG"
+        return True, f"{self.config.table} ACTIVE, STRONG"
+
+
+STORES: dict[str, type[OrderStore]] = {
+    "mysql": MySqlOrderStore,
+    "dynamodb-mrsc": DynamoDbMrscOrderStore,
+}
 
 
 class OrdersHandler(BaseHTTPRequestHandler):

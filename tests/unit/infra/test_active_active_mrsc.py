@@ -3,6 +3,7 @@ full capacity in every region, and an accelerator serving every region."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from typing import Any
 
@@ -113,3 +114,13 @@ def test_two_replicas_and_a_witness(tmp_path_factory: Any) -> None:
     assert props["GlobalTableWitnesses"] == [{"Region": "us-east-2"}]
     assert sorted(r["Region"] for r in props["Replicas"]) == ["us-east-1", "us-west-2"]
     assert not synth.has_stack("app", "us-east-2")  # a witness holds no data and serves nothing
+
+
+def test_instances_run_the_reference_app_on_the_mrsc_store(mrsc_synth: Synthesized) -> None:
+    for region in REGIONS:
+        stack = mrsc_synth.name("app", region)
+        template = mrsc_synth.one(stack, "AWS::EC2::LaunchTemplate")["LaunchTemplateData"]
+        text = json.dumps(template["UserData"])
+        assert "Environment=TRADEDR_STORE=dynamodb-mrsc" in text
+        assert "Environment=TRADEDR_ORDERS_TABLE=trading-mrsc-orders-mrsc" in text
+        assert "TRADEDR_DB_SECRET" not in text

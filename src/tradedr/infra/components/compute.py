@@ -104,22 +104,31 @@ def app_user_data_commands(
     *,
     region: str,
     endpoint_parameter: str,
-    secret_name: str,
+    secret_name: str | None,
     table_name: str,
     health_path: str,
     db_port: int,
+    orders_table: str | None = None,
 ) -> list[str]:
     """Install the reference app (gzip + base64: EC2 user data is capped at 16 KB) as a
-    systemd service on port 80, configured by the same names the lab uses."""
+    systemd service on port 80, configured by the same names the lab uses. With
+    `orders_table` (dynamodb-mrsc) it stores orders there instead of in MySQL."""
     packed = base64.b64encode(gzip.compress(reference_app_source(), mtime=0)).decode()
+    database = (
+        {"TRADEDR_STORE": "dynamodb-mrsc", "TRADEDR_ORDERS_TABLE": orders_table}
+        if orders_table
+        else {
+            "TRADEDR_DB_SECRET": str(secret_name),
+            "TRADEDR_DB_PORT": str(db_port),
+            "TRADEDR_DB_CA_FILE": RDS_CA_PATH,
+        }
+    )
     environment = {
         "TRADEDR_REGION": region,
         "TRADEDR_DB_PARAMETER": endpoint_parameter,
-        "TRADEDR_DB_SECRET": secret_name,
+        **database,
         "TRADEDR_SESSIONS_TABLE": table_name,
         "TRADEDR_HEALTH_PATH": health_path,
-        "TRADEDR_DB_PORT": str(db_port),
-        "TRADEDR_DB_CA_FILE": RDS_CA_PATH,
         "TRADEDR_LISTEN": "0.0.0.0:80",
         "AWS_DEFAULT_REGION": region,
     }
@@ -141,7 +150,7 @@ def app_user_data_commands(
         f"pip3 install {' '.join(APP_PACKAGES)}",
         f"mkdir -p {APP_PATH.rsplit('/', 1)[0]}",
         f"echo '{packed}' | base64 -d | gunzip > {APP_PATH}",
-        f"curl -fsSL -o {RDS_CA_PATH} {RDS_CA_URL}",
+        *([] if orders_table else [f"curl -fsSL -o {RDS_CA_PATH} {RDS_CA_URL}"]),
         f"chmod 0755 {APP_PATH}",
         "cat > /etc/systemd/system/tradedr-orders.service <<'UNITEOF'",
         *unit,
@@ -260,7 +269,7 @@ class AppTier(Construct):
         )
 
         user_data = ec2.UserData.for_linux()
-        if orders_table_name or secret_name is None:
+        if orders_table_name is None and secret_name is None:
             script = HEALTH_SERVER.format(
                 region=region,
                 table=table_name,
@@ -286,6 +295,7 @@ class AppTier(Construct):
                     table_name=table_name,
                     health_path=health_check_path,
                     db_port=MYSQL_PORT,
+                    orders_table=orders_table_name,
                 )
             )
         self.launch_template = ec2.LaunchTemplate(
