@@ -21,7 +21,7 @@ from botocore.parsers import ResponseParserError
 from tradedr.config import Settings
 from tradedr.emulator import compat
 from tradedr.emulator.compat import CompatNote, PreparedStack
-from tradedr.errors import AwsOperationError, TemplateError
+from tradedr.errors import AwsOperationError, ConfigError, TemplateError
 from tradedr.infra.synth import StackTemplate
 from tradedr.ops.clients import ClientProvider
 from tradedr.templates.markers import PARAMETER_SOURCES
@@ -194,6 +194,8 @@ def deploy_all(
         prepared = compat.prepare_for_emulator(ordered)
     else:
         prepared = {s.name: PreparedStack(s.name, s.region, s.load()) for s in stacks}
+    if not emulator:  # moto has no consistency mode to compare (no MRSC)
+        refuse_consistency_switch(settings, provider)
     failed = False
     for stack in ordered:
         if failed:
@@ -215,6 +217,33 @@ def deploy_all(
         _store_traffic_controls(settings, provider, say)
     result.seconds = time.monotonic() - started
     return result
+
+
+def refuse_consistency_switch(settings: Settings, provider: ClientProvider) -> None:
+    """dynamodb-mrsc: an orders table already deployed under its name must be STRONG.
+    A global table's consistency mode is fixed at creation, so CloudFormation could only fail
+    (or replace a table that holds orders); refuse before any stack moves.
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html#V2globaltables_HowItWorks.consistency-modes"""
+    if not settings.database.is_mrsc:
+        return
+    from tradedr.names import Names
+
+    name = Names(settings).orders_table
+    region = settings.primary_region
+    try:
+        table = provider.client("dynamodb", region).describe_table(TableName=name)["Table"]
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            return  # not deployed yet: CloudFormation creates it STRONG
+        raise AwsOperationError(f"cannot read {name} in {region}: {_error_text(exc)}") from None
+    mode = table.get("MultiRegionConsistency", "EVENTUAL")
+    if mode != "STRONG":
+        raise ConfigError(
+            f'database.engine: "dynamodb-mrsc" needs {name} in multi-Region strong '
+            f"consistency, but it exists in {region} as {mode}; a global table's consistency "
+            "mode cannot be changed after creation: move its items to a new table (another "
+            "environment name) instead"
+        )
 
 
 def _store_traffic_controls(settings: Settings, provider: ClientProvider, say: Progress) -> None:
