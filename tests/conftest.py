@@ -18,7 +18,13 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 from tradedr.config import Posture, Settings, load_settings
+from tradedr.infra.region_switch_plan import use_plan_source
 from tradedr.infra.synth import StackTemplate, synthesize
+from tradedr.ops.region_switch import template_request
+
+# What the CLI registers at start-up: synth callers below ops build the Region switch plan
+# with ops' function (tests call them directly, without the CLI).
+use_plan_source(template_request)
 
 
 class Synthesized:
@@ -286,7 +292,7 @@ CUSTOM_CONFIG: dict[str, Any] = {
         },
     },
     "database": {
-        "engine_version": "8.4.3",
+        "engine_version": "8.4.6",
         "instance_class": "db.r6g.xlarge",
         "allocated_storage_gb": 250,
         "backup_retention_days": 14,

@@ -40,6 +40,7 @@ from tradedr.cli.commands import (
 )
 from tradedr.cli.output import print_error
 from tradedr.errors import AwsOperationError, ConfigError, TradedrError
+from tradedr.infra.region_switch_plan import use_plan_source
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -217,6 +218,15 @@ def aws_error_hint(exc: Exception) -> str:
         return message
     return f"{name}: {message}"
 
+
+def _region_switch_plan(settings: Any, inputs: Any) -> dict[str, Any]:
+    """Region switch plan builder for synth (ops, imported only when a config opts in)."""
+    from tradedr.ops.region_switch import template_request
+
+    return template_request(settings, inputs)
+
+
+use_plan_source(_region_switch_plan)
 
 app = typer.Typer(
     name="tradedr",

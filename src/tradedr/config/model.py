@@ -238,6 +238,7 @@ class Settings(_Model):
             )
         self._check_mrsc()
         self._check_automatic_failover()
+        self._check_region_switch()
         self._check_resilience()
         if (
             not self.database.multi_az
@@ -338,6 +339,25 @@ class Settings(_Model):
             raise ValueError(
                 f'failover.automatic: "{MRSC}" has no database promotion to automate; the '
                 "accelerator's health checks already move traffic"
+            )
+
+    def _check_region_switch(self) -> None:
+        """A Region switch plan names exactly two regions (API and CloudFormation schema), and
+        its custom-action steps need a Lambda only the user can supply."""
+        failover = self.failover
+        if failover.orchestrator != "arc-region-switch":
+            return
+        regions = len(self.standby_regions) + 1
+        if regions != 2:
+            raise ValueError(
+                f'failover.orchestrator: "arc-region-switch" plans hold exactly two regions, '
+                f'the config has {regions}; keep one standby or use "local"'
+            )
+        if failover.custom_action_lambda is None:
+            raise ValueError(
+                'failover.custom_action_lambda: "arc-region-switch" runs the steps it has no '
+                "native block for (lag check, fencing, endpoint updates) through a Lambda you "
+                "deploy; set its ARN"
             )
 
     def _check_automatic_failover(self) -> None:

@@ -315,6 +315,16 @@ class FailoverSettings(_Model):
     probe_interval_seconds: Annotated[int, Field(ge=1, le=30)] = 5
     probe_failures: Annotated[int, Field(ge=2, le=10)] = 3
     probe_timeout_seconds: Annotated[int, Field(ge=1, le=10)] = 2
+    # Who runs a failover: tradedr from the operator's machine ("local"), or AWS ARC Region
+    # switch from its regional data planes ("arc-region-switch"): the plan is then a
+    # template resource of the region-switch stack (docs/failover.md#region-switch).
+    orchestrator: Literal["local", "arc-region-switch"] = "local"
+    # The Lambda Region switch calls for the steps it has no native block for (lag check,
+    # fencing, endpoint updates...). tradedr ships none; required with arc-region-switch.
+    custom_action_lambda: (
+        Annotated[str, Field(pattern=r"^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:.+$")]
+        | None
+    ) = None
 
     @model_validator(mode="after")
     def _probes_fit(self) -> FailoverSettings:

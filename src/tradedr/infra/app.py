@@ -8,11 +8,14 @@ from pathlib import Path
 import aws_cdk as cdk
 
 from tradedr.config import Settings, load_config
+from tradedr.errors import ConfigError
 from tradedr.infra.components.compliance import NATIVE_ACKS_CONTEXT
+from tradedr.infra.region_switch_plan import PlanSource, registered_plan_source
 from tradedr.infra.stacks import (
     AppStack,
     DataStack,
     GlobalStack,
+    RegionSwitchStack,
     ReplicaStack,
     TrafficStack,
     add_dependency,
@@ -34,11 +37,13 @@ def build_app(
     *,
     outdir: str | Path | None = None,
     native_acknowledgments: bool = True,
+    plan_source: PlanSource | None = None,
 ) -> cdk.App:
     """Compose every stack for `settings`. Order of construction is deployment order.
 
     `native_acknowledgments=False` is for `tradedr check`, which matches acknowledgments
-    itself (see `components.compliance`).
+    itself (see `components.compliance`). `plan_source` builds the Region switch plan
+    (`failover.orchestrator = "arc-region-switch"`); default: the one the CLI registered.
     """
     app = cdk.App(
         outdir=str(outdir) if outdir else None,
@@ -89,6 +94,18 @@ def build_app(
         for stack in apps.values():
             add_dependency(traffic, stack)
         add_dependency(global_stack, traffic)
+    if settings.failover.orchestrator == "arc-region-switch":
+        source = plan_source or registered_plan_source()
+        if source is None:
+            raise ConfigError(
+                'failover.orchestrator: the "arc-region-switch" plan is built by tradedr\'s '
+                "commands; synthesize with `tradedr synth`"
+            )
+        plan = RegionSwitchStack(
+            app, settings=settings, app_regions=app_regions, plan_source=source
+        )
+        # Its parameters read every earlier stack's outputs (the global stack's zone last).
+        add_dependency(plan, global_stack)
     return app
 
 

@@ -26,6 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tradedr.config import Posture, Settings
 from tradedr.errors import AwsOperationError, ConfigError
+from tradedr.infra.region_switch_plan import PlanInputs
 from tradedr.names import Names
 from tradedr.ops.clients import ClientProvider
 from tradedr.ops.plans import ActionKind, Plan, Step, TrafficMode
@@ -509,3 +510,38 @@ def export_on_target(
             options=options,
             target="local" if opened.is_emulator else "aws",
         )
+
+
+def template_request(settings: Settings, inputs: PlanInputs) -> dict[str, Any]:
+    """The CreatePlan request the region-switch stack holds: the same planned failover plan
+    and the same mapping (`region_switch_plan`) as the export, with the ARNs as the
+    template's tokens instead of values read from the account."""
+    from tradedr.ops.failover import failover_plan
+    from tradedr.ops.traffic import traffic_mode_for
+
+    to = settings.standby_regions[0]
+    controls = TrafficControls(
+        traffic_mode_for(settings),
+        routing_controls=dict(inputs.routing_controls),
+        endpoint_groups=dict(inputs.endpoint_groups),
+        source="template parameters",
+    )
+    plan = failover_plan(
+        settings,
+        to_region=to,
+        mode="planned",
+        traffic_mode=controls.mode,
+        traffic=controls.params_for(to),
+    )
+    inventory = Inventory(
+        asg_arns=dict(inputs.asg_arns),
+        db_instance_arns=dict(inputs.db_instance_arns),
+        db_cluster_arns=dict(inputs.db_cluster_arns),
+        hosted_zone_id=inputs.hosted_zone_id,
+    )
+    options = ExportOptions(
+        execution_role=inputs.execution_role,
+        approval_role=inputs.approval_role,
+        custom_action_lambda=inputs.custom_action_lambda,
+    )
+    return region_switch_plan(plan, settings, inventory, controls, options).request

@@ -100,6 +100,12 @@ class AppStack(_RegionalStack):
         )
         _output(self, "TargetGroupArn", tier.target_group.target_group_arn, "Target group ARN")
         _output(self, "AsgName", tier.asg.auto_scaling_group_name, "Auto Scaling group")
+        if settings.failover.orchestrator == "arc-region-switch":
+            # The ARN carries a UUID no name derives; CloudFormation returns it as GetAtt
+            # AutoScalingGroupARN, read by the region-switch stack's parameters.
+            asg = tier.asg.node.default_child
+            assert isinstance(asg, cdk.CfnResource)
+            _output(self, "AsgArn", asg.get_att("AutoScalingGroupARN").to_string(), "ASG ARN")
         _output(
             self,
             "DbEndpointParameter",

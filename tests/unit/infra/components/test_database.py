@@ -32,7 +32,7 @@ def test_primary_is_multi_az_mysql_from_config(default_synth: Synthesized) -> No
 
 def test_custom_database_settings_reach_the_template(custom_synth: Synthesized) -> None:
     props = _db(custom_synth, custom_synth.name("data", "eu-west-1"))["Properties"]
-    assert props["EngineVersion"] == "8.4.3"
+    assert props["EngineVersion"] == "8.4.6"
     assert props["DBInstanceClass"] == "db.r6g.xlarge"
     assert int(props["AllocatedStorage"]) == 250
     assert props["BackupRetentionPeriod"] == 14
