@@ -149,9 +149,15 @@ class MariaDbServer:
             "skip-slave-start = ON\n"
             "skip-name-resolve = ON\n"
             "performance-schema = OFF\n"
-            "innodb-buffer-pool-size = 16M\n"
+            # Small: a few thousand orders; several servers share the machine.
+            "innodb-buffer-pool-size = 8M\n"
             "innodb-log-file-size = 16M\n"
+            "innodb-log-buffer-size = 2M\n"
             "key-buffer-size = 1M\n"
+            "aria-pagecache-buffer-size = 1M\n"
+            "query-cache-size = 0\n"
+            "tmp-table-size = 2M\n"
+            "max-heap-table-size = 2M\n"
             "max-connections = 200\n"
             "slave-net-timeout = 5\n",
             encoding="utf-8",

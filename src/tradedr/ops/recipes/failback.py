@@ -101,7 +101,22 @@ def mysql(request: PlanRequest) -> Groups:
                 multi_az=settings.database.multi_az,
             ),
         ),
-        group("catch up", steps.catch_up(settings, home)),
+        group(
+            "catch up",
+            steps.catch_up(settings, home),
+            # Before the home app tier scales up: after a planned failover its parameter
+            # names the current writer, so its new instances would write there while the
+            # writer moves (the drill's lab saw those writes land on the old writer after
+            # the promotion). Its own read-only replica keeps it unhealthy until then.
+            _point(
+                request,
+                home,
+                at=home,
+                title=f"{home_db}, its new replica, until it is promoted",
+                verification="value is the replica endpoint",
+                step_id=f"repoint-replica-{home}",
+            ),
+        ),
         *_approval(request),
         *_prepare_and_fence(request),
         group("let the replica catch up", steps.drain(settings, home, verification="ReplicaLag 0")),
