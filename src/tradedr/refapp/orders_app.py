@@ -59,7 +59,7 @@ class AppConfig:
         return cls(
             region=e["TRADEDR_REGION"],
             endpoint_parameter=e["TRADEDR_DB_PARAMETER"],
-            secret_id=e.get("TRADEDR_DB_SECRET", ""),  # none for dynamodb-mrsc
+            secret_id=e.get("TRADEDR_DB_SECRET_ID", ""),  # none for dynamodb-mrsc
             sessions_table=e.get("TRADEDR_SESSIONS_TABLE", ""),
             database=e.get("TRADEDR_DB_NAME", "orders"),
             table=e.get("TRADEDR_ORDERS_TABLE", "orders"),

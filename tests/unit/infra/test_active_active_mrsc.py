@@ -123,4 +123,4 @@ def test_instances_run_the_reference_app_on_the_mrsc_store(mrsc_synth: Synthesiz
         text = json.dumps(template["UserData"])
         assert "Environment=TRADEDR_STORE=dynamodb-mrsc" in text
         assert "Environment=TRADEDR_ORDERS_TABLE=trading-mrsc-orders-mrsc" in text
-        assert "TRADEDR_DB_SECRET" not in text
+        assert "TRADEDR_DB_SECRET_ID" not in text

@@ -145,7 +145,7 @@ def app_environment(
         "PYTHONDONTWRITEBYTECODE": "1",
         "TRADEDR_REGION": region,
         "TRADEDR_DB_PARAMETER": endpoint_parameter,
-        "TRADEDR_DB_SECRET": secret_id,
+        "TRADEDR_DB_SECRET_ID": secret_id,
         "TRADEDR_SESSIONS_TABLE": sessions_table,
         "TRADEDR_HEALTH_PATH": health_path,
         "TRADEDR_DB_HOSTS": str(hosts_file),

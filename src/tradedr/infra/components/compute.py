@@ -118,7 +118,7 @@ def app_user_data_commands(
         {"TRADEDR_STORE": "dynamodb-mrsc", "TRADEDR_ORDERS_TABLE": orders_table}
         if orders_table
         else {
-            "TRADEDR_DB_SECRET": str(secret_name),
+            "TRADEDR_DB_SECRET_ID": str(secret_name),
             "TRADEDR_DB_PORT": str(db_port),
             "TRADEDR_DB_CA_FILE": RDS_CA_PATH,
         }

@@ -167,7 +167,7 @@ def test_user_data_installs_the_reference_app(default_synth: Synthesized, stack:
     for setting in (
         f"TRADEDR_REGION={region}",
         "TRADEDR_DB_PARAMETER=/trading-prod/orders-db/endpoint",
-        "TRADEDR_DB_SECRET=trading-prod/orders-db/us-east-1",
+        "TRADEDR_DB_SECRET_ID=trading-prod/orders-db/us-east-1",
         "TRADEDR_SESSIONS_TABLE=trading-prod-sessions",
         "TRADEDR_HEALTH_PATH=/health",
         f"TRADEDR_DB_PORT={MYSQL_PORT}",
