@@ -14,13 +14,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import aws_cdk as cdk
+from typing import TYPE_CHECKING, Any
 
 from tradedr.checks.findings import NAG_PACKS, Acknowledged, Finding, Severity
 from tradedr.errors import ConfigError
-from tradedr.infra.components.compliance import ACK_METADATA_TYPE
+from tradedr.templates.markers import ACK_METADATA_TYPE
+
+if TYPE_CHECKING:  # importing aws_cdk starts jsii's Node process: only where nag runs
+    import aws_cdk as cdk
 
 # Plugin names cdk-nag reports, mapped to the pack names users type.
 _PLUGIN_TO_PACK = {
@@ -40,6 +41,14 @@ def pack_classes() -> dict[str, Any]:
         "NIST": cdk_nag.NIST80053R5Checks,
         "HIPAA": cdk_nag.HIPAASecurityChecks,
     }
+
+
+def start_jsii() -> None:
+    """Import aws_cdk, its include module and cdk-nag: jsii starts Node and loads their
+    assemblies, which is mostly Node's work, so a thread can do it while Python reads."""
+    import aws_cdk  # noqa: F401
+    import cdk_nag  # noqa: F401
+    from aws_cdk import cloudformation_include  # noqa: F401
 
 
 def validate_packs(packs: Sequence[str]) -> list[str]:

@@ -25,5 +25,9 @@ PARAMETER_SOURCES = "tradedr:parameter-sources"
 # Resource Metadata key holding the reasons for cfn-lint rules a resource turns off.
 LINT_ACK_METADATA_KEY = "tradedr:lint-acknowledgments"
 
+# Construct metadata type under which `acknowledge(...)` records an acknowledgment in the
+# cloud assembly; `tradedr check` reads it back to match cdk-nag findings.
+ACK_METADATA_TYPE = "tradedr:acknowledgment"
+
 # Tag whose value is "<posture>:<role>" (role: primary, standby or global).
 DR_TAG = "DisasterRecovery"

@@ -19,9 +19,15 @@ import aws_cdk as cdk
 import jsii
 from constructs import IConstruct
 
-from tradedr.templates.markers import LINT_ACK_METADATA_KEY
+from tradedr.templates.markers import ACK_METADATA_TYPE, LINT_ACK_METADATA_KEY
 
-ACK_METADATA_TYPE = "tradedr:acknowledgment"
+__all__ = [
+    "ACK_METADATA_TYPE",
+    "NAG_TEMPLATE_KEY",
+    "NATIVE_ACKS_CONTEXT",
+    "acknowledge",
+    "acknowledge_lint",
+]
 # `tradedr check` turns native registration off so cdk-nag reports every finding and
 # tradedr matches them itself: that is how it counts what each acknowledgment covers and
 # spots acknowledgments that no longer match anything.
