@@ -212,3 +212,29 @@ def test_mrsc_runbooks_have_no_promotion_and_commands_that_work(
     assert "dial back to 100" in failback
     assert "promote-read-replica" not in failover + failback
     assert "no RDS instance to fail over" in texts["incident-rds-failover.md"]
+
+
+def test_the_failover_runbook_says_what_region_switch_cannot_express(
+    tmp_path_factory: pytest.TempPathFactory, default_synth: Synthesized
+) -> None:
+    """With the opt-in, the runbook names the deployed plan and the steps that run as custom
+    actions; without it, it does not mention Region switch."""
+    from tests.conftest import synth_config
+
+    lam = "arn:aws:lambda:us-east-1:123456789012:function:tradedr-step"
+    synth = synth_config(
+        tmp_path_factory,
+        {"failover": {"orchestrator": "arc-region-switch", "custom_action_lambda": lam}},
+    )
+    out = tmp_path_factory.mktemp("runbooks-arc")
+    paths = generate_runbooks(synth.settings, out, stacks=synth.stacks)
+    text = next(p for p in paths if p.name == "regional-failover.md").read_text()
+    assert "## From AWS: the Region switch plan" in text
+    assert "trading-prod-regionswitch" in text
+    assert f"custom actions through `{lam}`" in text
+    assert "sampled maximum of the last 24 h" in text
+    default = generate_runbooks(
+        default_synth.settings, tmp_path_factory.mktemp("rb-default"), stacks=default_synth.stacks
+    )
+    plain = next(p for p in default if p.name == "regional-failover.md").read_text()
+    assert "Region switch" not in plain

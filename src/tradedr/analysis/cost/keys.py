@@ -143,6 +143,7 @@ ROUTE53_STRING_MATCH = PriceKey("route53.health-check.string-match", "feature-mo
 ROUTE53_LATENCY = PriceKey("route53.health-check.latency", "feature-month")
 ROUTE53_ALIAS_QUERIES = PriceKey("route53.alias-queries", "million queries")
 ARC_CLUSTER = PriceKey("arc.cluster", "hour")
+ARC_REGION_SWITCH_PLAN = PriceKey("arc.region-switch-plan", "plan-month")
 
 # Monitoring, security, logs -----------------------------------------------------------
 CLOUDWATCH_ALARM = PriceKey("cloudwatch.alarm", "alarm metric-month")

@@ -29,6 +29,12 @@ UNIMPLEMENTED_ATTRIBUTES: dict[tuple[str, str], Callable[[str], Any]] = {
     ("AWS::RDS::DBInstance", "DBInstanceArn"): lambda lid: {
         "Fn::Sub": f"arn:${{AWS::Partition}}:rds:${{AWS::Region}}:${{AWS::AccountId}}:db:${{{lid}}}"
     },
+    # moto: the ASG model has no AutoScalingGroupARN attribute yet claims every attribute
+    # (CloudFormationModel.has_cfn_attr), so GetAtt breaks every output of the stack. The
+    # region-switch stack reads it; it gets a visible placeholder (the plan is not emulated).
+    ("AWS::AutoScaling::AutoScalingGroup", "AutoScalingGroupARN"): lambda lid: (
+        f"{PLACEHOLDER_PREFIX}{lid}.AutoScalingGroupARN"
+    ),
     # moto: CanonicalHostedZoneID not implemented.
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", "CanonicalHostedZoneID"): lambda lid: (
         MOTO_ALB_HOSTED_ZONE

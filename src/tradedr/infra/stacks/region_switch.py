@@ -45,6 +45,7 @@ class RegionSwitchStack(_RegionalStack):
             kind="regionswitch",
         )
         names = self.names
+        self._app_regions = list(app_regions)
         lambda_arn = str(settings.failover.custom_action_lambda)
 
         def param(name: str, stack: str, output: str, description: str) -> str:
@@ -120,7 +121,17 @@ class RegionSwitchStack(_RegionalStack):
             assumed_by=iam.AccountRootPrincipal(),
             description="Who may approve the plan's manual approval step",
         )
-        self._grant(execution, approver, lambda_arn, asgs, instances, clusters, zone, controls)
+        # IAM names the ASGs and routing controls by pattern, not by the parameters: a
+        # policy must not depend on another stack's output being resolvable (the UUID and
+        # the control ids are generated), and the plan itself carries the exact ARNs.
+        asg_patterns = [
+            f"arn:{partition}:autoscaling:{r}:{account}:autoScalingGroup:*:"
+            f"autoScalingGroupName/{names.asg(r)}"
+            for r in app_regions
+        ]
+        self._grant(
+            execution, approver, lambda_arn, asg_patterns, instances, clusters, zone, bool(controls)
+        )
         inputs = PlanInputs(
             execution_role=execution.role_arn,
             approval_role=approver.role_arn,
@@ -147,11 +158,11 @@ class RegionSwitchStack(_RegionalStack):
         execution: iam.Role,
         approver: iam.Role,
         lambda_arn: str,
-        asgs: dict[str, str],
+        asg_patterns: list[str],
         instances: dict[str, str],
         clusters: dict[str, str],
         zone: str | None,
-        controls: dict[str, str],
+        controls: bool,
     ) -> None:
         """Scoped to the resources the steps name; the Describe/Get calls Region switch makes
         to evaluate a plan take no resource ARN, so they are on `*` (acknowledged)."""
@@ -161,7 +172,7 @@ class RegionSwitchStack(_RegionalStack):
         ]
         statements.append(
             iam.PolicyStatement(
-                actions=["autoscaling:UpdateAutoScalingGroup"], resources=list(asgs.values())
+                actions=["autoscaling:UpdateAutoScalingGroup"], resources=asg_patterns
             )
         )
         if instances:
@@ -189,7 +200,10 @@ class RegionSwitchStack(_RegionalStack):
                         "route53-recovery-cluster:UpdateRoutingControlStates",
                         "route53-recovery-cluster:GetRoutingControlState",
                     ],
-                    resources=list(controls.values()),
+                    resources=[
+                        f"arn:{cdk.Aws.PARTITION}:route53-recovery-control::"
+                        f"{cdk.Aws.ACCOUNT_ID}:controlpanel/*/routingcontrol/*"
+                    ],
                 )
             )
         if zone is not None:
@@ -234,11 +248,25 @@ class RegionSwitchStack(_RegionalStack):
                 )
             ],
         )
+        patterned = [
+            "AwsSolutions-IAM5[Resource::*]",
+            *(
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:{r}:"
+                f"<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/{self.names.asg(r)}]"
+                for r in self._app_regions
+            ),
+        ]
+        if controls:
+            patterned.append(
+                "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:route53-recovery-control::"
+                "<AWS::AccountId>:controlpanel/*/routingcontrol/*]"
+            )
         acknowledge(
             policy,
-            rules=["AwsSolutions-IAM5[Resource::*]"],
-            reason="Describe/Get calls Region switch makes to evaluate and run the plan take "
-            "no resource ARN; every mutating call is scoped to the plan's resources",
+            rules=patterned,
+            reason="Describe/Get calls Region switch makes take no resource ARN; the ASGs "
+            "(a generated UUID in the ARN) are named by their names, the routing controls "
+            "(generated ids) by the account's control panels; the plan holds exact ARNs",
         )
         acknowledge(
             approval,

@@ -137,3 +137,23 @@ def test_check_adds_no_error_with_the_opt_in(check_reports: Any) -> None:
     assert any(s.name == "trading-prod-regionswitch" for s in report.stacks)
     assert errors(report) <= errors(check_reports("default", {}))
     assert not [e for e in errors(report) if e[1] == "trading-prod-regionswitch"]
+
+
+def test_the_deployed_plan_matches_tradedr_failover_step_by_step(template: Template) -> None:
+    """The template's workflow, flattened, is `tradedr failover`'s planned plan in order."""
+    from tradedr.ops.failover import failover_plan
+    from tradedr.ops.traffic import traffic_mode_for
+
+    settings = load_settings(OPT_IN)
+    plan = failover_plan(
+        settings, to_region="us-west-2", mode="planned", traffic_mode=traffic_mode_for(settings)
+    )
+    props = next(iter(template.find_resources("AWS::ARCRegionSwitch::Plan").values()))
+    deployed: list[str] = []
+    for step in props["Properties"]["Workflows"][0]["Steps"]:
+        if step["ExecutionBlockType"] == "Parallel":
+            inner = step["ExecutionBlockConfiguration"]["ParallelConfig"]["Steps"]
+            deployed.extend(s["Name"] for s in inner)
+        else:
+            deployed.append(step["Name"])
+    assert deployed == [s.id for s in plan.steps()]
