@@ -127,33 +127,46 @@ def test_what_region_switch_cannot_express_is_refused(change: dict[str, Any], me
         load_settings({**OPT_IN, **change})
 
 
-def test_check_adds_no_error_with_the_opt_in(check_reports: Any) -> None:
-    """Every error of the opt-in is one the default config has too (none of its own)."""
-
-    def errors(report: Any) -> set[tuple[str, str, str]]:
-        return {(f.rule, f.stack, f.resource) for f in report.findings if f.severity == "error"}
-
+def test_check_has_no_errors_with_the_opt_in(check_reports: Any) -> None:
     report = check_reports("arc-region-switch", OPT_IN)
     assert any(s.name == "trading-prod-regionswitch" for s in report.stacks)
-    assert errors(report) <= errors(check_reports("default", {}))
-    assert not [e for e in errors(report) if e[1] == "trading-prod-regionswitch"]
+    assert [f for f in report.findings if f.severity == "error"] == []
 
 
-def test_the_deployed_plan_matches_tradedr_failover_step_by_step(template: Template) -> None:
-    """The template's workflow, flattened, is `tradedr failover`'s planned plan in order."""
-    from tradedr.ops.failover import failover_plan
-    from tradedr.ops.traffic import traffic_mode_for
-
-    settings = load_settings(OPT_IN)
-    plan = failover_plan(
-        settings, to_region="us-west-2", mode="planned", traffic_mode=traffic_mode_for(settings)
+@pytest.mark.parametrize(
+    ("traffic", "block", "parameter"),
+    [
+        ("arc", "ARCRoutingControl", "RoutingControlArnUSW2"),
+        ("global-accelerator", "AuroraGlobalDatabase", "EndpointGroupArnUSW2"),
+    ],
+)
+def test_each_traffic_mode_feeds_the_plan_from_the_traffic_stack(
+    traffic: str, block: str, parameter: str
+) -> None:
+    """The fast configs (Aurora global): the traffic stack's outputs reach the plan as
+    parameters, and the plan has no Route 53 step (no hosted zone parameter)."""
+    settings = load_settings(
+        {
+            **OPT_IN,
+            "posture": "hot-standby",
+            "database": {"engine": "aurora-mysql-global"},
+            "routing": {"traffic": traffic},
+        }
     )
-    props = next(iter(template.find_resources("AWS::ARCRegionSwitch::Plan").values()))
-    deployed: list[str] = []
-    for step in props["Properties"]["Workflows"][0]["Steps"]:
-        if step["ExecutionBlockType"] == "Parallel":
-            inner = step["ExecutionBlockConfiguration"]["ParallelConfig"]["Steps"]
-            deployed.extend(s["Name"] for s in inner)
-        else:
-            deployed.append(step["Name"])
-    assert deployed == [s.id for s in plan.steps()]
+    stack = build_app(settings).node.find_child("trading-prod-regionswitch")
+    doc = Template.from_stack(stack).to_json()  # type: ignore[arg-type]
+    assert parameter in doc["Parameters"]
+    assert "HostedZoneId" not in doc["Parameters"]
+    plan = next(r for r in doc["Resources"].values() if r["Type"] == "AWS::ARCRegionSwitch::Plan")
+    steps = plan["Properties"]["Workflows"][0]["Steps"]
+    flat = [
+        s["ExecutionBlockType"]
+        for top in steps
+        for s in (
+            top["ExecutionBlockConfiguration"]["ParallelConfig"]["Steps"]
+            if top["ExecutionBlockType"] == "Parallel"
+            else [top]
+        )
+    ]
+    assert block in flat
+    assert "Route53HealthCheck" not in flat
