@@ -234,3 +234,36 @@ def test_mrsc_drill_passes_with_the_mrsc_checks_not_emulated(tmp_path: Path) -> 
         assert steps[name] == "executed", name
     assert not [s for s in steps if "promote" in s or "scale-" in s]  # nothing to promote
     assert set(steps.values()) <= {"executed", "not-emulated"}
+
+
+def test_three_region_drill_passes_and_every_standby_follows_the_writer(tmp_path: Path) -> None:
+    """us-east-1 + us-west-2 + eu-west-1: eu-west-1's replica is re-created from the new
+    writer in the failover and again from the home writer in the failback, and the last
+    validation checks every region's role against the current writer."""
+    config = tmp_path / "tri.toml"
+    config.write_text(
+        'environment = "tri"\nstandby_regions = ["us-west-2", "eu-west-1"]\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        app, ["drill", "-c", str(config), "--out", str(tmp_path / "out"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["passed"] is True
+    status = {s["name"]: s["status"] for s in data["steps"]}
+    for plan in ("failover", "failback"):
+        for step in ("retire-replica", "replicate-to", "repoint-replica"):
+            assert status[f"{plan}: {step}-eu-west-1"] == "executed", (plan, step)
+    names = [s["name"] for s in data["steps"]]
+    assert names.index("failback: replicate-to-eu-west-1") < names.index(
+        "failback: retire-db-us-west-2"
+    )
+    final = next(s for s in data["steps"] if s["name"] == "validate after failback")
+    assert "0 failed" in final["detail"]
+    assert "assumed roles: writer us-east-1" in final["detail"]
+    writer = "arn:aws:rds:us-east-1:123456789012:db:trading-tri-orders-primary-use1"
+    for region, replica in (("us-west-2", "usw2"), ("eu-west-1", "euw1")):
+        assert (
+            f"{region}: trading-tri-orders-replica-{replica} available, source {writer}"
+            in final["detail"]
+        )

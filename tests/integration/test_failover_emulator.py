@@ -178,6 +178,21 @@ def test_cli_planned_failover_dry_run_then_run_then_failback(
     assert deployment.capacity(PRIMARY) == 0
     assert db_writers(deployment.provider, settings) == [(STANDBY, names.db_identifier(STANDBY))]
 
+    # Right after a correct failover, validate checks the current roles and passes.
+    checked = runner.invoke(app, ["validate", "--json", "--runs-dir", runs])
+    assert checked.exit_code == 0, checked.output
+    checks = json.loads(checked.stdout)["checks"]
+    by_name = {(c["name"], c["region"]): c for c in checks}
+    roles = by_name[("roles", "all")]["detail"]
+    assert roles.startswith(f"assumed roles: writer {STANDBY} (RDS: ")
+    assert f"latest completed run {run_id} (failover {PRIMARY} -> {STANDBY})" in roles
+    assert ("rds-replica", STANDBY) not in by_name  # the promoted writer is no replica
+    assert by_name[("rds", STANDBY)]["status"] == "ok"
+    stale = by_name[("rds-stale", PRIMARY)]["detail"]
+    assert stale.startswith(f"{names.db_identifier(PRIMARY)}-stale-")
+    assert stale.endswith("stopped: stale, to be cleaned up by failback or destroy")
+    assert "fenced at 0" in by_name[("asg", PRIMARY)]["detail"]
+
     back = runner.invoke(app, ["failback", "--yes", "--json", "--runs-dir", runs])
     assert back.exit_code == 0, back.output
     assert db_writers(deployment.provider, settings) == [(PRIMARY, names.db_identifier(PRIMARY))]

@@ -42,6 +42,13 @@ CONFIGS: dict[str, Callable[[], Settings]] = {
     ),
     "arc-mysql": lambda: load_settings({"routing": {"traffic": "arc"}}),
     "mrsc": lambda: load_config(ROOT / "examples" / "active-active-mrsc.toml"),
+    "three-region": lambda: load_settings({"standby_regions": ["us-west-2", "eu-west-1"]}),
+    "three-region-aurora": lambda: load_settings(
+        {
+            "standby_regions": ["us-west-2", "eu-west-1"],
+            "database": {"engine": "aurora-mysql-global"},
+        }
+    ),
 }
 
 

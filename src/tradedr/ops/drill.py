@@ -297,12 +297,22 @@ def _validate(
     outputs: dict[str, dict[str, str]],
     target: str,
     backend: Backend | None = None,
+    runs_dir: Path | None = None,
 ) -> tuple[DrillStatus, str]:
-    """`tradedr validate` over every region: the deployed roles as the config says."""
+    """`tradedr validate` over every region against the current roles: every region's
+    role (writer, or standby whose replica follows the writer) and capacity."""
     from tradedr.ops.validate import validate_deployment
 
-    report = validate_deployment(settings, provider, outputs, target=target, backend=backend)
-    return _summarize(report.checks)
+    report = validate_deployment(
+        settings, provider, outputs, target=target, backend=backend, runs_dir=runs_dir
+    )
+    status, detail = _summarize(report.checks)
+    roles = next((c.detail for c in report.checks if c.name == "roles"), "")
+    replicas = [
+        f"{c.region}: {c.detail}" for c in report.checks if c.name in ("rds-replica", "aurora")
+    ]
+    extra = "; ".join(x for x in (roles.split(";")[0], *replicas) if x)
+    return status, f"{detail}; {extra}" if extra else detail
 
 
 def _scheduled_readiness(
@@ -565,7 +575,7 @@ def run_drill(
                 rec.run(
                     "validate after failback",
                     "all",
-                    lambda: _validate(settings, provider, outputs, target, backend),
+                    lambda: _validate(settings, provider, outputs, target, backend, runs),
                 )
             if running is not None:
                 _finish_lab(rec, report, running, primary, wait=not rec.stopped)

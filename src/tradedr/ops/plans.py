@@ -39,6 +39,7 @@ class ActionKind(StrEnum):
     PROMOTE_REPLICA = "promote-replica"
     UPDATE_DB_ENDPOINT = "update-db-endpoint"
     RETIRE_DB = "retire-db"
+    RETIRE_REPLICA = "retire-replica"
     CREATE_REPLICA = "create-read-replica"
     WAIT_REPLICA = "wait-replica"
     SHIFT_TRAFFIC = "shift-traffic"

@@ -41,11 +41,13 @@ def deploy(
     return run_deploy(settings, target=target, profile=profile, outdir=outdir, progress=progress)
 
 
-def validate(settings: Settings, *, target: str, profile: str | None) -> ValidationReport:
+def validate(
+    settings: Settings, *, target: str, profile: str | None, runs_dir: Path | None = None
+) -> ValidationReport:
     """Check the deployment with boto3, region by region."""
     from tradedr.ops.validate import run_validate
 
-    return run_validate(settings, target=target, profile=profile)
+    return run_validate(settings, target=target, profile=profile, runs_dir=runs_dir)
 
 
 def destroy(

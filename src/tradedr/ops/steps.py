@@ -20,6 +20,7 @@ from tradedr.ops.actions.create_replica import CreateReplicaParams
 from tradedr.ops.actions.fence_primary import FenceParams
 from tradedr.ops.actions.promote_replica import PromoteParams
 from tradedr.ops.actions.retire_db import RetireParams
+from tradedr.ops.actions.retire_replica import RetireReplicaParams
 from tradedr.ops.actions.routing_control import RoutingControlParams
 from tradedr.ops.actions.scale_asg import ScaleAsgParams
 from tradedr.ops.actions.shift_traffic import ShiftTrafficParams
@@ -276,6 +277,38 @@ def retire(
         verification=verification,
         phase=phase,
     )
+
+
+def retire_replica(
+    settings: Settings, region: str, *, writer_region: str, stamp: str, phase: Phase = "recovery"
+) -> Step:
+    """Detach `region`'s replica from the writer being replaced (rename, promote, stop;
+    data kept), unless it already follows the writer of `writer_region`."""
+    names = Names(settings)
+    db = names.db_identifier(region)
+    writer = names.db_identifier(writer_region)
+    return Step(
+        id=f"retire-replica-{region}",
+        action=ActionKind.RETIRE_REPLICA,
+        region=region,
+        title=f"Detach {db} from the old writer: rename, promote and stop it (data kept)",
+        params=RetireReplicaParams(
+            db_identifier=db,
+            retired_identifier=retired_name(db, stamp),
+            writer_identifier=writer,
+            writer_region=writer_region,
+        ).dump(),
+        preconditions=[f"skipped when {db} already replicates {writer}"],
+        verification="stopped, no longer a replica of the old writer (so that one can be stopped)",
+        phase=phase,
+    )
+
+
+def replica_multi_az(settings: Settings) -> bool:
+    """Standby replicas are Multi-AZ where the posture runs full standby capacity."""
+    from tradedr.config import Posture
+
+    return settings.posture in (Posture.HOT_STANDBY, Posture.ACTIVE_ACTIVE)
 
 
 def aurora_switch(

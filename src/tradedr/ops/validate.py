@@ -5,6 +5,11 @@ not really perform something (tradedr.ops.backend: on the emulator, health check
 always "Success" and targets always healthy), the check says so in its detail. Things the
 backend does not create at all are "not-emulated", which does not fail validation;
 anything else wrong does.
+
+Roles are the current ones (ops/roles.py), not the config's: after a failover the writer,
+the capacity each region should run and the replicas' source have moved, and the first
+check says which roles were assumed. Instances the plans retired are named stale, not
+missed.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -21,8 +27,10 @@ from tradedr.config import Settings
 from tradedr.emulator.compat import public_outputs
 from tradedr.errors import AwsOperationError
 from tradedr.names import Names
+from tradedr.ops.actions.base import follows, replication_source
 from tradedr.ops.backend import Backend, Capability
 from tradedr.ops.clients import ClientProvider
+from tradedr.ops.roles import STALE_NOTE, Roles, current_roles
 from tradedr.ops.target import backend_for
 
 OK = "ok"
@@ -87,7 +95,9 @@ class _Validator:
         provider: ClientProvider,
         outputs: dict[str, dict[str, str]],
         backend: Backend,
+        roles: Roles | None = None,
     ) -> None:
+        self.roles = roles or Roles(settings.primary_region, "the config's primary")
         self.settings = settings
         self.names = Names(settings)
         self.provider = provider
@@ -150,9 +160,11 @@ class _Validator:
         health = elb.describe_target_health(TargetGroupArn=tgs[0]["TargetGroupArn"])
         states = [d["TargetHealth"]["State"] for d in health["TargetHealthDescriptions"]]
         healthy = states.count("healthy")
-        desired = self.settings.capacity(region)[1]
+        desired = self.expected_capacity(region)[1]
         ok = healthy >= desired and len(states) == healthy
         detail = f"{healthy}/{len(states)} targets healthy, {desired} expected"
+        if not states and self.former_writer(region):
+            ok, detail = True, f"{detail}; none: the former writer's app is fenced at 0"
         self.add("alb-targets", region, OK if ok else FAIL, self.caveat(Capability.HEALTH, detail))
 
     def alb_tls(self, region: str, load_balancer_arn: str, certificate: str) -> None:
@@ -210,18 +222,39 @@ class _Validator:
             return
         group = groups[0]
         have = (group["MinSize"], group["DesiredCapacity"], group["MaxSize"])
-        want = self.settings.capacity(region)
+        want = self.expected_capacity(region)
         in_service = sum(
             1 for i in group.get("Instances", []) if i["LifecycleState"] == "InService"
         )
+        role = "writer" if region == self.roles.writer else "standby"
         ok = have == want and in_service == want[1]
-        self.add(
-            "asg",
-            region,
-            OK if ok else FAIL,
-            f"min/desired/max {have[0]}/{have[1]}/{have[2]} (posture wants "
-            f"{want[0]}/{want[1]}/{want[2]}), {in_service} in service",
+        detail = (
+            f"min/desired/max {have[0]}/{have[1]}/{have[2]} (the {role} wants "
+            f"{want[0]}/{want[1]}/{want[2]}), {in_service} in service"
         )
+        if not ok and self.fenced_former_writer(region, have, in_service):
+            ok, detail = True, f"{detail}; fenced at 0 as the plan left the former writer"
+        self.add("asg", region, OK if ok else FAIL, detail)
+
+    def expected_capacity(self, region: str) -> tuple[int, int, int]:
+        """Active capacity in the writer region, the posture's standby capacity elsewhere."""
+        if region == self.roles.writer:
+            sizing = self.settings.regions[region]
+            return (sizing.asg_min, sizing.asg_desired, sizing.asg_max)
+        return self.settings.standby_capacity(region)
+
+    def fenced_former_writer(
+        self, region: str, have: tuple[int, int, int], in_service: int
+    ) -> bool:
+        """A failover fences the old writer's app to 0 and leaves it so until failback."""
+        return self.former_writer(region) and have[0] == have[1] == in_service == 0
+
+    def former_writer(self, region: str) -> bool:
+        """The region the latest run failed over from (or the config's primary when the
+        writer has moved without a recorded run)."""
+        run = self.roles.run
+        former = run.source if run is not None else self.settings.primary_region
+        return region == former and region != self.roles.writer
 
     def rds_primary(self, region: str) -> None:
         identifier = self.names.db_identifier(region)
@@ -229,9 +262,27 @@ class _Validator:
             "DBInstances"
         ][0]
         status, multi_az = db["DBInstanceStatus"], bool(db.get("MultiAZ"))
+        writer = replication_source(db) is None
         want_multi_az = self.settings.database.multi_az
-        ok = status == "available" and multi_az == want_multi_az
-        self.add("rds", region, OK if ok else FAIL, f"{identifier} {status}, Multi-AZ {multi_az}")
+        detail = f"{identifier} {status}, {'writer' if writer else 'still a replica'}"
+        detail += f", Multi-AZ {multi_az}"
+        ok = status == "available" and writer and multi_az == want_multi_az
+        if status == "available" and writer and region != self.settings.primary_region:
+            # A promoted standby replica keeps the replica's shape until failback.
+            ok = True
+            if multi_az != want_multi_az:
+                detail += " (promoted from the standby replica, which the posture keeps "
+                detail += "single-AZ; failback restores the Multi-AZ primary)"
+        self.add("rds", region, OK if ok else FAIL, detail)
+
+    def rds_stale(self) -> None:
+        for stale in self.roles.stale:
+            self.add(
+                "rds-stale",
+                stale.region,
+                OK,
+                f"{stale.identifier} {stale.status}: {STALE_NOTE}",
+            )
 
     def aurora(self, region: str) -> None:
         """Aurora global database: each region's cluster available and a member of the
@@ -250,7 +301,7 @@ class _Validator:
         ][0]["GlobalClusterMembers"]
         role = {m["DBClusterArn"]: m.get("IsWriter", False) for m in members}
         writer = role.get(cluster["DBClusterArn"])
-        want_writer = region == self.settings.primary_region
+        want_writer = region == self.roles.writer
         ok = cluster["Status"] == "available" and writer is want_writer
         self.add(
             "aurora",
@@ -262,17 +313,36 @@ class _Validator:
 
     def rds_replica(self, region: str) -> None:
         identifier = self.names.db_identifier(region)
-        db = self.client("rds", region).describe_db_instances(DBInstanceIdentifier=identifier)[
-            "DBInstances"
-        ][0]
-        source = db.get("ReadReplicaSourceDBInstanceIdentifier")
-        ok = db["DBInstanceStatus"] == "available" and bool(source)
-        self.add(
-            "rds-replica",
-            region,
-            OK if ok else FAIL,
-            f"{identifier} {db['DBInstanceStatus']}, source {source or 'none (not a replica)'}",
+        try:
+            db = self.client("rds", region).describe_db_instances(DBInstanceIdentifier=identifier)[
+                "DBInstances"
+            ][0]
+        except ClientError as exc:
+            stale = [s for s in self.roles.stale if s.region == region]
+            code = exc.response.get("Error", {}).get("Code")
+            if code == "DBInstanceNotFound" and stale and self.former_writer(region):
+                self.add(
+                    "rds-replica",
+                    region,
+                    OK,
+                    f"no replica yet: the former writer was retired as "
+                    f"{', '.join(s.identifier for s in stale)}; failback re-creates "
+                    f"{identifier} from the writer in {self.roles.writer}",
+                )
+                return
+            raise
+        # The source as tradedr reads it: a promoted writer (whose source the emulator
+        # keeps) is not reported as a replica.
+        source = replication_source(db)
+        writer_id = self.names.db_identifier(self.roles.writer)
+        ok = db["DBInstanceStatus"] == "available" and follows(db, writer_id)
+        detail = (
+            f"{identifier} {db['DBInstanceStatus']}, source "
+            f"{source or 'none (not a replica: a writer)'}"
         )
+        if source and not ok:
+            detail += f"; it should follow the writer {writer_id} in {self.roles.writer}"
+        self.add("rds-replica", region, OK if ok else FAIL, detail)
         lag = self._replica_lag(region, identifier)
         limit = self.settings.database.replica_lag_alarm_seconds
         if lag is None:
@@ -489,10 +559,23 @@ def validate_deployment(
     *,
     target: str = "local",
     backend: Backend | None = None,
+    runs_dir: Path | None = None,
 ) -> ValidationReport:
-    """Run every check; never raises for a failed check, only for an unreachable endpoint.
-    `backend`: what the target really performs (default: the target's)."""
-    v = _Validator(settings, provider, outputs, backend or backend_for(target))
+    """Run every check against the current roles; never raises for a failed check, only
+    for an unreachable endpoint. `backend`: what the target really performs (default: the
+    target's)."""
+    backend = backend or backend_for(target)
+    try:
+        roles = current_roles(settings, provider, runs_dir=runs_dir, backend=backend)
+    except BotoCoreError as exc:
+        raise AwsOperationError(f"validate: {exc}") from None
+    v = _Validator(settings, provider, outputs, backend, roles=roles)
+    v.add(
+        "roles",
+        "all",
+        FAIL if roles.problems else OK,
+        roles.describe(settings) + "".join(f"; PROBLEM: {p}" for p in roles.problems),
+    )
     posture = settings.posture
     try:
         for region in settings.all_regions:
@@ -509,12 +592,11 @@ def validate_deployment(
             for region in settings.all_regions:
                 v.guarded("aurora", region, partial(v.aurora, region))
         else:
-            v.guarded(
-                "rds", settings.primary_region, partial(v.rds_primary, settings.primary_region)
-            )
+            v.guarded("rds", roles.writer, partial(v.rds_primary, roles.writer))
             if posture.replicates_data:
-                for region in settings.standby_regions:
+                for region in roles.standbys(settings):
                     v.guarded("rds-replica", region, partial(v.rds_replica, region))
+            v.rds_stale()
         v.guarded("dynamodb", settings.primary_region, v.dynamodb)
         v.guarded("s3", settings.primary_region, v.s3)
         v.guarded("route53", "global", v.route53)
@@ -545,12 +627,19 @@ def validate_region_serves(
     return ValidationReport(target=target, checks=v.checks)
 
 
-def run_validate(settings: Settings, *, target: str, profile: str | None) -> ValidationReport:
+def run_validate(
+    settings: Settings, *, target: str, profile: str | None, runs_dir: Path | None = None
+) -> ValidationReport:
     """Validate what is deployed on the target, reading outputs from CloudFormation."""
     from tradedr.ops.target import open_target
 
     with open_target(target, profile) as opened:
         outputs = stack_outputs(settings, opened.provider)
         return validate_deployment(
-            settings, opened.provider, outputs, target=target, backend=opened.backend
+            settings,
+            opened.provider,
+            outputs,
+            target=target,
+            backend=opened.backend,
+            runs_dir=runs_dir,
         )

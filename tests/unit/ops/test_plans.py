@@ -272,3 +272,82 @@ def test_failback_rebuilds_replication_before_moving_the_writer() -> None:
 def test_failback_from_the_home_region_is_refused() -> None:
     with pytest.raises(ConfigError, match="already the writer"):
         failback_plan(settings_for("us-east-1", "us-west-2"), current_region="us-east-1")
+
+
+THREE = {"standby_regions": ["us-west-2", "eu-west-1"]}
+
+
+def _order(plan: Plan) -> list[str]:
+    return [step.id for step in plan.steps()]
+
+
+@pytest.mark.parametrize("mode", ["planned", "unplanned", "practice"])
+def test_three_region_failover_rebuilds_the_other_standby_before_retiring_the_old_writer(
+    mode: str,
+) -> None:
+    """eu-west-1's replica followed us-east-1: it is detached (data kept) and re-created
+    from the new writer, and only then is us-east-1 retired (RDS refuses to stop an
+    instance that has replicas); an unplanned plan still calls nothing in us-east-1."""
+    settings = load_settings(THREE)
+    plan = failover_plan(settings, to_region="us-west-2", mode=mode)  # type: ignore[arg-type]
+    ids = _order(plan)
+    rebuild = ["retire-replica-eu-west-1", "replicate-to-eu-west-1", "repoint-replica-eu-west-1"]
+    assert [i for i in ids if i in rebuild] == rebuild
+    assert ids.index("promote-us-west-2") < ids.index("retire-replica-eu-west-1")
+    if mode == "unplanned":
+        assert "retire-db-us-east-1" not in ids
+        assert failed_region_violations(plan, "us-east-1") == []
+    else:
+        assert ids.index("repoint-replica-eu-west-1") < ids.index("retire-db-us-east-1")
+    replicate = plan.step("replicate-to-eu-west-1")
+    assert replicate.params["source_identifier"] == "trading-prod-orders-replica-usw2"
+    assert replicate.params["source_region"] == "us-west-2"
+    retire = plan.step("retire-replica-eu-west-1")
+    assert retire.params["writer_identifier"] == "trading-prod-orders-replica-usw2"
+    assert replicate.params["like_identifier"] == retire.params["retired_identifier"]
+
+
+def test_three_region_failback_restores_the_same_shape() -> None:
+    """Every standby follows the home writer again before the former writer stops."""
+    settings = load_settings(THREE)
+    plan = failback_plan(settings, current_region="us-west-2", home_region="us-east-1")
+    ids = _order(plan)
+    assert ids.index("promote-us-east-1") < ids.index("retire-replica-eu-west-1")
+    assert ids.index("replicate-to-eu-west-1") < ids.index("retire-db-us-west-2")
+    assert ids.index("retire-db-us-west-2") < ids.index("replicate-to-us-west-2")
+    for region in ("eu-west-1", "us-west-2"):
+        step = plan.step(f"replicate-to-{region}")
+        assert step.params["source_identifier"] == "trading-prod-orders-primary-use1"
+    failover = failover_plan(settings, to_region="us-west-2", created_at=plan.created_at)
+    names = {
+        failover.step("retire-replica-eu-west-1").params["retired_identifier"],
+        plan.step("retire-replica-eu-west-1").params["retired_identifier"],
+    }
+    assert len(names) == 2, "a failback in the failover's minute must not reuse its name"
+
+
+@pytest.mark.parametrize("kind", ["planned", "unplanned", "failback"])
+def test_three_region_aurora_secondaries_follow_and_their_apps_keep_their_cluster(
+    kind: str,
+) -> None:
+    settings = load_settings({**THREE, "database": {"engine": "aurora-mysql-global"}})
+    if kind == "failback":
+        plan = failback_plan(settings, current_region="us-west-2", home_region="us-east-1")
+    else:
+        plan = failover_plan(
+            settings,
+            to_region="us-west-2",
+            mode=kind,
+            allow_data_loss=True,  # type: ignore[arg-type]
+        )
+    step = plan.step("repoint-replica-eu-west-1")
+    assert step.params["db_cluster_identifier"].endswith("euw1")
+    assert step.params["db_region"] == "eu-west-1"
+    assert ActionKind.RETIRE_REPLICA not in actions(plan)
+    assert any("re-points the other secondaries (eu-west-1)" in n for n in plan.notes)
+
+
+def test_two_region_plans_have_no_other_standby_steps() -> None:
+    plan = failover_plan(load_settings({}), to_region="us-west-2")
+    assert not any(s.id.endswith("eu-west-1") for s in plan.steps())
+    assert ActionKind.RETIRE_REPLICA not in actions(plan)

@@ -135,12 +135,17 @@ def accelerator_detection(group: Resource) -> Component:
 
 
 def traffic_shift(
-    templates: TemplateSet, record: Resource | None, after: list[str]
+    templates: TemplateSet,
+    record: Resource | None,
+    after: list[str],
+    standby: str | None = None,
 ) -> list[Component]:
-    """Accelerator (no DNS), ARC routing control flip then DNS, or plain DNS failover."""
+    """Accelerator (no DNS), ARC routing control flip then DNS, or plain DNS failover, to
+    `standby` (default: the first standby)."""
+    standby = standby or templates.settings.standby_regions[0]
     groups = templates.resources("AWS::GlobalAccelerator::EndpointGroup")
     if groups:
-        standby_region = templates.settings.standby_regions[0]
+        standby_region = standby
         group = next(
             (g for g in groups if g.prop("EndpointGroupRegion") == standby_region), groups[0]
         )
@@ -153,7 +158,6 @@ def traffic_shift(
                 note="static anycast IPs: no DNS caching",
             )
         ]
-    standby = templates.settings.standby_regions[0]
     controls = templates.resources("AWS::Route53RecoveryControl::RoutingControl")
     if not controls:
         return [dns_shift(record, after)]

@@ -14,6 +14,7 @@ from tradedr.ops.actions.create_replica import CreateReadReplica
 from tradedr.ops.actions.fence_primary import FencePrimary
 from tradedr.ops.actions.promote_replica import PromoteReplica
 from tradedr.ops.actions.retire_db import RetireDb
+from tradedr.ops.actions.retire_replica import RetireReplica
 from tradedr.ops.actions.routing_control import SetRoutingControl
 from tradedr.ops.actions.scale_asg import ScaleAsg
 from tradedr.ops.actions.shift_traffic import ShiftTraffic
@@ -34,6 +35,7 @@ ACTIONS: dict[ActionKind, Action] = {
         PromoteReplica(),
         UpdateDbEndpoint(),
         RetireDb(),
+        RetireReplica(),
         CreateReadReplica(),
         WaitReplica(),
         ShiftTraffic(),

@@ -205,6 +205,12 @@ def db_instance(ctx: ExecutionContext, region: str, identifier: str) -> dict[str
 
 # Written by promote-replica: the source the instance was promoted away from.
 PROMOTED_TAG = "tradedr:promoted-from"
+# Written by retire-replica: the source a standby's old replica was detached from. Unlike
+# PROMOTED_TAG it makes no claim to authority (ops/authority.py): the instance is stale.
+DETACHED_TAG = "tradedr:detached-from"
+# Written by retire-db and retire-replica on every instance they retire (the plan's stamp):
+# validate names such instances stale, and destroy --delete-data finds them by it.
+STALE_TAG = "tradedr:stale"
 
 
 def replication_source(instance: dict[str, Any]) -> str | None:
@@ -219,7 +225,47 @@ def replication_source(instance: dict[str, Any]) -> str | None:
     if not source:
         return None
     tags = {t["Key"]: t["Value"] for t in instance.get("TagList", [])}
-    return None if tags.get(PROMOTED_TAG) == source else str(source)
+    if source in (tags.get(PROMOTED_TAG), tags.get(DETACHED_TAG)):
+        return None
+    return str(source)
+
+
+def follows(instance: dict[str, Any], writer_identifier: str) -> bool:
+    """The instance is a read replica of the writer named `writer_identifier` (its source
+    is that identifier, or the writer's ARN across regions)."""
+    source = replication_source(instance)
+    return source is not None and (
+        source == writer_identifier or source.endswith(f":db:{writer_identifier}")
+    )
+
+
+def live_replicas(
+    ctx: ExecutionContext, instance: dict[str, Any], *, formerly: str | None = None
+) -> list[str]:
+    """The read replicas that still replicate from `instance` (named by its identifier,
+    or by `formerly`, the name it had before a rename), each looked up where it lives: RDS
+    refuses to stop an instance that has one. (The emulator keeps a replica in its
+    source's list after a promotion or a rename; only a live replica counts.)"""
+    names = {str(instance["DBInstanceIdentifier"]), *([formerly] if formerly else [])}
+    found = []
+    for listed in instance.get("ReadReplicaDBInstanceIdentifiers") or []:
+        listed = str(listed)
+        if listed.startswith("arn:"):
+            parts = listed.split(":")
+            region, name = parts[3], parts[-1]
+        else:
+            region, name = (arn_region(instance) or "", listed)
+        replica = db_instance(ctx, region, name) if region else None
+        if replica is not None and any(follows(replica, n) for n in names):
+            found.append(f"{name} ({region})")
+    return found
+
+
+def arn_region(instance: dict[str, Any]) -> str | None:
+    """The region of an instance, from its ARN."""
+    arn = str(instance.get("DBInstanceArn") or "")
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 3 and parts[3] else None
 
 
 def is_writer(instance: dict[str, Any]) -> bool:

@@ -2,17 +2,24 @@
 
 After a failover the old primary is a second writer as soon as its region answers again;
 stopping it fences it, and renaming it frees the stable name for the replica that failback
-creates in its place. Nothing is deleted.
+creates in its place. Nothing is deleted. RDS refuses to stop an instance that still has
+read replicas, so the step refuses first, naming them: a plan detaches every other
+standby's replica (retire-replica) before it retires their writer.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from tradedr.errors import TradedrError
 from tradedr.ops.actions.base import (
+    STALE_TAG,
     Action,
     ExecutionContext,
     Outcome,
+    PreconditionFailedError,
     db_instance,
+    live_replicas,
     params_of,
     replication_source,
 )
@@ -32,6 +39,7 @@ class RetireDb(Action):
         return [
             ApiCall("rds", step.region, "DescribeDBInstances"),
             ApiCall("rds", step.region, "ModifyDBInstance"),
+            ApiCall("rds", step.region, "AddTagsToResource"),
             ApiCall("rds", step.region, "StopDBInstance"),
         ]
 
@@ -70,6 +78,14 @@ class RetireDb(Action):
         if retired is None:
             return Outcome("skipped", f"no stale writer {identifier} in {region}")
         if retired.get("DBInstanceStatus") not in ("stopped", "stopping"):
+            replicas = live_replicas(ctx, retired, formerly=identifier)
+            if replicas:
+                raise PreconditionFailedError(
+                    f"{step.id}: {retired_as} still has read replicas ({', '.join(replicas)}); "
+                    "RDS refuses to stop it. Detach or re-create them from the current writer "
+                    "first (the plan's retire-replica and replicate-to steps)"
+                )
+            mark_stale(ctx, region, retired, retired_as)
             ctx.call("rds", region, "StopDBInstance", DBInstanceIdentifier=retired_as)
             done.append(f"stopped {retired_as}")
         ctx.wait_for(
@@ -81,3 +97,17 @@ class RetireDb(Action):
         if not done:
             return Outcome("skipped", f"{retired_as} already retired (stopped)")
         return Outcome("executed", "; ".join(done) + " (data kept)")
+
+
+def mark_stale(ctx: ExecutionContext, region: str, instance: dict[str, Any], stamp: str) -> None:
+    """Tag a retired instance stale (once): validate and destroy find it by the tag."""
+    tags = {t["Key"]: t["Value"] for t in instance.get("TagList", [])}
+    if STALE_TAG in tags:
+        return
+    ctx.call(
+        "rds",
+        region,
+        "AddTagsToResource",
+        ResourceName=instance["DBInstanceArn"],
+        Tags=[{"Key": STALE_TAG, "Value": stamp}],
+    )

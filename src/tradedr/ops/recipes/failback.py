@@ -8,9 +8,9 @@ keeps both clusters in the global database, so its recipe is a managed switchove
 
 from __future__ import annotations
 
-from tradedr.config import Posture
 from tradedr.ops import steps
 from tradedr.ops.plans import Step, StepGroup
+from tradedr.ops.recipes import standbys
 from tradedr.ops.recipes.base import PlanRequest
 from tradedr.ops.steps import group, retired_name
 
@@ -134,6 +134,7 @@ def mysql(request: PlanRequest) -> Groups:
                 verification="value is the writer endpoint",
             ),
         ),
+        *standbys.rebuild(request, writer=home),
         group(
             "fence the former writer",
             steps.retire(
@@ -151,7 +152,7 @@ def mysql(request: PlanRequest) -> Groups:
                 current,
                 source_region=home,
                 like=current_stale,
-                multi_az=settings.posture in (Posture.HOT_STANDBY, Posture.ACTIVE_ACTIVE),
+                multi_az=steps.replica_multi_az(settings),
             ),
         ),
         group(
@@ -171,7 +172,8 @@ def mysql(request: PlanRequest) -> Groups:
     return groups, [
         f"the stale writers are kept, stopped, as {home_stale} and {current_stale}; "
         "RDS starts a stopped instance again after 7 days, so snapshot and delete them "
-        "once their data is reconciled"
+        "once their data is reconciled (tradedr destroy --delete-data does both)",
+        *standbys.note(request, writer=home),
     ]
 
 
@@ -204,13 +206,15 @@ def aurora(request: PlanRequest) -> Groups:
                 step_id=f"repoint-replica-{current}",
             ),
         ),
+        *standbys.rebuild(request, writer=home),
         group("restore the standby role", steps.scale_standby(settings, current)),
         *_tail(request),
     ]
     return groups, [
         f"the {home} cluster must be a caught-up secondary of {names.global_cluster} "
         "(after an unplanned failover Aurora rejoins it once its region is back); the lag "
-        "check refuses to switch over otherwise"
+        "check refuses to switch over otherwise",
+        *standbys.note(request, writer=home),
     ]
 
 

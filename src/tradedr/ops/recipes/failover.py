@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tradedr.ops import steps
 from tradedr.ops.plans import Step, StepGroup, control_plane_region
+from tradedr.ops.recipes import standbys
 from tradedr.ops.recipes.base import PlanRequest
 from tradedr.ops.steps import group
 
@@ -121,7 +122,7 @@ def _tail(request: PlanRequest) -> list[StepGroup]:
 
 
 def _unplanned_notes(request: PlanRequest, note: str) -> list[str]:
-    notes = [note]
+    notes = [note, *standbys.note(request, writer=request.target)]
     if request.source == "us-east-1":
         notes.append(
             "Route 53's control plane is in us-east-1: the plan edits no records or health checks"
@@ -140,9 +141,10 @@ def mysql_planned(request: PlanRequest) -> Groups:
         group("let the replica catch up", _drain(request)),
         group("promote", _promote(request)),
         group("repoint the app", _repoint_target(request), _repoint_source(request)),
+        *standbys.rebuild(request, writer=request.target),
         group("fence the old writer", _retire(request)),
         *_tail(request),
-    ], []
+    ], standbys.note(request, writer=request.target)
 
 
 def mysql_practice(request: PlanRequest) -> Groups:
@@ -155,6 +157,7 @@ def mysql_practice(request: PlanRequest) -> Groups:
         group("promote", _promote(request)),
         group("repoint the app", _repoint_target(request)),
         *tail,
+        *standbys.rebuild(request, writer=request.target),
         group(
             "clean up the old primary (practice only)",
             _repoint_source(request),
@@ -162,7 +165,8 @@ def mysql_practice(request: PlanRequest) -> Groups:
         ),
     ], [
         f"practice: recovery steps use nothing in {request.source}; the steps marked cleanup "
-        "fence the healthy primary so the rehearsal leaves one writer"
+        "fence the healthy primary so the rehearsal leaves one writer",
+        *standbys.note(request, writer=request.target),
     ]
 
 
@@ -174,6 +178,7 @@ def mysql_unplanned(request: PlanRequest) -> Groups:
         group("promote", _promote(request)),
         group("repoint the app", _repoint_target(request)),
         *_tail(request),
+        *standbys.rebuild(request, writer=request.target),
     ], _unplanned_notes(
         request,
         f"unplanned: nothing in {source} is called. Its app and DB are NOT fenced: "
@@ -201,10 +206,12 @@ def aurora_planned(request: PlanRequest) -> Groups:
         group("stop writes in the old primary", _fence(request)),
         group("switch the writer (managed switchover)", _switch(request)),
         group("repoint the app", _repoint_target(request), _repoint_source(request)),
+        *standbys.rebuild(request, writer=request.target),
         *_tail(request),
     ], [
         "Aurora managed switchover waits until the secondary has every write, then "
-        f"swaps roles: the old writer cluster in {request.source} becomes a secondary"
+        f"swaps roles: the old writer cluster in {request.source} becomes a secondary",
+        *standbys.note(request, writer=request.target),
     ]
 
 
@@ -217,9 +224,11 @@ def aurora_practice(request: PlanRequest) -> Groups:
         group("repoint the app", _repoint_target(request)),
         *_tail(request),
         group("clean up the old primary (practice only)", _repoint_source(request)),
+        *standbys.rebuild(request, writer=request.target),
     ], [
         "practice: a managed switchover (no data loss) on a healthy system; recovery "
-        f"steps use nothing in {request.source}"
+        f"steps use nothing in {request.source}",
+        *standbys.note(request, writer=request.target),
     ]
 
 
@@ -231,6 +240,7 @@ def aurora_unplanned(request: PlanRequest) -> Groups:
         group("fail the writer over (AllowDataLoss)", _switch(request)),
         group("repoint the app", _repoint_target(request)),
         *_tail(request),
+        *standbys.rebuild(request, writer=request.target),
     ], _unplanned_notes(
         request,
         f"unplanned: FailoverGlobalCluster with AllowDataLoss (--allow-data-loss); "

@@ -190,3 +190,32 @@ def test_acceptance_command_reports_each_source_and_fails_honestly(fast_arc_synt
     orders = next(r for r in data["rpo"] if r["store"].startswith("orders-db"))
     assert orders["met"] is True
     assert orders["rpo_seconds"] == 1.0
+
+
+def test_region_loss_covers_every_standby_and_names_the_slowest(three_region_synth: Any) -> None:
+    """Three regions: the report times the failover to each standby. Alike standbys tie;
+    give eu-west-1's latency record a 900 s TTL and it is named the slowest."""
+    base = templates_of(three_region_synth)
+    alike = analyse_rto(base, samples=2000)
+    assert [s for s, _ in alike.region_loss_by_standby] == ["us-west-2", "eu-west-1"]
+    assert alike.standbys_tied
+    assert alike.to_dict()["standbys_tied"] is True
+
+    def slow_eu(type_: str, props: dict[str, Any]) -> None:
+        if type_ == "AWS::Route53::RecordSet" and props.get("SetIdentifier") == "eu-west-1":
+            props.pop("AliasTarget", None)
+            props["TTL"] = "900"
+            props["ResourceRecords"] = ["192.0.2.1"]
+
+    slowed = analyse_rto(mutated(base, slow_eu), samples=2000)
+    data = slowed.to_dict()
+    assert data["slowest_standby"] == "eu-west-1"
+    assert data["standbys_tied"] is False
+    p99 = {row["standby"]: row["rto_seconds"]["p99"] for row in data["region_loss_by_standby"]}
+    assert p99["eu-west-1"] > p99["us-west-2"]
+    assert any(w.endswith("slowest: eu-west-1") for w in slowed.warnings)
+
+
+def test_two_regions_report_no_per_standby_rows(default_synth: Any) -> None:
+    data = analyse_rto(templates_of(default_synth), samples=500).to_dict()
+    assert "region_loss_by_standby" not in data

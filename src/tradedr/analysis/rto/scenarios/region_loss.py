@@ -1,6 +1,8 @@
 """region-loss: the primary Region is lost; traffic and the orders DB move to the first
 standby, by the routing's own health checks, an operator's failover plan, or the
-automatic-failover detector (Aurora global database only)."""
+automatic-failover detector (Aurora global database only). `build_to` builds the same
+recovery to any standby: with several, the report covers failover to each and names the
+slowest."""
 
 from __future__ import annotations
 
@@ -47,9 +49,14 @@ def build(templates: TemplateSet, warnings: list[str]) -> RecoveryGraph:
     orders = mrsc_table(templates)
     if orders is not None:
         return _every_region_writes(templates, orders, warnings)
+    return build_to(templates, warnings, templates.settings.standby_regions[0])
+
+
+def build_to(templates: TemplateSet, warnings: list[str], standby: str) -> RecoveryGraph:
+    """The region-loss recovery with `standby` as the new writer region (a single-writer
+    store; with an MRSC orders table every region already writes, see `build`)."""
     settings = templates.settings
     primary = settings.primary_region
-    standby = settings.standby_regions[0]
     check = templates.health_check_for(primary)
     groups = templates.resources("AWS::GlobalAccelerator::EndpointGroup")
     endpoint_group = next(
@@ -100,9 +107,9 @@ def build(templates: TemplateSet, warnings: list[str]) -> RecoveryGraph:
 
     records = templates.resources("AWS::Route53::RecordSet")
     standby_record = next((r for r in records if r.prop("SetIdentifier") == standby), None)
-    scaling, shift_after = _standby_capacity(templates, standby_asg, plan_start)
+    scaling, shift_after = _standby_capacity(templates, standby, standby_asg, plan_start)
     components.extend(scaling)
-    components.extend(traffic_shift(templates, standby_record, shift_after))
+    components.extend(traffic_shift(templates, standby_record, shift_after, standby))
     critical_tail = ["traffic-shift"]
     if secondary is not None and detector is not None:
         components.extend(
@@ -328,12 +335,11 @@ def _rebuild(templates: TemplateSet, standby: str, plan_start: str) -> list[Comp
 
 
 def _standby_capacity(
-    templates: TemplateSet, standby_asg: Resource, plan_start: str
+    templates: TemplateSet, standby: str, standby_asg: Resource, plan_start: str
 ) -> tuple[list[Component], list[str]]:
     """Scaling the standby (a pilot light serves nothing until an instance passes
     /health), and what the traffic shift waits for."""
-    settings = templates.settings
-    primary, standby = settings.primary_region, settings.standby_regions[0]
+    primary = templates.settings.primary_region
     standby_desired = as_int(standby_asg.prop("DesiredCapacity"))
     primary_asg = asg(templates, primary)
     primary_desired = as_int(primary_asg.prop("DesiredCapacity")) if primary_asg else 1
