@@ -51,16 +51,47 @@ def test_delete_data_after_a_failover_snapshots_every_writer(
 
     destroyed = destroy_all(settings, deployment.provider, target="local", delete_data=True)
 
-    # The renamed stale writer belongs to no stack and is kept, so the VPC of the primary's
-    # data stack cannot go while it stands: that stack, and only that one, fails.
-    assert [f.split(":")[0] for f in destroyed.failed] == [names.data_stack(PRIMARY)]
+    # The renamed stale writer belongs to no stack: destroy snapshots it, deletes it first,
+    # and then every data stack (and its VPC) goes.
+    assert destroyed.failed == []
+    assert f"rds instance {stale} ({PRIMARY})" in destroyed.deleted
+    assert stale not in _instances(deployment, PRIMARY)
     assert set(_snapshot_sources(deployment, PRIMARY).values()) == {stale}
     assert set(_snapshot_sources(deployment, STANDBY).values()) == {promoted}
     snapshots = [b for b in destroyed.final_backups if b.startswith("rds snapshot")]
     assert len(snapshots) == 2, destroyed.final_backups
     assert any(stale in b and f"({PRIMARY})" in b for b in snapshots)
     assert any(promoted in b and f"({STANDBY})" in b for b in snapshots)
-    assert any(stale in r and "no stack owns it" in r for r in destroyed.retained)
+    assert names.data_stack(PRIMARY) in destroyed.deleted
+
+
+def test_delete_data_after_failover_and_failback_deletes_the_stale_writers(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    """Issue 16: the renamed stale DBs of a failover and its failback stayed in the VPC and
+    the destroy failed on DependencyViolation."""
+    from tradedr.ops.failback import failback
+
+    settings, names = deployment.synth.settings, deployment.names
+    runs = RunOptions(runs_dir=tmp_path)
+    assert failover(settings, deployment.provider, runs, to_region=STANDBY).status == "completed"
+    assert failback(settings, deployment.provider, runs).status == "completed"
+    stale = {
+        (region, i)
+        for region in (PRIMARY, STANDBY)
+        for i in _instances(deployment, region)
+        if "-stale-" in i
+    }
+    assert {region for region, _ in stale} == {PRIMARY, STANDBY}
+
+    destroyed = destroy_all(settings, deployment.provider, target="local", delete_data=True)
+
+    assert destroyed.failed == []
+    for region, identifier in stale:
+        assert f"rds instance {identifier} ({region})" in destroyed.deleted
+        assert identifier in _snapshot_sources(deployment, region).values()
+    for region in (PRIMARY, STANDBY):
+        assert names.data_stack(region) in destroyed.deleted
 
 
 def _protection(deployment: Deployment, region: str) -> bool:

@@ -29,6 +29,11 @@ MADE = "made"
 OK = "ok"
 FAILED = "failed"
 NOT_EMULATED = "not-emulated"
+DELETED = "deleted"
+LEFT = "left-behind"
+# Every scratch instance a restore test creates carries this tag: cleanup lifts deletion
+# protection on nothing else.
+SCRATCH_TAG, SCRATCH_VALUE = "tradedr:scratch", "restore-test"
 POLL_SECONDS = 5.0
 WAIT_SECONDS = 2 * 3600
 
@@ -47,13 +52,20 @@ class BackupItem:
 class BackupResult:
     target: str
     items: list[BackupItem] = field(default_factory=list)
+    # Scratch resources a restore test could not delete ("<kind> <id> (<region>)").
+    left_behind: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(i.status != FAILED for i in self.items)
+        return not self.left_behind and all(i.status not in (FAILED, LEFT) for i in self.items)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"target": self.target, "ok": self.ok, "items": [asdict(i) for i in self.items]}
+        return {
+            "target": self.target,
+            "ok": self.ok,
+            "items": [asdict(i) for i in self.items],
+            "left_behind": self.left_behind,
+        }
 
 
 def _stamp() -> str:
@@ -267,7 +279,13 @@ def restore_test(
     region: str | None = None,
     progress: Progress | None = None,
 ) -> BackupResult:
-    """Restore into scratch resources, read them, delete them; time each restore."""
+    """Restore into scratch resources, read them, delete them; time each restore.
+
+    The DB and table restores run independently (one failing never skips the other), and
+    every scratch resource is tracked from the moment its create call is made: cleanup runs
+    in `finally`, lifts deletion protection only on a scratch instance this run created
+    (its name and its `tradedr:scratch` tag), and reports each one deleted or left behind
+    (`left_behind`; the command exits 3 then)."""
     say = progress or (lambda _message: None)
     names = Names(settings)
     region = region or settings.standby_regions[0]
@@ -275,11 +293,14 @@ def restore_test(
         raise ConfigError(f"--region {region} is not one of {', '.join(settings.all_regions)}")
     result = BackupResult(target=target)
     stamp = _stamp()
-    try:
-        _restore_db(settings, provider, names, region, stamp, result, say)
-        _restore_table(settings, provider, names, stamp, result, say)
-    except BotoCoreError as exc:
-        raise AwsOperationError(f"restore test: {exc}") from None
+    for restore in (
+        partial(_restore_db, settings, provider, names, region, stamp, result, say),
+        partial(_restore_table, settings, provider, names, stamp, result, say),
+    ):
+        try:
+            restore()
+        except BotoCoreError as exc:
+            raise AwsOperationError(f"restore test: {exc}") from None
     return result
 
 
@@ -298,6 +319,10 @@ def _subnet_group(rds: Any, stack_name: str) -> str | None:
         if group["DBSubnetGroupName"].startswith(stack_name.lower()):
             return str(group["DBSubnetGroupName"])
     return None
+
+
+def _failure(exc: Exception) -> str:
+    return _error(exc) if isinstance(exc, ClientError) else str(getattr(exc, "message", exc))
 
 
 def _restore_db(
@@ -325,13 +350,15 @@ def _restore_db(
             )
         )
         return
-
-    def restore() -> str:
+    started = time.monotonic()
+    created = False
+    try:
         placement = {}
         subnet_group = _subnet_group(rds, names.replica_stack(region))
         if subnet_group:
             # The snapshot remembers the source region's subnet group; name one here.
             placement["DBSubnetGroupName"] = subnet_group
+        created = True  # from here on the instance may exist: cleanup must look for it
         rds.restore_db_instance_from_db_snapshot(
             DBInstanceIdentifier=scratch,
             DBSnapshotIdentifier=snapshot["DBSnapshotIdentifier"],
@@ -339,7 +366,7 @@ def _restore_db(
             MultiAZ=False,
             PubliclyAccessible=False,
             DeletionProtection=False,
-            Tags=[{"Key": "tradedr:scratch", "Value": "restore-test"}],
+            Tags=[{"Key": SCRATCH_TAG, "Value": SCRATCH_VALUE}],
             **placement,
         )
         _wait(
@@ -353,14 +380,74 @@ def _restore_db(
         endpoint = db.get("Endpoint", {}).get("Address")
         if not endpoint:
             raise AwsOperationError(f"restored {scratch} has no endpoint")
-        return f"from {snapshot['DBSnapshotIdentifier']}, readable at {endpoint}"
+        seconds = time.monotonic() - started
+        result.items.append(
+            BackupItem(
+                "rds-restore",
+                region,
+                scratch,
+                OK,
+                seconds,
+                f"from {snapshot['DBSnapshotIdentifier']}, readable at {endpoint}",
+            )
+        )
+        say(f"rds-restore {scratch} ({region}): ok in {seconds:.1f} s")
+    except (ClientError, AwsOperationError) as exc:
+        result.items.append(
+            BackupItem(
+                "rds-restore", region, scratch, FAILED, time.monotonic() - started, _failure(exc)
+            )
+        )
+        say(f"rds-restore {scratch} ({region}): FAILED {_failure(exc)}")
+    finally:
+        if created:
+            _delete_scratch_db(rds, region, scratch, result, say)
 
-    restored = _timed(result, "rds-restore", region, scratch, restore, say, success=OK)
-    if restored:
+
+def _delete_scratch_db(
+    rds: Any, region: str, scratch: str, result: BackupResult, say: Progress
+) -> None:
+    """Delete the scratch instance this run created, and say whether anything is left."""
+    started = time.monotonic()
+    try:
+        try:
+            db = rds.describe_db_instances(DBInstanceIdentifier=scratch)["DBInstances"][0]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "DBInstanceNotFound":
+                return  # the restore never created it: nothing to clean up
+            raise
+        tags = {t["Key"]: t["Value"] for t in db.get("TagList", [])}
+        if db.get("DeletionProtection"):
+            if tags.get(SCRATCH_TAG) != SCRATCH_VALUE:
+                raise AwsOperationError(
+                    f"{scratch} has deletion protection and no {SCRATCH_TAG} tag: not ours to "
+                    "unprotect"
+                )
+            rds.modify_db_instance(
+                DBInstanceIdentifier=scratch, DeletionProtection=False, ApplyImmediately=True
+            )
         rds.delete_db_instance(
             DBInstanceIdentifier=scratch, SkipFinalSnapshot=True, DeleteAutomatedBackups=True
         )
-        say(f"{scratch}: scratch instance deleted")
+    except (ClientError, AwsOperationError) as exc:
+        _left(result, "rds-cleanup", region, scratch, started, f"db instance: {_failure(exc)}")
+        say(f"{scratch}: scratch instance NOT deleted: {_failure(exc)}")
+        return
+    result.items.append(
+        BackupItem("rds-cleanup", region, scratch, DELETED, time.monotonic() - started, "")
+    )
+    say(f"{scratch}: scratch instance deleted")
+
+
+def _left(
+    result: BackupResult, kind: str, region: str, identifier: str, started: float, why: str
+) -> None:
+    result.left_behind.append(f"{why.split(':')[0]} {identifier} ({region})")
+    result.items.append(
+        BackupItem(
+            kind, region, identifier, LEFT, time.monotonic() - started, f"left behind: {why}"
+        )
+    )
 
 
 def _restore_table(
@@ -391,8 +478,10 @@ def _restore_table(
         )
         return
     latest = max(available, key=lambda b: b["BackupCreationDateTime"])
-
-    def restore() -> str:
+    started = time.monotonic()
+    created = False
+    try:
+        created = True
         ddb.restore_table_from_backup(TargetTableName=scratch, BackupArn=latest["BackupArn"])
         _wait(
             lambda: ddb.describe_table(TableName=scratch)["Table"]["TableStatus"],
@@ -400,12 +489,58 @@ def _restore_table(
             f"restore {scratch}",
         )
         items = ddb.scan(TableName=scratch, Limit=25, Select="COUNT")["Count"]
-        return f"from {latest['BackupName']}, readable ({items} items in the first page)"
+        seconds = time.monotonic() - started
+        result.items.append(
+            BackupItem(
+                "dynamodb-restore",
+                region,
+                scratch,
+                OK,
+                seconds,
+                f"from {latest['BackupName']}, readable ({items} items in the first page)",
+            )
+        )
+        say(f"dynamodb-restore {scratch} ({region}): ok in {seconds:.1f} s")
+    except (ClientError, AwsOperationError) as exc:
+        result.items.append(
+            BackupItem(
+                "dynamodb-restore",
+                region,
+                scratch,
+                FAILED,
+                time.monotonic() - started,
+                _failure(exc),
+            )
+        )
+        say(f"dynamodb-restore {scratch} ({region}): FAILED {_failure(exc)}")
+    finally:
+        if created:
+            _delete_scratch_table(ddb, region, scratch, result, say)
 
-    restored = _timed(result, "dynamodb-restore", region, scratch, restore, say, success=OK)
-    if restored:
+
+def _delete_scratch_table(
+    ddb: Any, region: str, scratch: str, result: BackupResult, say: Progress
+) -> None:
+    started = time.monotonic()
+    try:
+        try:
+            table = ddb.describe_table(TableName=scratch)["Table"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                return
+            raise
+        if table.get("DeletionProtectionEnabled"):
+            # A restored table can inherit nothing else of ours: it has the scratch name.
+            ddb.update_table(TableName=scratch, DeletionProtectionEnabled=False)
         ddb.delete_table(TableName=scratch)
-        say(f"{scratch}: scratch table deleted")
+    except ClientError as exc:
+        _left(result, "dynamodb-cleanup", region, scratch, started, f"table: {_failure(exc)}")
+        say(f"{scratch}: scratch table NOT deleted: {_failure(exc)}")
+        return
+    result.items.append(
+        BackupItem("dynamodb-cleanup", region, scratch, DELETED, time.monotonic() - started, "")
+    )
+    say(f"{scratch}: scratch table deleted")
 
 
 def run_backup_now(

@@ -4,10 +4,12 @@ Without `--delete-data` only the stateless stacks go (global routing, app tiers)
 and replica stacks stay. With it, a final snapshot of every writable orders DB instance and
 Aurora cluster of the deployment (found by the `<prefix>-orders-` name and the deployment's
 tags, so a failover's promoted standby and its renamed stale writer are included) and an
-on-demand DynamoDB backup are taken first, deletion protection is lifted, and the data
-stacks are deleted; resources whose DeletionPolicy is Retain (backup vault, bucket, key,
-table) stay, and are listed. When anything fails after protection was lifted, it is put
-back on every instance (and stack) that still exists.
+on-demand DynamoDB backup are taken first, deletion protection is lifted, the stale
+instances failovers and failbacks left (renamed `<id>-stale-<stamp>` or tagged
+`tradedr:stale`; no stack owns them, and they keep the VPC from going) are deleted after
+their final snapshot, and then the data stacks; resources whose DeletionPolicy is Retain
+(backup vault, bucket, key, table) stay, and are listed. When anything fails after
+protection was lifted, it is put back on every instance (and stack) that still exists.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from tradedr.config import Settings
 from tradedr.errors import AwsOperationError
 from tradedr.names import Names
-from tradedr.ops.actions.base import replication_source
+from tradedr.ops.actions.base import STALE_TAG, replication_source
 from tradedr.ops.clients import ClientProvider
 
 Progress = Callable[[str], None]
@@ -105,6 +107,7 @@ def destroy_all(
         else:
             _final_backups(settings, provider, result, say)
             _lift_protection(settings, provider, stateful, say, lifted, emulator=target == "local")
+            _delete_stale(settings, provider, result, say, lifted)
             for name, region in stateful:
                 _delete_stack(provider, name, region, result, say)
                 if result.failed:
@@ -198,13 +201,6 @@ def _final_backups(
                 _wait_snapshot(rds, snapshot)
                 result.final_backups.append(f"rds snapshot {snapshot} ({region})")
                 say(f"final snapshot {snapshot} in {region}")
-                if identifier != names.db_identifier(region):
-                    # Renamed out of its stack (a failover's stale writer): no stack deletes it.
-                    result.retained.append(
-                        f"rds instance {identifier} ({region}): no stack owns it, so it is "
-                        "kept (and its VPC with it); delete it by hand once the final "
-                        "snapshot is checked"
-                    )
             for cluster in _deployment_clusters(rds, settings):
                 identifier = cluster["DBClusterIdentifier"]
                 if not _writable_cluster(rds, cluster):
@@ -232,6 +228,71 @@ def _final_backups(
     except ClientError as exc:
         if "not found" not in str(exc).lower():
             raise
+
+
+def stale(instance: dict[str, Any], settings: Settings, region: str) -> bool:
+    """An instance a plan retired: not under its region's stable name, or tagged stale."""
+    tags = {t.get("Key"): t.get("Value") for t in instance.get("TagList") or []}
+    identifier = instance.get("DBInstanceIdentifier")
+    return identifier != Names(settings).db_identifier(region) or STALE_TAG in tags
+
+
+def _delete_stale(
+    settings: Settings,
+    provider: ClientProvider,
+    result: DestroyResult,
+    say: Progress,
+    lifted: Lifted,
+) -> None:
+    """Delete the stale instances (their final snapshots are already taken): no stack owns
+    them, and while they stand their subnets keep the data stack's VPC from deleting."""
+    for region in settings.all_regions:
+        rds = provider.client("rds", region)
+        gone: list[str] = []
+        for instance in _deployment_instances(rds, settings):
+            if not stale(instance, settings, region) or instance.get("DBClusterIdentifier"):
+                continue
+            identifier = instance["DBInstanceIdentifier"]
+            if instance.get("DeletionProtection"):
+                rds.modify_db_instance(
+                    DBInstanceIdentifier=identifier, DeletionProtection=False, ApplyImmediately=True
+                )
+                lifted.instances.append((region, identifier))
+            try:
+                rds.delete_db_instance(
+                    DBInstanceIdentifier=identifier,
+                    SkipFinalSnapshot=True,  # taken by _final_backups (none of a replica)
+                    DeleteAutomatedBackups=False,
+                )
+            except ClientError as exc:
+                result.failed.append(f"rds instance {identifier} ({region}): {exc}")
+                say(f"{identifier}: delete FAILED {exc}")
+                raise AwsOperationError(
+                    f"could not delete the stale instance {identifier} in {region} ({exc}); "
+                    "no data stack was deleted"
+                ) from None
+            say(f"{identifier}: stale instance deleting (final snapshot taken)")
+            gone.append(identifier)
+        for identifier in gone:
+            _wait_instance_deleted(rds, identifier)
+            result.deleted.append(f"rds instance {identifier} ({region})")
+            say(f"{identifier}: deleted")
+
+
+def _wait_instance_deleted(rds: Any, identifier: str) -> None:
+    deadline = time.monotonic() + DELETE_TIMEOUT_SECONDS
+    while True:
+        try:
+            found = rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "DBInstanceNotFound":
+                return
+            raise
+        if not found:
+            return
+        if time.monotonic() > deadline:
+            raise AwsOperationError(f"{identifier} still {found[0].get('DBInstanceStatus')}")
+        time.sleep(POLL_SECONDS)
 
 
 def _ours(resource: dict[str, Any], identifier_key: str, settings: Settings) -> bool:

@@ -119,7 +119,87 @@ def test_every_writer_of_this_deployment_whatever_its_name_and_nothing_else() ->
         f"rds snapshot {stale}-final-20260101-000000 ({PRIMARY})",
         f"rds snapshot {promoted}-final-20260101-000000 ({STANDBY})",
     ]
-    assert [r.split(" (")[0] for r in result.retained] == [f"rds instance {stale}"]
+    assert result.retained == []  # the stale writer is deleted after its snapshot
+
+
+def test_stale_instances_are_found_by_name_or_tag_and_deleted_unprotected_first() -> None:
+    """After a failover and failback: the renamed stale writer and the detached standby
+    replica (tagged tradedr:stale) go, each with protection lifted; the stable ones stay for
+    their stacks."""
+    settings = load_settings({})
+    provider = StubbedProvider()
+    renamed = "trading-prod-orders-primary-use1-stale-202601010000"
+    rds = provider.stub("rds", PRIMARY)
+    listing = {
+        "DBInstances": [
+            instance(renamed, tags=OURS, DBInstanceStatus="stopped", DeletionProtection=True),
+            instance("trading-prod-orders-primary-use1", tags=OURS, DeletionProtection=True),
+        ]
+    }
+    rds.add_response("describe_db_instances", listing, {})
+    rds.add_response(
+        "modify_db_instance",
+        {},
+        {"DBInstanceIdentifier": renamed, "DeletionProtection": False, "ApplyImmediately": True},
+    )
+    rds.add_response(
+        "delete_db_instance",
+        {},
+        {
+            "DBInstanceIdentifier": renamed,
+            "SkipFinalSnapshot": True,
+            "DeleteAutomatedBackups": False,
+        },
+    )
+    rds.add_client_error(
+        "describe_db_instances",
+        service_error_code="DBInstanceNotFound",
+        http_status_code=404,
+        expected_params={"DBInstanceIdentifier": renamed},
+    )
+    tagged = "trading-prod-orders-replica-usw2"  # stable name, but tagged stale
+    standby = provider.stub("rds", STANDBY)
+    standby.add_response(
+        "describe_db_instances",
+        {"DBInstances": [instance(tagged, tags={**OURS, "tradedr:stale": "x"})]},
+        {},
+    )
+    standby.add_response(
+        "delete_db_instance",
+        {},
+        {
+            "DBInstanceIdentifier": tagged,
+            "SkipFinalSnapshot": True,
+            "DeleteAutomatedBackups": False,
+        },
+    )
+    standby.add_response(
+        "describe_db_instances", {"DBInstances": []}, {"DBInstanceIdentifier": tagged}
+    )
+    result, lifted = DestroyResult(target="aws"), Lifted()
+
+    destroy._delete_stale(settings, provider, result, lambda _m: None, lifted)
+
+    provider.assert_done()
+    assert result.deleted == [
+        f"rds instance {renamed} ({PRIMARY})",
+        f"rds instance {tagged} ({STANDBY})",
+    ]
+    assert lifted.instances == [(PRIMARY, renamed)]
+
+
+def test_a_stale_delete_that_fails_stops_before_any_data_stack() -> None:
+    settings = load_settings({})
+    provider = StubbedProvider()
+    renamed = "trading-prod-orders-primary-use1-stale-202601010000"
+    rds = provider.stub("rds", PRIMARY)
+    rds.add_response("describe_db_instances", {"DBInstances": [instance(renamed, tags=OURS)]}, {})
+    rds.add_client_error("delete_db_instance", service_error_code="InvalidDBInstanceState")
+    result = DestroyResult(target="aws")
+    with pytest.raises(AwsOperationError, match="no data stack was deleted"):
+        destroy._delete_stale(settings, provider, result, lambda _m: None, Lifted())
+    assert len(result.failed) == 1
+    assert renamed in result.failed[0]
 
 
 def test_aurora_snapshots_the_writer_cluster_only() -> None:

@@ -47,7 +47,9 @@ def restore_test(
     as_json: JsonOption = False,
 ) -> None:
     """Restore the latest snapshot and table backup into scratch resources, read them,
-    delete them, and report how long each restore took. Exit 1 if a restore failed."""
+    delete them (whatever happened), and report how long each restore took and every
+    scratch resource deleted or left behind. Exit 1 if a restore failed, 3 if a scratch
+    resource could not be deleted (the output names each one left)."""
     from tradedr.ops import service
 
     settings = settings_from(config)
@@ -59,5 +61,7 @@ def restore_test(
         progress=ops_progress(as_json),
     )
     render_backup(result, title=f"restore test: {settings.prefix} on {target}", as_json=as_json)
+    if result.left_behind:
+        raise typer.Exit(3)
     if not result.ok:
         raise typer.Exit(1)

@@ -33,3 +33,5 @@ def render_backup(result: BackupResult, *, title: str, as_json: bool) -> None:
             item.detail,
         )
     console.print(table)
+    for left in result.left_behind:
+        console.print(f"[red]left behind:[/] {left}: delete it by hand")
