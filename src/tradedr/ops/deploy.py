@@ -3,7 +3,10 @@
 Stacks hold no cross-region references; the values that cross regions (each app stack's
 ALB for the global stack) are deploy-time parameters filled from earlier stacks' outputs.
 A stack whose template and parameters match what is deployed is left alone, so a re-run
-after a failure resumes where it stopped.
+after a failure resumes where it stopped. Each change set is reviewed before it executes
+(ops/changes.py): a stateful replacement needs --allow-replace, and a data stack's replace
+or remove, or any change on AWS, needs confirmation. `diff_all` shows the change sets and
+executes nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ from tradedr.emulator import compat
 from tradedr.emulator.compat import CompatNote, PreparedStack
 from tradedr.errors import AwsOperationError, ConfigError, TemplateError
 from tradedr.infra.synth import StackTemplate
+from tradedr.ops.changes import (
+    DeployDeclinedError,
+    StackChanges,
+    from_change_set,
+    from_new_template,
+    refuse_replacements,
+)
 from tradedr.ops.clients import ClientProvider
 from tradedr.templates.markers import PARAMETER_SOURCES
 
@@ -109,6 +119,17 @@ class DeployResult:
         }
 
 
+@dataclass(frozen=True)
+class Review:
+    """How change sets are reviewed before they execute: the target (any change on AWS is
+    confirmed), the stateful resources the operator allows to be replaced, and who confirms
+    (None: nobody is asked, as in the drill on the emulator)."""
+
+    target: str = "local"
+    allow_replace: frozenset[str] = frozenset()
+    confirm: Callable[[StackChanges], bool] | None = None
+
+
 class StackFailedError(Exception):
     """A stack did not reach a stable state; carries the first failing resource."""
 
@@ -180,10 +201,12 @@ def deploy_all(
     *,
     target: str,
     progress: Progress | None = None,
+    review: Review | None = None,
 ) -> DeployResult:
     """Deploy `stacks` (synthesized from `settings`) in dependency order; stops at the first
     failed stack and marks the rest skipped. The templates carry everything the deployer
     needs; `settings` is part of the signature the drill and CLI share."""
+    review = review or Review(target=target)
     say = progress or (lambda _message: None)
     started = time.monotonic()
     result = DeployResult(target=target)
@@ -208,6 +231,7 @@ def deploy_all(
             result.outputs,
             emulator=emulator,
             say=say,
+            review=review,
         )
         result.stacks.append(outcome)
         result.not_emulated.extend(outcome.not_emulated)
@@ -267,6 +291,7 @@ def _deploy_one(
     *,
     emulator: bool,
     say: Progress,
+    review: Review,
 ) -> StackOutcome:
     started = time.monotonic()
     outcome = StackOutcome(stack.name, stack.region, "unchanged")
@@ -279,7 +304,7 @@ def _deploy_one(
             template = compat.provision_certificates(prepared, provider, template)
         parameters = stack_parameters(template, outputs, emulator=emulator)
         say(f"{stack.name} ({stack.region}): checking")
-        outcome.status = _apply(cf, provider, stack, template, parameters, emulator, say)
+        outcome.status = _apply(cf, provider, stack, template, parameters, emulator, say, review)
         raw_outputs, physical = _describe(cf, stack.name)
         if emulator:
             done = compat.apply_ignored_properties(prepared, raw_outputs, physical, provider)
@@ -378,6 +403,7 @@ def _apply(
     parameters: dict[str, str],
     emulator: bool,
     say: Progress,
+    review: Review,
 ) -> str:
     current = _current(cf, stack.name)
     if current and emulator and current["StackStatus"].endswith("_IN_PROGRESS"):
@@ -422,9 +448,22 @@ def _apply(
         if any(marker in reason for marker in NO_CHANGES):
             return "unchanged"
         raise StackFailedError(None, f"change set failed: {reason}")
+    changes = from_change_set(
+        stack.name, stack.region, stack.kind, _pages(cf, stack.name, change_set, described)
+    )
+    try:
+        refuse_replacements(changes, review.allow_replace)
+        asked = review.confirm is not None and changes.needs_confirmation(review.target)
+        if asked and review.confirm is not None and not review.confirm(changes):
+            raise DeployDeclinedError(
+                f"{stack.name}: not confirmed; its change set was not executed "
+                "(the stacks before it are deployed)"
+            )
+    except Exception:
+        cf.delete_change_set(StackName=stack.name, ChangeSetName=change_set)
+        raise
     say(
-        f"{stack.name}: executing {change_type.lower()} change set "
-        f"({len(described.get('Changes', []))} changes)"
+        f"{stack.name}: executing {change_type.lower()} change set ({len(changes.changes)} changes)"
     )
     cf.execute_change_set(StackName=stack.name, ChangeSetName=change_set)
     final = _wait_stable(cf, stack.name, before=before, say=say, allow_failed=False)
@@ -526,6 +565,91 @@ def _wait_change_set(cf: Any, name: str, change_set: str) -> dict[str, Any]:
         time.sleep(POLL_SECONDS)
 
 
+def _pages(cf: Any, name: str, change_set: str, first: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every page of a described change set (DescribeChangeSet pages by NextToken)."""
+    pages = [first]
+    while pages[-1].get("NextToken"):
+        pages.append(
+            cf.describe_change_set(
+                StackName=name, ChangeSetName=change_set, NextToken=pages[-1]["NextToken"]
+            )
+        )
+    return pages
+
+
+def diff_all(
+    settings: Settings,
+    stacks: list[StackTemplate],
+    provider: ClientProvider,
+    *,
+    target: str,
+    progress: Progress | None = None,
+) -> list[StackChanges]:
+    """Each stack's change set against what is deployed, in deployment order; nothing is
+    executed (every change set made is deleted again). A stack not deployed yet lists its
+    template's resources as adds; one identical to the deployed stack is unchanged."""
+    say = progress or (lambda _message: None)
+    emulator = target == "local"
+    ordered = deployment_order(stacks)
+    prepared = (
+        compat.prepare_for_emulator(ordered)
+        if emulator
+        else {s.name: PreparedStack(s.name, s.region, s.load()) for s in stacks}
+    )
+    outputs: dict[str, dict[str, str]] = {}
+    found: list[StackChanges] = []
+    try:
+        for stack in ordered:
+            cf = provider.client("cloudformation", stack.region)
+            template = prepared[stack.name].template
+            current = _current(cf, stack.name)
+            if current is None or current["StackStatus"] in RECREATE_STATUSES:
+                found.append(from_new_template(stack.name, stack.region, stack.kind, template))
+                continue
+            outputs[stack.name] = compat.public_outputs(_describe(cf, stack.name)[0])
+            parameters = stack_parameters(template, outputs, emulator=emulator)
+            if _same_as_deployed(cf, stack.name, current, template, parameters):
+                found.append(StackChanges(stack.name, stack.region, stack.kind, "unchanged"))
+                continue
+            say(f"{stack.name} ({stack.region}): creating a change set to compare")
+            found.append(_change_set_diff(cf, provider, stack, template, parameters))
+    except ClientError as exc:
+        raise AwsOperationError(f"deploy --diff: {_error_text(exc)}") from None
+    except BotoCoreError as exc:
+        raise AwsOperationError(f"deploy --diff: {exc}") from None
+    return found
+
+
+def _change_set_diff(
+    cf: Any,
+    provider: ClientProvider,
+    stack: StackTemplate,
+    template: dict[str, Any],
+    parameters: dict[str, str],
+) -> StackChanges:
+    change_set = f"tradedr-diff-{int(time.time())}"
+    cf.create_change_set(
+        StackName=stack.name,
+        ChangeSetName=change_set,
+        ChangeSetType="UPDATE",
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+        Capabilities=CAPABILITIES,
+        Description="tradedr deploy --diff (never executed)",
+        **_template_source(provider, stack, template),
+    )
+    try:
+        described = _wait_change_set(cf, stack.name, change_set)
+        if described["Status"] == "FAILED":
+            reason = described.get("StatusReason", "")
+            if any(marker in reason for marker in NO_CHANGES):
+                return StackChanges(stack.name, stack.region, stack.kind, "unchanged")
+            raise AwsOperationError(f"{stack.name}: change set failed: {reason}")
+        pages = _pages(cf, stack.name, change_set, described)
+    finally:
+        cf.delete_change_set(StackName=stack.name, ChangeSetName=change_set)
+    return from_change_set(stack.name, stack.region, stack.kind, pages)
+
+
 def _event_ids(cf: Any, name: str) -> set[str]:
     """Events that exist before an operation, so only the operation's own are relayed
     (event ids, not timestamps: the emulator's clock need not match ours)."""
@@ -607,6 +731,8 @@ def run_deploy(
     profile: str | None,
     outdir: Path,
     progress: Progress | None = None,
+    allow_replace: frozenset[str] = frozenset(),
+    confirm: Callable[[StackChanges], bool] | None = None,
 ) -> tuple[DeployResult, bool]:
     """Synthesize, then deploy to the target. Returns (result, emulator_was_ephemeral)."""
     from tradedr.infra.synth import synthesize
@@ -623,5 +749,30 @@ def run_deploy(
                 f"emulator at {opened.endpoint_url}"
                 + (" (for this command only)" if ephemeral else "")
             )
-        result = deploy_all(settings, stacks, opened.provider, target=target, progress=progress)
+        result = deploy_all(
+            settings,
+            stacks,
+            opened.provider,
+            target=target,
+            progress=progress,
+            review=Review(target=target, allow_replace=allow_replace, confirm=confirm),
+        )
     return result, ephemeral
+
+
+def run_diff(
+    settings: Settings,
+    *,
+    target: str,
+    profile: str | None,
+    outdir: Path,
+    progress: Progress | None = None,
+) -> list[StackChanges]:
+    """Synthesize, then show each stack's change set against the target; change nothing."""
+    from tradedr.infra.synth import synthesize
+    from tradedr.ops.target import check_target, open_target
+
+    check_target(target, profile)
+    stacks = synthesize(settings, outdir)
+    with open_target(target, profile) as opened:
+        return diff_all(settings, stacks, opened.provider, target=target, progress=progress)

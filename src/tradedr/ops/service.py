@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tradedr.config import Settings
     from tradedr.ops.backup import BackupResult
+    from tradedr.ops.changes import StackChanges
     from tradedr.ops.deploy import DeployResult
     from tradedr.ops.destroy import DestroyResult
     from tradedr.ops.drill import DrillReport
@@ -34,11 +35,36 @@ def deploy(
     profile: str | None,
     outdir: Path,
     progress: Progress | None = None,
+    allow_replace: frozenset[str] = frozenset(),
+    confirm: Callable[[StackChanges], bool] | None = None,
 ) -> tuple[DeployResult, bool]:
-    """Synthesize into `outdir` and deploy every stack; (result, emulator was ephemeral)."""
+    """Synthesize into `outdir` and deploy every stack, reviewing each change set first;
+    (result, emulator was ephemeral)."""
     from tradedr.ops.deploy import run_deploy
 
-    return run_deploy(settings, target=target, profile=profile, outdir=outdir, progress=progress)
+    return run_deploy(
+        settings,
+        target=target,
+        profile=profile,
+        outdir=outdir,
+        progress=progress,
+        allow_replace=allow_replace,
+        confirm=confirm,
+    )
+
+
+def deploy_diff(
+    settings: Settings,
+    *,
+    target: str,
+    profile: str | None,
+    outdir: Path,
+    progress: Progress | None = None,
+) -> list[StackChanges]:
+    """Each stack's change set against the target; nothing is executed."""
+    from tradedr.ops.deploy import run_diff
+
+    return run_diff(settings, target=target, profile=profile, outdir=outdir, progress=progress)
 
 
 def validate(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.table import Table
 
 from tradedr.cli.output import console, count, emit_json, err_console, seconds
 
 if TYPE_CHECKING:
+    from tradedr.ops.changes import StackChanges
     from tradedr.ops.deploy import DeployResult
 
 
@@ -54,3 +56,36 @@ def render_deploy(result: DeployResult, *, ephemeral: bool, as_json: bool) -> No
             "note: the emulator ran for this command only and is gone; run "
             "`tradedr emulator start` first to keep what you deploy."
         )
+
+
+def render_changes(changes: list[StackChanges], *, target: str, as_json: bool) -> None:
+    """`deploy --diff`: each stack's adds, modifies, removes; replacements in bold."""
+    if as_json:
+        emit_json({"target": target, "executed": False, "stacks": [c.to_dict() for c in changes]})
+        return
+    for stack in changes:
+        if stack.status == "unchanged":
+            console.print(f"{escape(stack.name)} ({stack.region}): no changes")
+            continue
+        label = " (new stack)" if stack.status == "new" else ""
+        console.print(f"{escape(stack.summary())}{label}")
+        for change in stack.changes:
+            sign = {"Add": "+", "Modify": "~", "Remove": "-"}.get(change.action, "?")
+            line = f"  {sign} {change.logical_id} ({change.resource_type})"
+            if change.replaces:
+                replace = "REPLACE" if change.replacement == "True" else "may replace"
+                console.print(f"[bold]{escape(line)} {replace}[/bold]")
+            else:
+                console.print(escape(line))
+    console.print(f"nothing was executed on {target} (deploy --diff)")
+
+
+def confirm_text(changes: StackChanges) -> str:
+    """What the confirmation prompt shows for one change set."""
+    lines = [changes.summary()]
+    lines += [
+        f"  {c.action} {c.logical_id} ({c.resource_type})" + (" REPLACE" if c.replaces else "")
+        for c in changes.changes
+        if c.replaces or c.action == "Remove" or changes.kind == "data"
+    ][:30]
+    return "\n".join(lines)
