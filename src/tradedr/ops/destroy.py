@@ -244,18 +244,11 @@ def _delete_stale(
     say: Progress,
     lifted: Lifted,
 ) -> None:
-    """Delete the instances no stack owns (their final snapshots are already taken): the
-    stale ones plans renamed or tagged, and any instance a plan created under a name its
-    stack does not list; while they stand their subnets keep the data stack's VPC from
-    deleting. A stale instance a stack still lists as its own is left to that stack, with
-    its deletion protection lifted."""
-    names = Names(settings)
+    """Delete the stale instances (their final snapshots are already taken): no stack owns
+    them (a stack's DB resource keeps its stable name), and while they stand their subnets
+    keep the data stack's VPC from deleting."""
     for region in settings.all_regions:
         rds = provider.client("rds", region)
-        owned = _stack_instances(
-            provider.client("cloudformation", region),
-            [names.data_stack(region), names.replica_stack(region)],
-        )
         gone: list[str] = []
         # Replicas first: their source is deleted after them.
         instances = sorted(
@@ -263,19 +256,14 @@ def _delete_stale(
         )
         for instance in instances:
             identifier = instance["DBInstanceIdentifier"]
-            if instance.get("DBClusterIdentifier"):
+            if not stale(instance, settings, region) or instance.get("DBClusterIdentifier"):
                 continue
-            mine = identifier in owned
-            if mine and not stale(instance, settings, region):
-                continue  # the stack's own instance under its stable name
             if instance.get("DeletionProtection"):
                 rds.modify_db_instance(
                     DBInstanceIdentifier=identifier, DeletionProtection=False, ApplyImmediately=True
                 )
                 lifted.instances.append((region, identifier))
                 say(f"{identifier}: deletion protection off")
-            if mine:
-                continue  # a stack still lists it as its own: that stack deletes it
             try:
                 rds.delete_db_instance(
                     DBInstanceIdentifier=identifier,
@@ -295,21 +283,6 @@ def _delete_stale(
             _wait_instance_deleted(rds, identifier)
             result.deleted.append(f"rds instance {identifier} ({region})")
             say(f"{identifier}: deleted")
-
-
-def _stack_instances(cf: Any, stacks: list[str]) -> set[str]:
-    """Physical ids of the DB instances the stacks list as their resources (an instance a
-    stack owns is deleted with it; AWS keeps the original name there, the emulator follows
-    a rename)."""
-    owned: set[str] = set()
-    for name in stacks:
-        if not _exists(cf, name):
-            continue
-        for page in cf.get_paginator("list_stack_resources").paginate(StackName=name):
-            for res in page.get("StackResourceSummaries", []):
-                if res.get("ResourceType") == "AWS::RDS::DBInstance":
-                    owned.add(str(res.get("PhysicalResourceId") or ""))
-    return owned
 
 
 def _wait_instance_deleted(rds: Any, identifier: str) -> None:

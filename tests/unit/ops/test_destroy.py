@@ -122,14 +122,6 @@ def test_every_writer_of_this_deployment_whatever_its_name_and_nothing_else() ->
     assert result.retained == []  # the stale writer is deleted after its snapshot
 
 
-def no_stacks(provider: StubbedProvider, region: str, count: int = 2) -> None:
-    """The data and replica stacks of `region` already gone (or not listing the DB)."""
-    for _ in range(count):
-        provider.stub("cloudformation", region).add_client_error(
-            "describe_stacks", service_error_code="ValidationError", http_status_code=400
-        )
-
-
 def test_stale_instances_are_found_by_name_or_tag_and_deleted_unprotected_first() -> None:
     """After a failover and failback: the renamed stale writer and the detached standby
     replica (tagged tradedr:stale) go, each with protection lifted; the stable ones stay for
@@ -137,38 +129,6 @@ def test_stale_instances_are_found_by_name_or_tag_and_deleted_unprotected_first(
     settings = load_settings({})
     provider = StubbedProvider()
     renamed = "trading-prod-orders-primary-use1-stale-202601010000"
-    cf = provider.stub("cloudformation", PRIMARY)
-    data_stack = "trading-prod-data-us-east-1"
-    cf.add_response(
-        "describe_stacks",
-        {
-            "Stacks": [
-                {
-                    "StackName": data_stack,
-                    "StackStatus": "UPDATE_COMPLETE",
-                    "CreationTime": "2026-01-01T00:00:00Z",
-                }
-            ]
-        },
-        {"StackName": data_stack},
-    )
-    cf.add_response(
-        "list_stack_resources",
-        {
-            "StackResourceSummaries": [
-                {
-                    "LogicalResourceId": "OrdersDb",
-                    "PhysicalResourceId": "trading-prod-orders-primary-use1",
-                    "ResourceType": "AWS::RDS::DBInstance",
-                    "LastUpdatedTimestamp": "2026-01-01T00:00:00Z",
-                    "ResourceStatus": "CREATE_COMPLETE",
-                }
-            ]
-        },
-        {"StackName": data_stack},
-    )
-    no_stacks(provider, PRIMARY, 1)
-    no_stacks(provider, STANDBY)
     rds = provider.stub("rds", PRIMARY)
     listing = {
         "DBInstances": [
@@ -232,7 +192,6 @@ def test_a_stale_delete_that_fails_stops_before_any_data_stack() -> None:
     settings = load_settings({})
     provider = StubbedProvider()
     renamed = "trading-prod-orders-primary-use1-stale-202601010000"
-    no_stacks(provider, PRIMARY)
     rds = provider.stub("rds", PRIMARY)
     rds.add_response("describe_db_instances", {"DBInstances": [instance(renamed, tags=OURS)]}, {})
     rds.add_client_error("delete_db_instance", service_error_code="InvalidDBInstanceState")
