@@ -240,6 +240,9 @@ def test_three_region_drill_passes_and_every_standby_follows_the_writer(tmp_path
     """us-east-1 + us-west-2 + eu-west-1: eu-west-1's replica is re-created from the new
     writer in the failover and again from the home writer in the failback, and the last
     validation checks every region's role against the current writer."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()  # the in-process emulator's state left by the tests before
     config = tmp_path / "tri.toml"
     config.write_text(
         'environment = "tri"\nstandby_regions = ["us-west-2", "eu-west-1"]\n', encoding="utf-8"
