@@ -273,7 +273,11 @@ def retire(
         action=ActionKind.RETIRE_DB,
         region=region,
         title=title.format(db=db),
-        params=RetireParams(db_identifier=db, retired_identifier=retired_name(db, stamp)).dump(),
+        params=RetireParams(
+            db_identifier=db,
+            retired_identifier=retired_name(db, stamp),
+            replica_regions=[r for r in settings.all_regions if r != region],
+        ).dump(),
         verification=verification,
         phase=phase,
     )

@@ -29,6 +29,9 @@ from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
 class RetireParams(StepParams):
     db_identifier: str
     retired_identifier: str  # the name it is renamed to, freeing the stable one
+    # Where its read replicas may live (the deployment's other regions): each one listed is
+    # looked up there before the stop.
+    replica_regions: list[str] = []
 
 
 class RetireDb(Action):
@@ -41,6 +44,10 @@ class RetireDb(Action):
             ApiCall("rds", step.region, "ModifyDBInstance"),
             ApiCall("rds", step.region, "AddTagsToResource"),
             ApiCall("rds", step.region, "StopDBInstance"),
+            *(
+                ApiCall("rds", region, "DescribeDBInstances")
+                for region in params_of(step, RetireParams).replica_regions
+            ),
         ]
 
     def run(self, ctx: ExecutionContext, step: Step) -> Outcome:
