@@ -15,6 +15,7 @@ from tradedr.config import Settings
 from tradedr.names import Names
 from tradedr.ops.actions.base import PROMOTED_TAG
 from tradedr.ops.actions.promote_replica import PROMOTED_AT_TAG
+from tradedr.ops.backend import AwsBackend
 from tradedr.ops.roles import LatestRun, current_roles
 from tradedr.ops.validate import OK, _Validator
 
@@ -132,7 +133,7 @@ def test_validate_checks_after_a_failover_pass_against_the_current_roles() -> No
     queue_roles(provider)
     roles = current_roles(SETTINGS, provider)
     roles.run = LatestRun("failover-x", "failover", PRIMARY, STANDBY)
-    validator = _Validator(SETTINGS, provider, {}, emulator=False, roles=roles)
+    validator = _Validator(SETTINGS, provider, {}, AwsBackend(), roles=roles)
     rds_new = provider.stub("rds", STANDBY)
     rds_new.add_response(
         "describe_db_instances", {"DBInstances": [PROMOTED]}, {"DBInstanceIdentifier": NEW}

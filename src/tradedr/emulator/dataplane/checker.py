@@ -7,7 +7,9 @@
   measured RPO; 0 when nothing was lost);
 - split_brain_writes: acknowledged orders committed by a server that was not the writer at
   the commit time (the writer is the server most recently promoted, from the data plane's
-  role events), so two writers never accepted orders at once unless this is > 0;
+  role events; a promotion fenced again before it committed any acknowledged order, as a
+  detached standby replica is, made no writer), so two writers never accepted orders at
+  once unless this is > 0;
 - duplicates: client order ids stored more than once, or acknowledged with two different
   order ids;
 - client_unavailable_seconds: per phase, from the first failed request to the first
@@ -114,6 +116,23 @@ class DataPlaneResult:
         }
 
 
+def never_wrote(roles: list[RoleEvent], acked_by: set[int]) -> list[RoleEvent]:
+    """The role events without the promotions that never made a writer: a server promoted
+    and then fenced without committing one acknowledged order (a three-region plan
+    detaches a standby's old replica so: promote, then stop at once). Such a server took
+    no orders, so it did not take authority from the writer the apps use."""
+    ordered = sorted(roles, key=lambda e: e.at)
+    dropped: set[int] = set()
+    for index, event in enumerate(ordered):
+        fenced_later = any(
+            later.role == "fenced" and later.server_id == event.server_id
+            for later in ordered[index + 1 :]
+        )
+        if event.role == "writer" and fenced_later and event.server_id not in acked_by:
+            dropped.add(index)
+    return [event for index, event in enumerate(ordered) if index not in dropped]
+
+
 def authorized_writer(roles: list[RoleEvent], at: float) -> int | None:
     """The server most recently made writer at or before `at` (None before any)."""
     writer: int | None = None
@@ -178,12 +197,13 @@ def check(
         times = [r.acked_at for r in every_lost.values() if r.acked_at is not None]
         end = loss_at if loss_at is not None else max(times)
         window = max(0.0, end - min(times))
+    authority = never_wrote(roles, {r.server_id for r in acked if r.server_id is not None})
     split = [
         r.client_order_id
         for r in acked
         if r.committed_at is not None
         and r.server_id is not None
-        and authorized_writer(roles, r.committed_at) != r.server_id
+        and authorized_writer(authority, r.committed_at) != r.server_id
     ]
     rows = list(final_rows)
     stored = Counter(str(row["client_order_id"]) for row in rows)

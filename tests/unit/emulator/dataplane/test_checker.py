@@ -121,3 +121,23 @@ def test_an_outage_runs_from_the_first_failure_to_a_steady_success() -> None:
 def test_no_failure_is_no_outage_and_no_recovery_is_unknown() -> None:
     assert outage([ack(1, 1.0)], Phase("p", 0.0, 5.0)).seconds == 0.0
     assert outage([fail(1, 1.0)], Phase("p", 0.0, 5.0)).seconds is None
+
+
+def test_a_detached_replica_promoted_and_stopped_at_once_takes_no_authority() -> None:
+    """Three regions: the failover detaches eu-west-1's old replica (promote, then stop at
+    once, no order committed); us-west-2 stays the writer, so its acks are not split-brain.
+    A server that did commit acknowledged orders keeps its promotion."""
+    roles = [
+        *ROLES,
+        RoleEvent(70.0, 3, "eu-west-1", "writer", "PromoteReadReplica"),
+        RoleEvent(70.2, 3, "eu-west-1", "fenced", "StopDBInstance"),
+    ]
+    history = [
+        ack(1, 61.0, server=2, region="us-west-2"),
+        ack(2, 80.0, server=2, region="us-west-2"),
+    ]
+    result = check(history, roles=roles, reads={}, final_rows=[], loss_at=50.0, phases=[])
+    assert result.split_brain_writes == 0
+    wrote = [*history, ack(3, 70.1, server=3, region="eu-west-1")]
+    result = check(wrote, roles=roles, reads={}, final_rows=[], loss_at=50.0, phases=[])
+    assert result.split_brain_ids == ["c-2"]  # after a real writer 3, us-west-2 acks again
