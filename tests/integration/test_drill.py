@@ -240,17 +240,31 @@ def test_three_region_drill_passes_and_every_standby_follows_the_writer(tmp_path
     """us-east-1 + us-west-2 + eu-west-1: eu-west-1's replica is re-created from the new
     writer in the failover and again from the home writer in the failback, and the last
     validation checks every region's role against the current writer."""
-    from moto.moto_api._internal.models import moto_api_backend
+    import subprocess
+    import sys
 
-    moto_api_backend.reset()  # the in-process emulator's state left by the tests before
     config = tmp_path / "tri.toml"
     config.write_text(
         'environment = "tri"\nstandby_regions = ["us-west-2", "eu-west-1"]\n', encoding="utf-8"
     )
-    result = CliRunner().invoke(
-        app, ["drill", "-c", str(config), "--out", str(tmp_path / "out"), "--json"]
-    )
-    assert result.exit_code == 0, result.output
+    # Its own process: a fresh in-process emulator, whatever the tests before left; a short
+    # --out, since the data plane's MariaDB sockets live under it (108-byte socket paths).
+    import shutil
+    import tempfile
+
+    out = Path(tempfile.mkdtemp(prefix="tri-", dir="/tmp"))
+    tradedr = Path(sys.executable).parent / "tradedr"
+    try:
+        result = subprocess.run(
+            [str(tradedr), "drill", "-c", str(config), "--out", str(out), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=1200,
+            check=False,
+        )
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(result.stdout)
     assert data["passed"] is True
     status = {s["name"]: s["status"] for s in data["steps"]}
