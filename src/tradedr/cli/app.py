@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 import tradedr.infra  # noqa: F401  (silences jsii's Node banner before any command runs)
+from tradedr.cli.cdk_app import _region_switch_plan
 from tradedr.cli.commands import (
     aliases,
     assess,
@@ -217,13 +218,6 @@ def aws_error_hint(exc: Exception) -> str:
     if name in ("ProfileNotFound", "EndpointConnectionError", "ConnectTimeoutError"):
         return message
     return f"{name}: {message}"
-
-
-def _region_switch_plan(settings: Any, inputs: Any) -> dict[str, Any]:
-    """Region switch plan builder for synth (ops, imported only when a config opts in)."""
-    from tradedr.ops.region_switch import template_request
-
-    return template_request(settings, inputs)
 
 
 use_plan_source(_region_switch_plan)
