@@ -458,7 +458,7 @@ def run_drill(
                 running = _start_lab(
                     rec, labs, settings, stacks, outputs, opened.endpoint_url, lab, say
                 )
-                if running is not None:
+                if running is not None and running.started:
                     provider.inner = running.provider(opened.provider)
                     backend = running.backend(LAB_WAIT_SECONDS)
             if not rec.stopped:
@@ -577,7 +577,7 @@ def run_drill(
                     "all",
                     lambda: _validate(settings, provider, outputs, target, backend, runs),
                 )
-            if running is not None:
+            if running is not None and running.started:
                 _finish_lab(rec, report, running, primary, wait=not rec.stopped)
     report.total_seconds = time.monotonic() - started
     return report

@@ -63,6 +63,11 @@ class Lab:
     timings: dict[str, float] = field(default_factory=dict)
     alb_names: dict[str, str] = field(default_factory=dict)  # ALB DNS name -> region
 
+    @property
+    def started(self) -> bool:
+        """Did `start` get as far as placing orders?"""
+        return self.plane is not None and self.workload is not None
+
     def mark(self, name: str) -> None:
         self.marks[name] = time.time()
 
@@ -172,6 +177,8 @@ class Lab:
     def _fresh_root(self) -> None:
         """The lab starts from empty data directories; a previous lab's are replaced, any
         other non-empty directory is refused."""
+        # Absolute: mariadbd resolves a relative data directory against its own basedir.
+        self.root = self.root.resolve()
         marker = self.root / ".tradedr-lab"
         if self.root.exists() and any(self.root.iterdir()):
             if not marker.is_file():
