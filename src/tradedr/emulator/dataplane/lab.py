@@ -35,7 +35,7 @@ class LabOptions:
     rate: float = 50.0
     loss: LossMode = "kill"
     # Orders placed before the loss, and after traffic is back in the primary.
-    warmup_seconds: float = 5.0
+    warmup_seconds: float = 30.0
     settle_seconds: float = 3.0
     serve_timeout: float = 180.0
     allow_data_loss: bool = False
