@@ -65,11 +65,8 @@ def test_delete_data_after_a_failover_snapshots_every_writer(
 
 
 def assert_stale_went_before_the_data_stacks(destroyed: Any, deleted: list[str]) -> None:
-    """destroy deletes the stale instances before any data stack. What moto then does with
-    the data stack is not asserted: its stack resource follows a renamed instance (AWS keeps
-    the stable name as the physical id), so its DeleteStack fails on the instance destroy
-    already deleted (DBInstanceNotFound) or leaves its subnets (DependencyViolation); AWS
-    CloudFormation treats a resource already gone as deleted."""
+    """destroy deletes the stale instances before any data stack (that the data stacks then
+    go is the CLI test's below)."""
     order = destroyed.deleted
     stacks = [
         i
@@ -174,3 +171,51 @@ def test_an_error_midway_restores_deletion_protection(deployment: Deployment) ->
         assert f"{identifier}: deletion protection off" in said
         assert f"{identifier}: deletion protection restored" in said
         assert _protection(deployment, region)
+
+
+def _stacks(deployment: Deployment, region: str) -> list[str]:
+    cf = deployment.provider.client("cloudformation", region)
+    return [
+        s["StackName"]
+        for s in cf.describe_stacks()["Stacks"]
+        if s["StackStatus"] != "DELETE_COMPLETE"
+    ]
+
+
+def test_cli_destroy_delete_data_after_failover_and_failback_leaves_no_instance_or_stack(
+    deployment: Deployment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 end to end: the data stacks go too. The stacks delete their DB instances by
+    the physical id CloudFormation recorded at create time (the stable name), not by the
+    `-stale-` name a plan renamed the instance to, and take one destroy already deleted as
+    deleted; before the emulator did the same, DeleteStack failed on DBInstanceNotFound."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from tradedr.cli import app
+    from tradedr.ops.failback import failback
+
+    settings = deployment.synth.settings
+    runs = RunOptions(runs_dir=tmp_path / "runs")
+    assert failover(settings, deployment.provider, runs, to_region=STANDBY).status == "completed"
+    assert failback(settings, deployment.provider, runs).status == "completed"
+    instances = {region: _instances(deployment, region) for region in (PRIMARY, STANDBY)}
+    stale = {(r, i) for r, found in instances.items() for i in found if "-stale-" in i}
+    writable = {(r, i) for r, i in stale if replication_source(instances[r][i]) is None}
+    # The old writer of each run (the failover's in PRIMARY, the failback's in STANDBY).
+    assert {r for r, _ in writable} == {PRIMARY, STANDBY}, stale
+    test_failover_emulator.use_emulator(deployment.url, tmp_path, monkeypatch)
+
+    result = CliRunner().invoke(app, ["destroy", "--delete-data", "--yes", "--json"])
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["failed"] == [], data
+    assert data["ok"], data
+    for region in (PRIMARY, STANDBY):
+        assert _instances(deployment, region) == {}, region
+        assert _stacks(deployment, region) == [], region
+    for region, identifier in writable:
+        assert f"rds instance {identifier} ({region})" in data["deleted"]
+        assert identifier in _snapshot_sources(deployment, region).values(), (region, identifier)

@@ -81,7 +81,10 @@ class EmbeddedEmulator:
     def start(self) -> str:
         from moto.server import ThreadedMotoServer
 
+        from tradedr.emulator import moto_patches
+
         quiet_moto()
+        moto_patches.apply()
         self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
         self._server.start()
         _wait_until_answers(self.port, seconds=15)
