@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import synth_config
 
 from tradedr.emulator.dataplane.lab import Lab, LabOptions, available
+from tradedr.emulator.server import emulator_process
 from tradedr.ops.clients import Boto3ClientProvider
 from tradedr.ops.deploy import deploy_all
 from tradedr.ops.failover import failover
@@ -29,6 +30,14 @@ pytestmark = [
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 RPO = 3  # seconds: a 6 s pause of the replica is above it
 PAUSE = 6.0
+
+
+@pytest.fixture(scope="module")
+def emulator_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An emulator of this module's own: the session's holds the default deployment, and
+    both declare the account-wide `RDSOSMetrics` log group, which cannot exist twice."""
+    with emulator_process(tmp_path_factory.mktemp("lagguard-emulator") / "emulator.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

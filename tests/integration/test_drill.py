@@ -57,8 +57,11 @@ def test_without_the_packages_the_control_plane_drill_runs_and_says_so(
 ) -> None:
     """No MariaDB/HAProxy (not root, no apt): one line says the data plane was not
     available, the drill still passes, and the data-plane steps stay not-emulated."""
+    from moto.moto_api._internal.models import moto_api_backend
+
     import tradedr.emulator.dataplane.lab
 
+    moto_api_backend.reset()  # the drill's emulator runs in this process (see below)
     monkeypatch.setattr(
         tradedr.emulator.dataplane.lab,
         "available",

@@ -12,12 +12,14 @@ the first primary and reaches every other server through replication.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,7 @@ from typing import Any
 from tradedr.errors import AwsOperationError
 
 HOST = "127.0.0.1"
+SOCKET_PATH_MAX = 107  # sun_path is 108 bytes with its NUL
 SEARCH_PATH = ("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin")
 REPL_USER = "repl"
 DATABASE = "orders"
@@ -106,7 +109,14 @@ class MariaDbServer:
 
     @property
     def socket(self) -> Path:
-        return self.root / "mysqld.sock"
+        """Beside the data, unless that path is over the 107 bytes a Unix socket path may
+        have (mariadbd aborts at start): then a short name in the temp directory, derived
+        from the root so each server keeps its own."""
+        beside = self.root / "mysqld.sock"
+        if len(os.fsencode(beside)) <= SOCKET_PATH_MAX:
+            return beside
+        digest = hashlib.sha256(os.fsencode(self.root.resolve())).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"tradedr-{digest}.sock"
 
     @property
     def address(self) -> str:
