@@ -237,6 +237,9 @@ def test_backup_now_then_restore_test(
     assert {(i.kind, i.region, i.status) for i in restored.items} == {
         ("rds-restore", "us-west-2", "ok"),
         ("dynamodb-restore", "us-east-1", "ok"),
+        # Every scratch resource is tracked and its deletion reported (issue 16).
+        ("rds-cleanup", "us-west-2", "deleted"),
+        ("dynamodb-cleanup", "us-east-1", "deleted"),
     }
     # Scratch resources are gone again.
     rds = emulator_provider.client("rds", "us-west-2")
