@@ -112,7 +112,8 @@ def build_app(
 def main() -> None:
     config = os.environ.get("TRADEDR_CONFIG")
     settings = load_config(Path(config) if config else None)
-    build_app(settings).synth()
+    # Passed on, not left to jsii: its Node process reads the environment once, when started.
+    build_app(settings, outdir=os.environ.get("CDK_OUTDIR")).synth()
 
 
 if __name__ == "__main__":

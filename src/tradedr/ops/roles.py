@@ -179,6 +179,12 @@ def current_roles(
     backend: Backend | None = None,
 ) -> Roles:
     backend = backend or AwsBackend()
+    if settings.database.is_mrsc:
+        # Every region writes to its own strongly consistent replica: no writer to find, no
+        # stale instance to name (validate's orders-mrsc checks cover each replica).
+        roles = Roles(settings.primary_region, "dynamodb-mrsc: every region writes", [])
+        roles.routing = _routing(settings, backend)
+        return roles
     if settings.database.is_aurora_global:
         writer, evidence, problems = _aurora_writer(settings, provider, backend)
     else:

@@ -35,7 +35,6 @@ NO_ROW = {
 # rows read only for their null: `prices.COMBINED_ROWS`).
 UNUSED_ROWS = {
     "arc.readiness-check",
-    "arc.region-switch-plan",
     "aurora.storage-io",
     "cloudtrail.management-additional",
     "cloudwatch.alarm.composite",
