@@ -24,6 +24,9 @@ custom_action_lambda = "arn:aws:lambda:us-east-1:123456789012:function:tradedr-s
 def test_the_drill_deploys_the_region_switch_stack_and_says_what_is_not_emulated(
     tmp_path: Path,
 ) -> None:
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()  # the drill's emulator runs in this process
     config = tmp_path / "tradedr.toml"
     config.write_text(CONFIG)
     result = CliRunner().invoke(
