@@ -191,8 +191,10 @@ def test_the_scheduled_readiness_function_deploys_and_is_reported_not_emulated(
     moto_api_backend.reset()
     config = tmp_path / "tradedr.toml"
     config.write_text('[readiness]\nschedule = "rate(30 minutes)"\n')
+    # The control-plane drill: this test is about the function's stack, not the data plane.
     result = CliRunner().invoke(
-        app, ["drill", "-c", str(config), "--out", str(tmp_path / "out"), "--json"]
+        app,
+        ["drill", "-c", str(config), "--no-data-plane", "--out", str(tmp_path / "out"), "--json"],
     )
     assert result.exit_code == 0, result.output
     steps = {s["name"]: s for s in json.loads(result.stdout)["steps"]}
