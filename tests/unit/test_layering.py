@@ -185,6 +185,11 @@ EMULATOR_IMPORTS_ALLOWED: dict[tuple[str, str], str] = {
     # ignored properties, exports); the deploy side of the seam is not moved yet.
     ("tradedr.ops.deploy", "tradedr.emulator"): "deploy rewrites templates for moto",
     ("tradedr.ops.deploy", "tradedr.emulator.compat"): "deploy rewrites templates for moto",
+    ("tradedr.ops.deploy_diff", "tradedr.emulator"): "the diff reads deploy's moto templates",
+    (
+        "tradedr.ops.deploy_diff",
+        "tradedr.emulator.compat",
+    ): "the diff reads deploy's moto templates",
     # Readers of deployed outputs share the compat layer's output conventions.
     ("tradedr.ops.traffic", "tradedr.emulator.compat"): "the placeholder-output prefix",
     ("tradedr.ops.validate", "tradedr.emulator.compat"): "compat-only outputs filtered out",

@@ -5,8 +5,8 @@ ALB for the global stack) are deploy-time parameters filled from earlier stacks'
 A stack whose template and parameters match what is deployed is left alone, so a re-run
 after a failure resumes where it stopped. Each change set is reviewed before it executes
 (ops/changes.py): a stateful replacement needs --allow-replace, and a data stack's replace
-or remove, or any change on AWS, needs confirmation. `diff_all` shows the change sets and
-executes nothing.
+or remove, or any change on AWS, needs confirmation. `deploy_diff.py` shows the change sets
+and executes nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from tradedr.ops.changes import (
     DeployDeclinedError,
     StackChanges,
     from_change_set,
-    from_new_template,
     refuse_replacements,
 )
 from tradedr.ops.clients import ClientProvider
@@ -577,79 +576,6 @@ def _pages(cf: Any, name: str, change_set: str, first: dict[str, Any]) -> list[d
     return pages
 
 
-def diff_all(
-    settings: Settings,
-    stacks: list[StackTemplate],
-    provider: ClientProvider,
-    *,
-    target: str,
-    progress: Progress | None = None,
-) -> list[StackChanges]:
-    """Each stack's change set against what is deployed, in deployment order; nothing is
-    executed (every change set made is deleted again). A stack not deployed yet lists its
-    template's resources as adds; one identical to the deployed stack is unchanged."""
-    say = progress or (lambda _message: None)
-    emulator = target == "local"
-    ordered = deployment_order(stacks)
-    prepared = (
-        compat.prepare_for_emulator(ordered)
-        if emulator
-        else {s.name: PreparedStack(s.name, s.region, s.load()) for s in stacks}
-    )
-    outputs: dict[str, dict[str, str]] = {}
-    found: list[StackChanges] = []
-    try:
-        for stack in ordered:
-            cf = provider.client("cloudformation", stack.region)
-            template = prepared[stack.name].template
-            current = _current(cf, stack.name)
-            if current is None or current["StackStatus"] in RECREATE_STATUSES:
-                found.append(from_new_template(stack.name, stack.region, stack.kind, template))
-                continue
-            outputs[stack.name] = compat.public_outputs(_describe(cf, stack.name)[0])
-            parameters = stack_parameters(template, outputs, emulator=emulator)
-            if _same_as_deployed(cf, stack.name, current, template, parameters):
-                found.append(StackChanges(stack.name, stack.region, stack.kind, "unchanged"))
-                continue
-            say(f"{stack.name} ({stack.region}): creating a change set to compare")
-            found.append(_change_set_diff(cf, provider, stack, template, parameters))
-    except ClientError as exc:
-        raise AwsOperationError(f"deploy --diff: {_error_text(exc)}") from None
-    except BotoCoreError as exc:
-        raise AwsOperationError(f"deploy --diff: {exc}") from None
-    return found
-
-
-def _change_set_diff(
-    cf: Any,
-    provider: ClientProvider,
-    stack: StackTemplate,
-    template: dict[str, Any],
-    parameters: dict[str, str],
-) -> StackChanges:
-    change_set = f"tradedr-diff-{int(time.time())}"
-    cf.create_change_set(
-        StackName=stack.name,
-        ChangeSetName=change_set,
-        ChangeSetType="UPDATE",
-        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
-        Capabilities=CAPABILITIES,
-        Description="tradedr deploy --diff (never executed)",
-        **_template_source(provider, stack, template),
-    )
-    try:
-        described = _wait_change_set(cf, stack.name, change_set)
-        if described["Status"] == "FAILED":
-            reason = described.get("StatusReason", "")
-            if any(marker in reason for marker in NO_CHANGES):
-                return StackChanges(stack.name, stack.region, stack.kind, "unchanged")
-            raise AwsOperationError(f"{stack.name}: change set failed: {reason}")
-        pages = _pages(cf, stack.name, change_set, described)
-    finally:
-        cf.delete_change_set(StackName=stack.name, ChangeSetName=change_set)
-    return from_change_set(stack.name, stack.region, stack.kind, pages)
-
-
 def _event_ids(cf: Any, name: str) -> set[str]:
     """Events that exist before an operation, so only the operation's own are relayed
     (event ids, not timestamps: the emulator's clock need not match ours)."""
@@ -758,21 +684,3 @@ def run_deploy(
             review=Review(target=target, allow_replace=allow_replace, confirm=confirm),
         )
     return result, ephemeral
-
-
-def run_diff(
-    settings: Settings,
-    *,
-    target: str,
-    profile: str | None,
-    outdir: Path,
-    progress: Progress | None = None,
-) -> list[StackChanges]:
-    """Synthesize, then show each stack's change set against the target; change nothing."""
-    from tradedr.infra.synth import synthesize
-    from tradedr.ops.target import check_target, open_target
-
-    check_target(target, profile)
-    stacks = synthesize(settings, outdir)
-    with open_target(target, profile) as opened:
-        return diff_all(settings, stacks, opened.provider, target=target, progress=progress)

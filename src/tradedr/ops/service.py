@@ -62,7 +62,7 @@ def deploy_diff(
     progress: Progress | None = None,
 ) -> list[StackChanges]:
     """Each stack's change set against the target; nothing is executed."""
-    from tradedr.ops.deploy import run_diff
+    from tradedr.ops.deploy_diff import run_diff
 
     return run_diff(settings, target=target, profile=profile, outdir=outdir, progress=progress)
 

@@ -19,7 +19,8 @@ from tradedr.config import Settings
 from tradedr.infra.synth import StackTemplate
 from tradedr.ops import deploy
 from tradedr.ops.changes import DeployDeclinedError, ReplaceRefusedError, StackChanges
-from tradedr.ops.deploy import Review, diff_all
+from tradedr.ops.deploy import Review
+from tradedr.ops.deploy_diff import diff_all
 
 pytestmark = pytest.mark.stubbed
 
