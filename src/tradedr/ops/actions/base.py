@@ -311,3 +311,28 @@ def global_writer_arn(
         if member.get("IsWriter"):
             return True, str(member["DBClusterArn"])
     return True, None
+
+
+def db_status_is(ctx: ExecutionContext, region: str, identifier: str, status: str) -> bool:
+    return (db_instance(ctx, region, identifier) or {}).get("DBInstanceStatus") == status
+
+
+def rename_db(ctx: ExecutionContext, region: str, identifier: str, new_identifier: str) -> None:
+    """Free the stable name (retire-db, retire-replica): rename, then wait until the
+    instance answers under its new name."""
+    ctx.call(
+        "rds",
+        region,
+        "ModifyDBInstance",
+        DBInstanceIdentifier=identifier,
+        NewDBInstanceIdentifier=new_identifier,
+        ApplyImmediately=True,
+    )
+    ctx.wait_for(
+        f"{identifier} to be renamed {new_identifier}",
+        lambda: db_status_is(ctx, region, new_identifier, "available"),
+    )
+
+
+def wait_stopped(ctx: ExecutionContext, region: str, identifier: str) -> None:
+    ctx.wait_for(f"{identifier} to stop", lambda: db_status_is(ctx, region, identifier, "stopped"))

@@ -21,7 +21,9 @@ from tradedr.ops.actions.base import (
     db_instance,
     live_replicas,
     params_of,
+    rename_db,
     replication_source,
+    wait_stopped,
 )
 from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
 
@@ -60,22 +62,8 @@ class RetireDb(Action):
             return Outcome("skipped", f"{identifier} is a read replica, not a stale writer")
         retired = db_instance(ctx, region, retired_as)
         if instance is not None and retired is None:
-            ctx.call(
-                "rds",
-                region,
-                "ModifyDBInstance",
-                DBInstanceIdentifier=identifier,
-                NewDBInstanceIdentifier=retired_as,
-                ApplyImmediately=True,
-            )
+            rename_db(ctx, region, identifier, retired_as)
             done.append(f"renamed {identifier} -> {retired_as}")
-            ctx.wait_for(
-                f"{identifier} to be renamed {retired_as}",
-                lambda: (
-                    (db_instance(ctx, region, retired_as) or {}).get("DBInstanceStatus")
-                    == "available"
-                ),
-            )
             retired = db_instance(ctx, region, retired_as)
         elif instance is not None:
             raise TradedrError(
@@ -95,12 +83,7 @@ class RetireDb(Action):
             mark_stale(ctx, region, retired, retired_as)
             ctx.call("rds", region, "StopDBInstance", DBInstanceIdentifier=retired_as)
             done.append(f"stopped {retired_as}")
-        ctx.wait_for(
-            f"{retired_as} to stop",
-            lambda: (
-                (db_instance(ctx, region, retired_as) or {}).get("DBInstanceStatus") == "stopped"
-            ),
-        )
+        wait_stopped(ctx, region, retired_as)
         if not done:
             return Outcome("skipped", f"{retired_as} already retired (stopped)")
         return Outcome("executed", "; ".join(done) + " (data kept)")

@@ -13,8 +13,6 @@ makes no claim to be the authoritative writer) and `tradedr:stale`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from tradedr.errors import TradedrError
 from tradedr.ops.actions.base import (
     DETACHED_TAG,
@@ -25,7 +23,9 @@ from tradedr.ops.actions.base import (
     db_instance,
     follows,
     params_of,
+    rename_db,
     replication_source,
+    wait_stopped,
 )
 from tradedr.ops.plans import ActionKind, ApiCall, Step, StepParams
 
@@ -72,18 +72,8 @@ class RetireReplica(Action):
                     f"{step.id}: both {identifier} and {retired_as} exist in {region}; "
                     "resolve by hand (one of them is unexpected)"
                 )
-            ctx.call(
-                "rds",
-                region,
-                "ModifyDBInstance",
-                DBInstanceIdentifier=identifier,
-                NewDBInstanceIdentifier=retired_as,
-                ApplyImmediately=True,
-            )
+            rename_db(ctx, region, identifier, retired_as)
             done.append(f"renamed {identifier} -> {retired_as} (it followed {source})")
-            ctx.wait_for(
-                f"{identifier} to be renamed {retired_as}", _available(ctx, region, retired_as)
-            )
             retired = db_instance(ctx, region, retired_as)
         if retired is None:
             return Outcome("skipped", f"no replica {identifier} in {region} to detach")
@@ -115,18 +105,7 @@ class RetireReplica(Action):
         if retired.get("DBInstanceStatus") not in ("stopped", "stopping"):
             ctx.call("rds", region, "StopDBInstance", DBInstanceIdentifier=retired_as)
             done.append(f"stopped {retired_as}")
-        ctx.wait_for(
-            f"{retired_as} to stop",
-            lambda: (
-                (db_instance(ctx, region, retired_as) or {}).get("DBInstanceStatus") == "stopped"
-            ),
-        )
+        wait_stopped(ctx, region, retired_as)
         if not done:
             return Outcome("skipped", f"{retired_as} already detached and stopped")
         return Outcome("executed", "; ".join(done))
-
-
-def _available(ctx: ExecutionContext, region: str, identifier: str) -> Any:
-    return lambda: (
-        (db_instance(ctx, region, identifier) or {}).get("DBInstanceStatus") == "available"
-    )
